@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Installs what QTM needs to build and test on Debian 12, idempotently and without asking.
+# Only missing packages are installed; each is named before it is installed.
+# Usage: scripts/setup.sh            (Debian packages, then npm dev dependencies)
+#        QTM_SKIP_NPM=1 scripts/setup.sh   (Debian packages only)
+set -euo pipefail
+
+root_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+
+# The Debian packages of docs/architecture.md (DESIGN.md §3), plus the tool chain.
+debian_packages=(
+  build-essential cmake ninja-build pkg-config git
+  clang libclang-rt-14-dev clang-format clang-tidy valgrind
+  libssl-dev libgmp-dev libsecp256k1-dev librocksdb-dev libboost1.81-dev
+  nlohmann-json3-dev libspdlog-dev libfmt-dev libcli11-dev libtomlplusplus-dev
+  prometheus-cpp-dev libgtest-dev libgmock-dev libbenchmark-dev librapidcheck-dev
+)
+
+if [[ $(id -u) -eq 0 ]]; then
+  as_root=()
+elif command -v sudo >/dev/null 2>&1; then
+  as_root=(sudo)
+else
+  as_root=()
+fi
+
+missing=()
+for package in "${debian_packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$package")
+  fi
+done
+# Node.js (with npm) runs the differential and end-to-end tests; any install that provides
+# `node` and `npm` will do (Debian's, or NodeSource's which bundles npm).
+if ! command -v node >/dev/null 2>&1; then missing+=(nodejs); fi
+if ! command -v npm >/dev/null 2>&1; then missing+=(npm); fi
+
+if ((${#missing[@]} > 0)); then
+  if [[ $(id -u) -ne 0 && ${#as_root[@]} -eq 0 ]]; then
+    echo "setup: need root or sudo to install: ${missing[*]}" >&2
+    exit 1
+  fi
+  echo "setup: installing Debian packages: ${missing[*]}"
+  "${as_root[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${as_root[@]}" apt-get install -y -qq --no-install-recommends \
+    "${missing[@]}" >/dev/null
+  echo "setup: Debian packages installed"
+else
+  echo "setup: all Debian packages present"
+fi
+
+if [[ "${QTM_SKIP_NPM:-0}" != "1" && -f "$root_dir/tests/js/package.json" ]]; then
+  if [[ ! -d "$root_dir/tests/js/node_modules" || \
+        "$root_dir/tests/js/package-lock.json" -nt "$root_dir/tests/js/node_modules/.package-lock.json" ]]; then
+    echo "setup: installing npm dev dependencies of tests/js (npm ci)"
+    (cd "$root_dir/tests/js" && npm ci --no-audit --no-fund --loglevel=error)
+  else
+    echo "setup: npm dev dependencies of tests/js present"
+  fi
+fi

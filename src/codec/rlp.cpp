@@ -1,0 +1,1 @@
+// RLP: being written (see src/codec/README.md).
