@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Configures and builds QTM with CMake + Ninja into build/ (programs in build/bin/).
+#   scripts/build.sh            RelWithDebInfo, warnings as errors
+#   scripts/build.sh asan       Debug + AddressSanitizer + UndefinedBehaviorSanitizer in
+#                               build-asan/ (clang when installed, with libFuzzer targets)
+set -euo pipefail
+root_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root_dir"
+
+case "${1:-release}" in
+  release)
+    cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+    cmake --build build
+    ;;
+  asan)
+    if command -v clang++ >/dev/null 2>&1; then
+      CC=clang CXX=clang++ cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug \
+        -DQTM_SANITIZE=ON -DQTM_FUZZ=ON -DQTM_BUILD_BENCH=OFF >/dev/null
+    else
+      cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DQTM_SANITIZE=ON \
+        -DQTM_BUILD_BENCH=OFF >/dev/null
+    fi
+    cmake --build build-asan
+    ;;
+  *)
+    echo "usage: scripts/build.sh [release|asan]" >&2
+    exit 2
+    ;;
+esac
