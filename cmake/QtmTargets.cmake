@@ -5,6 +5,12 @@
 function(qtm_add_library layer)
   cmake_parse_arguments(ARG "" "" "DEPENDS;LIBRARIES" ${ARGN})
   file(GLOB_RECURSE sources CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/*.cpp)
+  if(NOT sources)
+    # A layer whose first file is still being written: keep the graph complete.
+    set(empty ${CMAKE_CURRENT_BINARY_DIR}/qtm_${layer}_empty.cpp)
+    file(WRITE ${empty} "// qtm_${layer} has no sources yet\n")
+    set(sources ${empty})
+  endif()
   add_library(qtm_${layer} STATIC ${sources})
   target_link_libraries(qtm_${layer} PUBLIC qtm_options)
   foreach(dep IN LISTS ARG_DEPENDS)
