@@ -1,5 +1,5 @@
 // The slice of RLP that trie nodes need: strings, lists of already-encoded items, and the
-// items of one list as views. (Adapter over src/codec.)
+// items of one list as views: a thin adapter over src/codec.
 #pragma once
 
 #include <vector>

@@ -1,1 +1,0 @@
-// RLP: being written (see src/codec/README.md).
