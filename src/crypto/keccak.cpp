@@ -21,9 +21,10 @@ constexpr std::uint64_t rotl(std::uint64_t x, unsigned n) noexcept {
     return (x << n) | (x >> ((64 - n) & 63));
 }
 
-// Portable permutation: theta, rho+pi, chi, iota per round on named lanes, so the compiler
-// keeps the 25 lanes in registers (FIPS 202 §3.2, with lane a[x + 5y]).
-void keccak_f1600_portable(std::uint64_t a[25]) noexcept {
+// The permutation: theta, rho+pi, chi, iota per round on named lanes, so the compiler
+// keeps the 25 lanes in registers (FIPS 202 §3.2, with lane a[x + 5y]). Always inlined into
+// each variant below, so that every variant is compiled for its own instruction set.
+[[gnu::always_inline]] inline void permute(std::uint64_t a[25]) noexcept {
     std::uint64_t a00 = a[0], a01 = a[1], a02 = a[2], a03 = a[3], a04 = a[4];
     std::uint64_t a05 = a[5], a06 = a[6], a07 = a[7], a08 = a[8], a09 = a[9];
     std::uint64_t a10 = a[10], a11 = a[11], a12 = a[12], a13 = a[13], a14 = a[14];
@@ -116,9 +117,34 @@ void xor_full_block(std::uint64_t state[25], const std::uint8_t* in, std::size_t
     for (std::size_t lane = 0; lane < rate / 8; ++lane) state[lane] ^= load_le64(in + 8 * lane);
 }
 
+using Permutation = void (*)(std::uint64_t*) noexcept;
+
+// BMI1's ANDN computes chi's ~b & c in one instruction and BMI2's RORX rotates without
+// touching flags: about a fifth fewer instructions per round.
+Permutation select_permutation() noexcept {
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("bmi") && __builtin_cpu_supports("bmi2")) {
+        return detail::keccak_f1600_bmi2;
+    }
+    return detail::keccak_f1600_portable;
+}
+
+const Permutation kPermutation = select_permutation();
+
 }  // namespace
 
-void keccak_f1600(std::uint64_t state[25]) noexcept { keccak_f1600_portable(state); }
+namespace detail {
+void keccak_f1600_portable(std::uint64_t state[25]) noexcept { permute(state); }
+[[gnu::target("bmi,bmi2")]] void keccak_f1600_bmi2(std::uint64_t state[25]) noexcept {
+    permute(state);
+}
+bool keccak_f1600_bmi2_supported() noexcept {
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("bmi") && __builtin_cpu_supports("bmi2");
+}
+}  // namespace detail
+
+void keccak_f1600(std::uint64_t state[25]) noexcept { kPermutation(state); }
 
 KeccakSponge::KeccakSponge(std::size_t rate, std::uint8_t domain) noexcept
     : rate_{rate}, domain_{domain} {

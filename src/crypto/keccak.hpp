@@ -10,8 +10,15 @@
 namespace qtm::crypto {
 
 // The Keccak-f[1600] permutation over 25 little-endian 64-bit lanes. Dispatches at run
-// time to the fastest implementation the CPU supports (only a portable one today).
+// time to the fastest variant the CPU supports (BMI1+BMI2, else portable x86-64).
 void keccak_f1600(std::uint64_t state[25]) noexcept;
+
+namespace detail {
+// The variants, exposed so that tests run each one on the same states.
+void keccak_f1600_portable(std::uint64_t state[25]) noexcept;
+void keccak_f1600_bmi2(std::uint64_t state[25]) noexcept;  // only if supported()
+bool keccak_f1600_bmi2_supported() noexcept;
+}  // namespace detail
 
 // A Keccak sponge with a fixed rate and domain-separation suffix: absorb any number of
 // times, then squeeze any number of times (absorbing after the first squeeze is a
