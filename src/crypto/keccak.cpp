@@ -110,11 +110,13 @@ constexpr std::uint64_t rotl(std::uint64_t x, unsigned n) noexcept {
 void xor_bytes(std::uint64_t state[25], std::size_t offset, const std::uint8_t* in,
                std::size_t length) noexcept {
     auto* bytes = reinterpret_cast<std::uint8_t*>(state);
-    for (std::size_t i = 0; i < length; ++i) bytes[offset + i] ^= in[i];
+    for (std::size_t i = 0; i < length; ++i)
+        bytes[offset + i] ^= in[i];
 }
 
 void xor_full_block(std::uint64_t state[25], const std::uint8_t* in, std::size_t rate) noexcept {
-    for (std::size_t lane = 0; lane < rate / 8; ++lane) state[lane] ^= load_le64(in + 8 * lane);
+    for (std::size_t lane = 0; lane < rate / 8; ++lane)
+        state[lane] ^= load_le64(in + 8 * lane);
 }
 
 using Permutation = void (*)(std::uint64_t*) noexcept;
@@ -129,12 +131,12 @@ Permutation select_permutation() noexcept {
     return detail::keccak_f1600_portable;
 }
 
-const Permutation kPermutation = select_permutation();
-
 }  // namespace
 
 namespace detail {
-void keccak_f1600_portable(std::uint64_t state[25]) noexcept { permute(state); }
+void keccak_f1600_portable(std::uint64_t state[25]) noexcept {
+    permute(state);
+}
 [[gnu::target("bmi,bmi2")]] void keccak_f1600_bmi2(std::uint64_t state[25]) noexcept {
     permute(state);
 }
@@ -144,14 +146,21 @@ bool keccak_f1600_bmi2_supported() noexcept {
 }
 }  // namespace detail
 
-void keccak_f1600(std::uint64_t state[25]) noexcept { kPermutation(state); }
+void keccak_f1600(std::uint64_t state[25]) noexcept {
+    // Function-local, so that hashes computed during static initialisation of other files
+    // (constants, tables) find the permutation chosen.
+    static const Permutation permutation = select_permutation();
+    permutation(state);
+}
 
 KeccakSponge::KeccakSponge(std::size_t rate, std::uint8_t domain) noexcept
     : rate_{rate}, domain_{domain} {
     assert(rate > 0 && rate < 200 && rate % 8 == 0);
 }
 
-KeccakSponge::~KeccakSponge() { secure_wipe(state_, sizeof state_); }
+KeccakSponge::~KeccakSponge() {
+    secure_wipe(state_, sizeof state_);
+}
 
 void KeccakSponge::reset() noexcept {
     secure_wipe(state_, sizeof state_);
@@ -233,9 +242,15 @@ ByteArray<64> Sha3_512::finalize() noexcept {
     return out;
 }
 
-Hash32 keccak256(ByteView data) noexcept { return Keccak256{}.update(data).finalize(); }
-Hash32 sha3_256(ByteView data) noexcept { return Sha3_256{}.update(data).finalize(); }
-ByteArray<64> sha3_512(ByteView data) noexcept { return Sha3_512{}.update(data).finalize(); }
+Hash32 keccak256(ByteView data) noexcept {
+    return Keccak256{}.update(data).finalize();
+}
+Hash32 sha3_256(ByteView data) noexcept {
+    return Sha3_256{}.update(data).finalize();
+}
+ByteArray<64> sha3_512(ByteView data) noexcept {
+    return Sha3_512{}.update(data).finalize();
+}
 
 void shake128(ByteView data, MutableByteView out) noexcept {
     Shake128 xof;

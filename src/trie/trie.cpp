@@ -43,8 +43,6 @@ bool path_equals(const Nibbles& path, Path key) {
 
 }  // namespace
 
-const Hash32 kEmptyRoot = crypto::keccak256(Bytes{0x80});
-
 std::string_view to_string(TrieError error) noexcept {
     switch (error) {
         case TrieError::kMissingNode:

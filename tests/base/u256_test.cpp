@@ -99,7 +99,7 @@ void check_binary(const char* name, const Binary& op, const BinaryReference& ref
         }
     }
     std::cout << "[counts] U256 " << name << " vs GMP: " << kCasesPerOperation << " cases, seed "
-              << kSeed << "\n";
+              << seed << "\n";
 }
 
 mpz_class boolean(bool value) {

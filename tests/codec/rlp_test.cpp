@@ -66,7 +66,7 @@ TEST(RlpEncode, BoundaryLengths) {
     EXPECT_EQ(encode_string(hex("00")), hex("00"));
     EXPECT_EQ(encode_string(hex("7f")), hex("7f"));
     EXPECT_EQ(encode_string(hex("80")), hex("8180"));
-    for (const std::size_t size : {0, 1, 2, 55, 56, 255, 256, 65535, 65536}) {
+    for (const std::size_t size : {0UL, 1UL, 2UL, 55UL, 56UL, 255UL, 256UL, 65535UL, 65536UL}) {
         const Bytes payload(size, 0xaa);
         const Bytes encoded = encode_string(payload);
         EXPECT_EQ(encoded.size(), string_size(payload)) << size;

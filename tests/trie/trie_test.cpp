@@ -111,6 +111,7 @@ Bytes random_bytes(std::mt19937_64& rng, std::size_t min_size, std::size_t max_s
 // ---- Tests
 
 TEST(Trie, EmptyRootIsKeccakOfEmptyString) {
+    EXPECT_EQ(kEmptyRoot, crypto::keccak256(Bytes{0x80}));
     EXPECT_EQ(to_hex(kEmptyRoot),
               "0x56e81f171bcc55a6ff8345e692c0f86e5b48e01b996cadc001622fb5e363b421");
     Trie trie;
