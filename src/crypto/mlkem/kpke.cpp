@@ -1,0 +1,155 @@
+#include "crypto/mlkem/kpke.hpp"
+
+#include <algorithm>
+
+#include "crypto/keccak.hpp"
+
+namespace qtm::crypto::mlkem {
+namespace {
+
+using Matrix = std::array<PolyVector, kMaxK>;
+
+// Â[i][j] = SampleNTT(rho || j || i); `transposed` gives Â^T, as Encrypt needs.
+Matrix expand_matrix(const Params& params, const ByteArray<32>& rho, bool transposed) noexcept {
+    Matrix a;
+    for (unsigned i = 0; i < params.k; ++i) {
+        for (unsigned j = 0; j < params.k; ++j) {
+            const auto row = static_cast<std::uint8_t>(transposed ? j : i);
+            const auto column = static_cast<std::uint8_t>(transposed ? i : j);
+            a[i][j] = sample_ntt(rho, column, row);
+        }
+    }
+    return a;
+}
+
+// sum_j a[j] ∘ b[j] in the NTT domain.
+Poly inner_product(const Params& params, const PolyVector& a, const PolyVector& b) noexcept {
+    Poly sum{};
+    for (unsigned j = 0; j < params.k; ++j)
+        add_to(sum, multiply_ntts(a[j], b[j]));
+    return sum;
+}
+
+ByteArray<32> first_half(const ByteArray<64>& both) noexcept {
+    ByteArray<32> out;
+    std::copy(both.begin(), both.begin() + 32, out.begin());
+    return out;
+}
+ByteArray<32> second_half(const ByteArray<64>& both) noexcept {
+    ByteArray<32> out;
+    std::copy(both.begin() + 32, both.end(), out.begin());
+    return out;
+}
+
+}  // namespace
+
+void pke_keygen(const Params& params, const ByteArray<32>& d, std::uint8_t* encryption_key,
+                std::uint8_t* decryption_key) noexcept {
+    // (rho, sigma) = G(d || k): the rank byte separates the parameter sets' keys.
+    std::uint8_t seed_input[33];
+    std::copy(d.begin(), d.end(), seed_input);
+    seed_input[32] = static_cast<std::uint8_t>(params.k);
+    ByteArray<64> expanded = sha3_512(ByteView{seed_input, sizeof seed_input});
+    const ByteArray<32> rho = first_half(expanded);
+    ByteArray<32> sigma = second_half(expanded);
+
+    const Matrix a = expand_matrix(params, rho, /*transposed=*/false);
+    PolyVector s;
+    PolyVector e;
+    std::uint8_t nonce = 0;
+    for (unsigned i = 0; i < params.k; ++i)
+        s[i] = sample_cbd(sigma, nonce++, params.eta1);
+    for (unsigned i = 0; i < params.k; ++i)
+        e[i] = sample_cbd(sigma, nonce++, params.eta1);
+    for (unsigned i = 0; i < params.k; ++i) {
+        ntt(s[i]);
+        ntt(e[i]);
+    }
+    for (unsigned i = 0; i < params.k; ++i) {
+        Poly t = inner_product(params, a[i], s);
+        add_to(t, e[i]);
+        byte_encode(t, 12, encryption_key + 384 * i);
+        byte_encode(s[i], 12, decryption_key + 384 * i);
+    }
+    std::copy(rho.begin(), rho.end(), encryption_key + 384 * params.k);
+
+    secure_wipe(seed_input, sizeof seed_input);
+    secure_wipe(expanded.data(), expanded.size());
+    secure_wipe(sigma.data(), sigma.size());
+    secure_wipe(s.data(), sizeof s);
+    secure_wipe(e.data(), sizeof e);
+}
+
+void pke_encrypt(const Params& params, const std::uint8_t* encryption_key,
+                 const ByteArray<32>& message, const ByteArray<32>& randomness,
+                 std::uint8_t* ciphertext) noexcept {
+    PolyVector t;
+    for (unsigned i = 0; i < params.k; ++i)
+        t[i] = byte_decode(encryption_key + 384 * i, 12);
+    ByteArray<32> rho;
+    std::copy_n(encryption_key + 384 * params.k, 32, rho.begin());
+    const Matrix a_transposed = expand_matrix(params, rho, /*transposed=*/true);
+
+    PolyVector y;
+    PolyVector e1;
+    std::uint8_t nonce = 0;
+    for (unsigned i = 0; i < params.k; ++i)
+        y[i] = sample_cbd(randomness, nonce++, params.eta1);
+    for (unsigned i = 0; i < params.k; ++i)
+        e1[i] = sample_cbd(randomness, nonce++, params.eta2);
+    Poly e2 = sample_cbd(randomness, nonce, params.eta2);
+    for (unsigned i = 0; i < params.k; ++i)
+        ntt(y[i]);
+
+    for (unsigned i = 0; i < params.k; ++i) {
+        Poly u = inner_product(params, a_transposed[i], y);
+        inverse_ntt(u);
+        add_to(u, e1[i]);
+        compress(u, params.du);
+        byte_encode(u, params.du, ciphertext + 32 * params.du * i);
+    }
+    Poly mu = byte_decode(message.data(), 1);
+    decompress(mu, 1);
+    Poly v = inner_product(params, t, y);
+    inverse_ntt(v);
+    add_to(v, e2);
+    add_to(v, mu);
+    compress(v, params.dv);
+    byte_encode(v, params.dv, ciphertext + 32 * params.du * params.k);
+
+    secure_wipe(y.data(), sizeof y);
+    secure_wipe(e1.data(), sizeof e1);
+    secure_wipe(e2.data(), sizeof e2);
+    secure_wipe(mu.data(), sizeof mu);
+    secure_wipe(v.data(), sizeof v);
+}
+
+ByteArray<32> pke_decrypt(const Params& params, const std::uint8_t* decryption_key,
+                          const std::uint8_t* ciphertext) noexcept {
+    PolyVector u;
+    for (unsigned i = 0; i < params.k; ++i) {
+        u[i] = byte_decode(ciphertext + 32 * params.du * i, params.du);
+        decompress(u[i], params.du);
+        ntt(u[i]);
+    }
+    Poly v = byte_decode(ciphertext + 32 * params.du * params.k, params.dv);
+    decompress(v, params.dv);
+    PolyVector s;
+    for (unsigned i = 0; i < params.k; ++i)
+        s[i] = byte_decode(decryption_key + 384 * i, 12);
+
+    Poly w = inner_product(params, s, u);
+    inverse_ntt(w);
+    Poly message_poly = v;
+    subtract_from(message_poly, w);
+    compress(message_poly, 1);
+    ByteArray<32> message;
+    byte_encode(message_poly, 1, message.data());
+
+    secure_wipe(s.data(), sizeof s);
+    secure_wipe(w.data(), sizeof w);
+    secure_wipe(message_poly.data(), sizeof message_poly);
+    return message;
+}
+
+}  // namespace qtm::crypto::mlkem
