@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "crypto/declassify.hpp"
 #include "crypto/keccak.hpp"
 
 namespace qtm::crypto::mlkem {
@@ -52,6 +53,9 @@ void pke_keygen(const Params& params, const ByteArray<32>& d, std::uint8_t* encr
     ByteArray<64> expanded = sha3_512(ByteView{seed_input, sizeof seed_input});
     const ByteArray<32> rho = first_half(expanded);
     ByteArray<32> sigma = second_half(expanded);
+    // rho is published in the encapsulation key; the matrix sampled from it (with its
+    // data-dependent rejection loop) is public.
+    declassify(rho.data(), rho.size());
 
     const Matrix a = expand_matrix(params, rho, /*transposed=*/false);
     PolyVector s;
