@@ -27,6 +27,11 @@ std::int32_t maximum(std::int32_t a, std::int32_t b) noexcept {
     return a + (((a - b) >> 31) & (b - a));
 }
 
+// -1 if value >= bound, else 0, without a branch (both below 2^30).
+std::int32_t at_least(std::int32_t value, std::int32_t bound) noexcept {
+    return ~((value - bound) >> 31);
+}
+
 // mu = H(BytesToBits(tr) || M', 64) (Algorithm 7 line 6, Algorithm 8 line 7).
 ByteArray<64> compute_mu(ByteView tr, ByteView message_prime) noexcept {
     Shake256 h;
@@ -124,9 +129,12 @@ void sign_core(const Params& p, const std::uint8_t* sk, const std::uint8_t* mu,
                 r0_norm = maximum(r0_norm, absolute(decompose(s.r[i][j], p.gamma2).low));
         }
         // Line 23: the rejection decision is public (it only says whether to retry).
-        bool reject = z_norm >= p.gamma1 - p.beta || r0_norm >= p.gamma2 - p.beta;
+        // Computed with masks (-1 iff a bound is reached): a short-circuit || would branch
+        // on the first comparison before the decision is declassified.
+        std::int32_t reject =
+            at_least(z_norm, p.gamma1 - p.beta) | at_least(r0_norm, p.gamma2 - p.beta);
         declassify(&reject, sizeof reject);
-        if (reject) continue;
+        if (reject != 0) continue;
 
         std::int32_t ct0_norm = 0;
         std::int32_t ones = 0;
@@ -141,9 +149,10 @@ void sign_core(const Params& p, const std::uint8_t* sk, const std::uint8_t* mu,
             }
         }
         // Line 28: again only the retry decision is made public.
-        reject = ct0_norm >= p.gamma2 || ones > static_cast<std::int32_t>(p.omega);
+        reject =
+            at_least(ct0_norm, p.gamma2) | at_least(ones, static_cast<std::int32_t>(p.omega) + 1);
         declassify(&reject, sizeof reject);
-        if (reject) continue;
+        if (reject != 0) continue;
         // The accepted attempt's z and h are the signature: public from here on.
         declassify(s.z.data(), sizeof s.z);
         declassify(s.h.data(), sizeof s.h);
@@ -233,6 +242,8 @@ void keygen_internal(SignatureScheme scheme, const ByteArray<32>& xi, MutableByt
         secure_wipe(input, sizeof input);
         secure_wipe(expanded, sizeof expanded);
     }
+    // rho is published in the public key; A is expanded from it by rejection sampling.
+    declassify(s.key.rho.data(), s.key.rho.size());
     expand_a(p, s.key.rho, s.a_hat);
     expand_s(p, s.rho_prime, s.key.s1, s.key.s2);
     for (std::size_t i = 0; i < p.l; ++i) {
