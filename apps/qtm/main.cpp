@@ -33,7 +33,8 @@ int main(int argc, char** argv) {
             }
             input = std::move(*decoded);
         } else {
-            input.assign(std::istreambuf_iterator<char>{std::cin}, std::istreambuf_iterator<char>{});
+            input.assign(std::istreambuf_iterator<char>{std::cin},
+                         std::istreambuf_iterator<char>{});
         }
         std::printf("%s\n", qtm::to_hex(qtm::crypto::keccak256(input)).c_str());
     }

@@ -26,7 +26,9 @@ inline ByteView as_bytes(std::string_view text) noexcept {
     return {reinterpret_cast<const std::uint8_t*>(text.data()), text.size()};
 }
 
-inline Bytes to_bytes(ByteView view) { return Bytes(view.begin(), view.end()); }
+inline Bytes to_bytes(ByteView view) {
+    return Bytes(view.begin(), view.end());
+}
 
 inline bool equal(ByteView a, ByteView b) noexcept {
     return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin());

@@ -19,11 +19,16 @@ bool has_prefix(std::string_view text) noexcept {
 
 std::string_view to_string(HexError error) noexcept {
     switch (error) {
-        case HexError::kMissingPrefix: return "hex string without 0x prefix";
-        case HexError::kUnexpectedPrefix: return "hex string must not start with 0x";
-        case HexError::kOddLength: return "hex string of odd length";
-        case HexError::kInvalidCharacter: return "invalid hex character";
-        case HexError::kWrongLength: return "hex string has the wrong length";
+        case HexError::kMissingPrefix:
+            return "hex string without 0x prefix";
+        case HexError::kUnexpectedPrefix:
+            return "hex string must not start with 0x";
+        case HexError::kOddLength:
+            return "hex string of odd length";
+        case HexError::kInvalidCharacter:
+            return "invalid hex character";
+        case HexError::kWrongLength:
+            return "hex string has the wrong length";
     }
     return "unknown hex error";
 }

@@ -28,7 +28,7 @@ public:
     using error_type = E;
 
     template <class U = T>
-        requires std::is_constructible_v<T, U&&>
+    requires std::is_constructible_v<T, U&&>
     constexpr Result(U&& value) : storage_{std::in_place_index<0>, std::forward<U>(value)} {}
     template <class G>
     constexpr Result(Unexpected<G> error)

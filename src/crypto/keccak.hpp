@@ -60,8 +60,12 @@ void shake256(ByteView data, MutableByteView out) noexcept;
 class Keccak256 {
 public:
     Keccak256() noexcept : sponge_{136, 0x01} {}
-    Keccak256& update(ByteView data) noexcept { sponge_.absorb(data); return *this; }
+    Keccak256& update(ByteView data) noexcept {
+        sponge_.absorb(data);
+        return *this;
+    }
     [[nodiscard]] Hash32 finalize() noexcept;
+
 private:
     KeccakSponge sponge_;
 };
@@ -69,8 +73,12 @@ private:
 class Sha3_256 {
 public:
     Sha3_256() noexcept : sponge_{136, 0x06} {}
-    Sha3_256& update(ByteView data) noexcept { sponge_.absorb(data); return *this; }
+    Sha3_256& update(ByteView data) noexcept {
+        sponge_.absorb(data);
+        return *this;
+    }
     [[nodiscard]] Hash32 finalize() noexcept;
+
 private:
     KeccakSponge sponge_;
 };
@@ -78,8 +86,12 @@ private:
 class Sha3_512 {
 public:
     Sha3_512() noexcept : sponge_{72, 0x06} {}
-    Sha3_512& update(ByteView data) noexcept { sponge_.absorb(data); return *this; }
+    Sha3_512& update(ByteView data) noexcept {
+        sponge_.absorb(data);
+        return *this;
+    }
     [[nodiscard]] ByteArray<64> finalize() noexcept;
+
 private:
     KeccakSponge sponge_;
 };

@@ -53,7 +53,8 @@ TEST(Hex, EncodesLowerCase) {
 
 TEST(Hex, RoundTripsEveryByte) {
     Bytes all(256);
-    for (int i = 0; i < 256; ++i) all[static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(i);
+    for (int i = 0; i < 256; ++i)
+        all[static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(i);
     EXPECT_EQ(*from_hex(to_hex(all)), all);
 }
 

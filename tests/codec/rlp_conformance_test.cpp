@@ -36,7 +36,8 @@ Item expected_item(const nlohmann::json& in) {
     Item item;
     if (in.is_array()) {
         item.is_list = true;
-        for (const auto& child : in) item.items.push_back(expected_item(child));
+        for (const auto& child : in)
+            item.items.push_back(expected_item(child));
     } else if (in.is_number_unsigned() || in.is_number_integer()) {
         item.bytes = integer_bytes(mpz_class{std::to_string(in.get<std::uint64_t>())});
     } else {
@@ -54,7 +55,8 @@ Item expected_item(const nlohmann::json& in) {
 void encode_typed(Bytes& out, const nlohmann::json& in) {
     if (in.is_array()) {
         Bytes payload;
-        for (const auto& child : in) encode_typed(payload, child);
+        for (const auto& child : in)
+            encode_typed(payload, child);
         append_list(out, payload);
     } else if (in.is_number_unsigned() || in.is_number_integer()) {
         append_uint(out, in.get<std::uint64_t>());

@@ -64,7 +64,8 @@ TEST(KeccakPermutation, EveryVariantAgreesWithThePortableOne) {
     std::mt19937_64 rng{1600};
     for (int round = 0; round < 10'000; ++round) {
         std::uint64_t portable[25];
-        for (auto& lane : portable) lane = rng();
+        for (auto& lane : portable)
+            lane = rng();
         std::uint64_t bmi2[25];
         std::copy(std::begin(portable), std::end(portable), std::begin(bmi2));
         detail::keccak_f1600_portable(portable);
