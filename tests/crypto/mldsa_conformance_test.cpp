@@ -7,6 +7,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "acvp_support.hpp"
 #include "base/hex.hpp"
 #include "crypto/mldsa.hpp"
 #include "crypto/mldsa/internal.hpp"
@@ -14,27 +15,9 @@
 namespace qtm::crypto {
 namespace {
 
-const std::string kAcvp = std::string{QTM_TESTDATA_DIR} + "/acvp/";
-
-nlohmann::json load(const std::string& path) {
-    std::ifstream in{kAcvp + path};
-    EXPECT_TRUE(in.good()) << path;
-    return nlohmann::json::parse(in);
-}
-
-Bytes field(const nlohmann::json& test, const char* name) {
-    auto bytes = from_hex(test.at(name).get<std::string>(), HexPrefix::kForbidden);
-    EXPECT_TRUE(bytes.has_value()) << name;
-    return bytes ? *bytes : Bytes{};
-}
-
-ByteArray<32> fixed32(const nlohmann::json& test, const char* name) {
-    const Bytes bytes = field(test, name);
-    ByteArray<32> out{};
-    EXPECT_EQ(bytes.size(), 32U) << name;
-    std::copy_n(bytes.begin(), std::min<std::size_t>(32, bytes.size()), out.begin());
-    return out;
-}
+using acvp::field;
+using acvp::field32;
+using acvp::load;
 
 SignatureScheme scheme_of(const std::string& name) {
     if (name == "ML-DSA-44") return SignatureScheme::kMlDsa44;
@@ -72,7 +55,7 @@ TEST(MlDsaAcvp, KeyGen) {
         for (const auto& test : group.at("tests")) {
             Bytes pk(sizes.public_key);
             Bytes sk(sizes.secret_key);
-            mldsa::keygen_internal(scheme, fixed32(test, "seed"), pk, sk);
+            mldsa::keygen_internal(scheme, field32(test, "seed"), pk, sk);
             const bool ok = pk == field(test, "pk") && sk == field(test, "sk");
             EXPECT_TRUE(ok) << set << " tcId " << test.at("tcId");
             kinds[set].record(ok);
@@ -108,7 +91,7 @@ TEST(MlDsaAcvp, SigGen) {
             ASSERT_NE(found, expected.end()) << "no expected result for tg " << tg_id;
             const auto want = from_hex(found->second, HexPrefix::kForbidden);
             ASSERT_TRUE(want.has_value());
-            const ByteArray<32> rnd = deterministic ? ByteArray<32>{} : fixed32(test, "rnd");
+            const ByteArray<32> rnd = deterministic ? ByteArray<32>{} : field32(test, "rnd");
             const Bytes sk = field(test, "sk");
             Result<Bytes, MlDsaError> got = unexpected(MlDsaError::kSecretKeyLength);
             if (external && pre_hash) {

@@ -7,34 +7,15 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "acvp_support.hpp"
 #include "base/hex.hpp"
 #include "crypto/mlkem.hpp"
 
 namespace qtm::crypto {
 namespace {
 
-const std::string kAcvp = std::string{QTM_TESTDATA_DIR} + "/acvp/";
-
-nlohmann::json load(const std::string& path) {
-    std::ifstream in{kAcvp + path};
-    EXPECT_TRUE(in.good()) << path;
-    return nlohmann::json::parse(in);
-}
-
-Bytes field(const nlohmann::json& test, const char* name) {
-    auto bytes = from_hex(test.at(name).get<std::string>(), HexPrefix::kForbidden);
-    EXPECT_TRUE(bytes.has_value()) << name;
-    return bytes ? *bytes : Bytes{};
-}
-
-template <std::size_t N>
-ByteArray<N> fixed(const nlohmann::json& test, const char* name) {
-    const Bytes bytes = field(test, name);
-    ByteArray<N> out{};
-    EXPECT_EQ(bytes.size(), N) << name;
-    std::copy_n(bytes.begin(), std::min(N, bytes.size()), out.begin());
-    return out;
-}
+using acvp::field;
+using acvp::load;
 
 MlKemParameterSet parameter_set_of(const std::string& name) {
     if (name == "ML-KEM-512") return MlKemParameterSet::kMlKem512;
@@ -61,8 +42,8 @@ TEST(MlKemAcvp, KeyGen) {
     for (const auto& group : vectors["testGroups"]) {
         const auto set_name = group["parameterSet"].get<std::string>();
         for (const auto& test : group["tests"]) {
-            const auto pair = mlkem_keygen(parameter_set_of(set_name), fixed<32>(test, "d"),
-                                           fixed<32>(test, "z"));
+            const auto pair = mlkem_keygen(parameter_set_of(set_name), acvp::field32(test, "d"),
+                                           acvp::field32(test, "z"));
             const bool ok = pair.encapsulation_key == field(test, "ek") &&
                             equal(pair.decapsulation_key.bytes(), field(test, "dk"));
             EXPECT_TRUE(ok) << set_name << " tcId " << test["tcId"];
@@ -86,7 +67,7 @@ TEST(MlKemAcvp, EncapDecap) {
         for (const auto& test : group["tests"]) {
             bool ok = false;
             if (function == "encapsulation") {
-                const auto result = mlkem_encaps(set, field(test, "ek"), fixed<32>(test, "m"));
+                const auto result = mlkem_encaps(set, field(test, "ek"), acvp::field32(test, "m"));
                 ok = result.has_value() && result->ciphertext == field(test, "c") &&
                      equal(result->shared_secret, field(test, "k"));
             } else if (function == "decapsulation") {
