@@ -1,0 +1,58 @@
+// Blocks on disk: headers, bodies and receipts by hash, the canonical number -> hash index,
+// transaction lookups, and the head and finalized pointers. Values are the encodings the
+// chain layer produces; this layer does not interpret them.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "storage/database.hpp"
+
+namespace qtm::storage {
+
+struct StoredBlock {
+    Hash32 hash{};
+    std::uint64_t number{0};
+    Bytes header;
+    Bytes body;
+    Bytes receipts;
+    std::vector<Hash32> txn_hashes;  // in block order
+};
+
+struct TxnLocation {
+    std::uint64_t block_number{0};
+    std::uint32_t index{0};
+};
+
+class ChainStore {
+public:
+    explicit ChainStore(Database& database) noexcept : database_{database} {}
+
+    // Adds everything of one block, the canonical entry and the head pointer to `batch`.
+    // The caller adds the block's state changes and commits the batch with sync=true, so
+    // that a crash leaves all of the block or none of it.
+    static void add_block(WriteBatch& batch, const StoredBlock& block);
+    // add_block + commit in one synced batch.
+    [[nodiscard]] Result<void, StorageError> save_block(const StoredBlock& block);
+    [[nodiscard]] Result<void, StorageError> save_finalized(const Hash32& hash);
+
+    [[nodiscard]] Result<std::optional<Bytes>, StorageError> load_header(const Hash32& hash) const;
+    [[nodiscard]] Result<std::optional<Bytes>, StorageError> load_body(const Hash32& hash) const;
+    [[nodiscard]] Result<std::optional<Bytes>, StorageError> load_receipts(
+        const Hash32& hash) const;
+    [[nodiscard]] Result<std::optional<Hash32>, StorageError> canonical_hash(
+        std::uint64_t number) const;
+    [[nodiscard]] Result<std::optional<TxnLocation>, StorageError> txn_location(
+        const Hash32& txn_hash) const;
+    [[nodiscard]] Result<std::optional<Hash32>, StorageError> head() const;
+    [[nodiscard]] Result<std::optional<Hash32>, StorageError> finalized() const;
+
+private:
+    Database& database_;
+};
+
+// Big-endian block numbers sort numerically, so canonical iteration is in block order.
+[[nodiscard]] ByteArray<8> number_key(std::uint64_t number) noexcept;
+
+}  // namespace qtm::storage

@@ -1,0 +1,180 @@
+// The RocksDB Database: one column family per Column, batches as rocksdb::WriteBatch,
+// snapshots as rocksdb::Snapshot. RocksDB's Status is turned into a StorageError at this
+// boundary, with a message that tells the operator what to do.
+#include <rocksdb/db.h>
+#include <rocksdb/options.h>
+#include <rocksdb/write_batch.h>
+
+#include "storage/database.hpp"
+
+namespace qtm::storage {
+namespace {
+
+rocksdb::Slice slice(ByteView bytes) {
+    return {reinterpret_cast<const char*>(bytes.data()), bytes.size()};
+}
+ByteView view(const rocksdb::Slice& slice) {
+    return {reinterpret_cast<const std::uint8_t*>(slice.data()), slice.size()};
+}
+
+StorageError to_error(const rocksdb::Status& status, const std::string& path) {
+    const std::string detail = status.ToString();
+    if (status.IsIOError() && detail.find("lock") != std::string::npos) {
+        return {StorageErrorKind::kLocked, "database at " + path +
+                                               " is locked by another process (is another "
+                                               "qtmd running with this --datadir?): " +
+                                               detail};
+    }
+    if (status.IsInvalidArgument() && detail.find("does not exist") != std::string::npos) {
+        return {StorageErrorKind::kMissing,
+                "database at " + path +
+                    " does not exist (point --datadir at an existing node, or let it create "
+                    "one)"};
+    }
+    if (status.IsCorruption()) {
+        return {StorageErrorKind::kCorrupt, "database at " + path + " is corrupt: " + detail +
+                                                "; restore it from a backup or resync"};
+    }
+    if (status.IsIOError()) {
+        return {StorageErrorKind::kIo,
+                "database at " + path + ": I/O error (disk full? permissions?): " + detail};
+    }
+    return {StorageErrorKind::kInternal, "database at " + path + ": " + detail};
+}
+
+Result<void, StorageError> scan(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* handle,
+                                const rocksdb::Snapshot* snapshot, ByteView from, ByteView until,
+                                const Visitor& visitor, const std::string& path) {
+    rocksdb::ReadOptions options;
+    options.snapshot = snapshot;
+    const rocksdb::Slice upper = slice(until);
+    if (!until.empty()) options.iterate_upper_bound = &upper;
+    std::unique_ptr<rocksdb::Iterator> it{db->NewIterator(options, handle)};
+    for (it->Seek(slice(from)); it->Valid(); it->Next()) {
+        if (!visitor(view(it->key()), view(it->value()))) break;
+    }
+    if (!it->status().ok()) return unexpected(to_error(it->status(), path));
+    return {};
+}
+
+Result<std::optional<Bytes>, StorageError> read(rocksdb::DB* db,
+                                                rocksdb::ColumnFamilyHandle* handle,
+                                                const rocksdb::Snapshot* snapshot, ByteView key,
+                                                const std::string& path) {
+    rocksdb::ReadOptions options;
+    options.snapshot = snapshot;
+    rocksdb::PinnableSlice value;
+    const rocksdb::Status status = db->Get(options, handle, slice(key), &value);
+    if (status.IsNotFound()) return std::optional<Bytes>{};
+    if (!status.ok()) return unexpected(to_error(status, path));
+    const ByteView bytes = view(value);
+    return std::optional<Bytes>{Bytes(bytes.begin(), bytes.end())};
+}
+
+class RocksSnapshot : public ReadView {
+public:
+    RocksSnapshot(std::shared_ptr<rocksdb::DB> db,
+                  std::vector<rocksdb::ColumnFamilyHandle*> handles, std::string path)
+        : db_{std::move(db)},
+          handles_{std::move(handles)},
+          path_{std::move(path)},
+          snapshot_{db_->GetSnapshot()} {}
+    ~RocksSnapshot() override { db_->ReleaseSnapshot(snapshot_); }
+    RocksSnapshot(const RocksSnapshot&) = delete;
+    RocksSnapshot& operator=(const RocksSnapshot&) = delete;
+
+    Result<std::optional<Bytes>, StorageError> get(Column column, ByteView key) const override {
+        return read(db_.get(), handles_[static_cast<std::size_t>(column)], snapshot_, key, path_);
+    }
+    Result<void, StorageError> for_each(Column column, ByteView from, ByteView until,
+                                        const Visitor& visitor) const override {
+        return scan(db_.get(), handles_[static_cast<std::size_t>(column)], snapshot_, from, until,
+                    visitor, path_);
+    }
+
+private:
+    std::shared_ptr<rocksdb::DB> db_;  // keeps the database open while the snapshot lives
+    std::vector<rocksdb::ColumnFamilyHandle*> handles_;
+    std::string path_;
+    const rocksdb::Snapshot* snapshot_;
+};
+
+class RocksDatabase : public Database {
+public:
+    RocksDatabase(std::shared_ptr<rocksdb::DB> db,
+                  std::vector<rocksdb::ColumnFamilyHandle*> handles, std::string path)
+        : db_{std::move(db)}, handles_{std::move(handles)}, path_{std::move(path)} {}
+
+    Result<std::optional<Bytes>, StorageError> get(Column column, ByteView key) const override {
+        return read(db_.get(), handle(column), nullptr, key, path_);
+    }
+    Result<void, StorageError> for_each(Column column, ByteView from, ByteView until,
+                                        const Visitor& visitor) const override {
+        return scan(db_.get(), handle(column), nullptr, from, until, visitor, path_);
+    }
+    Result<void, StorageError> write(const WriteBatch& batch, bool sync) override {
+        rocksdb::WriteBatch rocks_batch;
+        for (const auto& entry : batch.entries()) {
+            const rocksdb::Status status =
+                entry.value
+                    ? rocks_batch.Put(handle(entry.column), slice(entry.key), slice(*entry.value))
+                    : rocks_batch.Delete(handle(entry.column), slice(entry.key));
+            if (!status.ok()) return unexpected(to_error(status, path_));
+        }
+        rocksdb::WriteOptions options;
+        options.sync = sync;
+        const rocksdb::Status status = db_->Write(options, &rocks_batch);
+        if (!status.ok()) return unexpected(to_error(status, path_));
+        return {};
+    }
+    std::unique_ptr<ReadView> snapshot() const override {
+        return std::make_unique<RocksSnapshot>(db_, handles_, path_);
+    }
+
+private:
+    rocksdb::ColumnFamilyHandle* handle(Column column) const {
+        return handles_[static_cast<std::size_t>(column)];
+    }
+
+    std::shared_ptr<rocksdb::DB> db_;
+    std::vector<rocksdb::ColumnFamilyHandle*> handles_;
+    std::string path_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Database>, StorageError> open_rocksdb(const std::string& path,
+                                                             OpenOptions open_options) {
+    rocksdb::DBOptions options;
+    options.create_if_missing = open_options.create_if_missing;
+    // A column family missing from an existing database is simply empty: a process killed
+    // while creating the database (or an older schema) must still open.
+    options.create_missing_column_families = true;
+    options.paranoid_checks = true;
+
+    std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+    descriptors.emplace_back(rocksdb::kDefaultColumnFamilyName, rocksdb::ColumnFamilyOptions{});
+    for (std::size_t i = 0; i < kColumnCount; ++i) {
+        descriptors.emplace_back(std::string{column_name(static_cast<Column>(i))},
+                                 rocksdb::ColumnFamilyOptions{});
+    }
+    std::vector<rocksdb::ColumnFamilyHandle*> handles;
+    rocksdb::DB* raw = nullptr;
+    const rocksdb::Status status = rocksdb::DB::Open(options, path, descriptors, &handles, &raw);
+    if (!status.ok()) return unexpected(to_error(status, path));
+
+    // The handles are destroyed before the database itself, when the last user lets go.
+    auto all_handles = std::make_shared<std::vector<rocksdb::ColumnFamilyHandle*>>(handles);
+    std::shared_ptr<rocksdb::DB> db{raw, [all_handles](rocksdb::DB* database) {
+                                        for (auto* handle : *all_handles) {
+                                            (void)database->DestroyColumnFamilyHandle(handle);
+                                        }
+                                        (void)database->Close();
+                                        delete database;
+                                    }};
+    std::vector<rocksdb::ColumnFamilyHandle*> columns(handles.begin() + 1, handles.end());
+    return std::unique_ptr<Database>{
+        std::make_unique<RocksDatabase>(std::move(db), std::move(columns), path)};
+}
+
+}  // namespace qtm::storage
