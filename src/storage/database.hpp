@@ -87,6 +87,7 @@ public:
 
 struct OpenOptions {
     bool create_if_missing{true};
+    std::size_t block_cache_bytes{512U << 20};  // shared by all column families
 };
 
 [[nodiscard]] Result<std::unique_ptr<Database>, StorageError> open_rocksdb(

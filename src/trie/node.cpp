@@ -22,7 +22,7 @@ Result<NodePtr, NodeDecodeError> decode_child(const RlpItem& item) {
         // An inline node: its RLP is shorter than 32 bytes by construction; reject any
         // other size, so that every trie has one encoding.
         if (item.encoded.size() >= 32) return unexpected(NodeDecodeError::kBadNode);
-        return decode_node(item.encoded);
+        return decode_node(item.encoded, nullptr);
     }
     if (item.payload.empty()) return NodePtr{};
     if (item.payload.size() != 32) return unexpected(NodeDecodeError::kBadNode);
@@ -106,7 +106,7 @@ void hash_subtree(Node& node) {
     if (node.committed) node.encoding = Bytes{};
 }
 
-Result<NodePtr, NodeDecodeError> decode_node(ByteView encoded) {
+Result<NodePtr, NodeDecodeError> decode_node(ByteView encoded, const Hash32* known_hash) {
     auto items = split_rlp_list(encoded);
     if (!items) return unexpected(NodeDecodeError::kBadNode);
     NodePtr node;
@@ -137,13 +137,17 @@ Result<NodePtr, NodeDecodeError> decode_node(ByteView encoded) {
     } else {
         return unexpected(NodeDecodeError::kBadNode);
     }
-    node->encoding = to_bytes(encoded);
-    hash_subtree(*node);  // children are hashed already; this sets the reference
-    node->encoding = Bytes{};
-    node->committed = true;
-    for (auto& child : node->children) {
-        if (child) child->committed = true;
+    // The node is exactly `encoded` (decoding is canonical), so its reference follows
+    // without re-encoding: the bytes themselves when inline, else the hash of the bytes
+    // (known to the caller when it loaded the node by that hash).
+    if (encoded.size() < 32) {
+        node->reference = to_bytes(encoded);
+    } else {
+        node->hash = known_hash != nullptr ? *known_hash : crypto::keccak256(encoded);
+        append_rlp_string(node->reference, node->hash);
     }
+    node->hashed = true;
+    node->committed = true;
     return node;
 }
 

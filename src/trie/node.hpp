@@ -54,8 +54,10 @@ NodePtr make_reference(const Hash32& hash);
 void hash_subtree(Node& node);
 
 // Decodes a stored node's RLP. Children given by hash become kReference nodes; inline
-// children are decoded in place. The result counts as hashed and committed.
+// children are decoded in place. The result counts as hashed and committed; pass the
+// node's hash when the caller already knows it (it loaded the node by hash).
 enum class NodeDecodeError { kBadNode };
-[[nodiscard]] Result<NodePtr, NodeDecodeError> decode_node(ByteView encoded);
+[[nodiscard]] Result<NodePtr, NodeDecodeError> decode_node(ByteView encoded,
+                                                           const Hash32* known_hash);
 
 }  // namespace qtm::trie

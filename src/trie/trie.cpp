@@ -83,7 +83,7 @@ public:
         if (!encoded) return unexpected(TrieError::kMissingNode);
         // A node that does not hash to its reference is as good as missing: never trust it.
         if (crypto::keccak256(*encoded) != hash) return unexpected(TrieError::kBadNode);
-        auto node = decode_node(*encoded);
+        auto node = decode_node(*encoded, &hash);
         if (!node) return unexpected(TrieError::kBadNode);
         return std::move(*node);
     }
