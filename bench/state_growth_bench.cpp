@@ -1,45 +1,39 @@
-// State growth benchmark (issue: storage, trie and world state). Grows a secure trie of
-// accounts in RocksDB to --accounts entries, and at each checkpoint (every 10x, from
-// 10,000) measures --blocks blocks of --updates random balance updates to existing
-// accounts: each block opens the trie at the last root (untouched nodes load from RocksDB),
-// applies the updates, hashes, and commits the dirty nodes in one synced batch. Prints one
-// table row per checkpoint. It runs the trie and storage layers directly: src/state does
-// not exist yet.
+// State growth benchmark (issue: storage, trie and world state). Grows a world state of
+// --accounts accounts in RocksDB and, at each checkpoint (every 10x, from 10,000), measures
+// --blocks blocks of --updates random balance updates to existing accounts, the way the
+// block executor runs them: a fresh state::WorldState per block at the parent's root,
+// add_balance per update (the account read comes from the flat table), commit() (storage
+// and account tries re-hashed along the dirty paths, untouched nodes loaded from RocksDB),
+// and one synced write batch holding the trie nodes and the flat-table updates.
+// Prints one row per checkpoint with the median block and where its time went.
 //
 //   build/bin/qtm-bench-state-growth [--accounts 1000000] [--blocks 5] [--updates 10000]
-//                                    [--datadir DIR]
+//                                    [--datadir DIR] [--cache-mb 512] [--node-cache-mb 256]
+// --cache-mb is RocksDB's block cache; --node-cache-mb the trie node cache shared by every
+// block's world state (storage::NodeCache; 0 turns it off).
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <random>
 #include <string>
+#include <vector>
 
 #include "base/endian.hpp"
-#include "crypto/keccak.hpp"
+#include "state/world_state.hpp"
 #include "storage/database.hpp"
-#include "storage/state_store.hpp"
-#include "trie/trie.hpp"
 
 namespace {
 
 using namespace qtm;
 using Clock = std::chrono::steady_clock;
 
-// keccak256(address) of account i: the secure trie's key.
-Hash32 account_key(std::uint64_t i) {
-    std::uint8_t address[20] = {};
-    store_be64(address + 12, i);
-    return crypto::keccak256(ByteView{address, sizeof address});
-}
-
-// A 70-byte stand-in for RLP([nonce, balance, storage_root, code_hash]).
-Bytes account_value(std::uint64_t balance) {
-    Bytes value(70, 0);
-    value[0] = 0xf8;
-    value[1] = 68;
-    store_be64(value.data() + 2, balance);
-    return value;
+Address account_address(std::uint64_t i) {
+    Address address{};
+    address[0] = 0x51;  // keep clear of precompile-like addresses
+    store_be64(address.data() + 12, i);
+    return address;
 }
 
 double seconds_since(Clock::time_point start) {
@@ -51,13 +45,13 @@ double seconds_since(Clock::time_point start) {
     std::exit(1);
 }
 
-Hash32 commit(storage::Database& db, trie::Trie& trie) {
-    const Hash32 root = trie.root_hash();
-    storage::WriteBatch batch;
-    storage::StateStore::add_nodes(batch, trie.commit());
-    if (auto written = db.write(batch, /*sync=*/true); !written) fail(written.error().message);
-    return root;
-}
+struct BlockTimes {
+    double total{0};
+    double updates{0};  // reading and changing accounts
+    double commit{0};   // tries: loads, hashing, encoding
+    double write{0};    // the synced RocksDB batch
+    std::size_t batch_entries{0};
+};
 
 }  // namespace
 
@@ -65,6 +59,8 @@ int main(int argc, char** argv) {
     std::uint64_t accounts = 1'000'000;
     int blocks = 5;
     std::uint64_t updates = 10'000;
+    std::size_t cache_mb = 512;
+    std::size_t node_cache_mb = 256;
     std::string datadir;
     for (int i = 1; i + 1 < argc; i += 2) {
         const std::string flag = argv[i];
@@ -76,64 +72,86 @@ int main(int argc, char** argv) {
             updates = std::strtoull(argv[i + 1], nullptr, 10);
         else if (flag == "--datadir")
             datadir = argv[i + 1];
+        else if (flag == "--cache-mb")
+            cache_mb = std::strtoull(argv[i + 1], nullptr, 10);
+        else if (flag == "--node-cache-mb")
+            node_cache_mb = std::strtoull(argv[i + 1], nullptr, 10);
         else
             fail("unknown flag " + flag + " (see the comment at the top of the source)");
     }
+    if (blocks < 1 || updates == 0) fail("--blocks and --updates must be positive");
     const bool temporary = datadir.empty();
     if (temporary) {
         datadir = (std::filesystem::temp_directory_path() / "qtm-bench-state-growth").string();
         std::filesystem::remove_all(datadir);
     }
-    auto opened = storage::open_rocksdb(datadir);
+    auto opened = storage::open_rocksdb(datadir, {.block_cache_bytes = cache_mb << 20});
     if (!opened) fail(opened.error().message);
     storage::Database& db = **opened;
-    storage::StateStore store{db};
+    storage::NodeCache node_cache{node_cache_mb << 20};
+    storage::NodeCache* cache = node_cache_mb == 0 ? nullptr : &node_cache;
 
     std::printf(
-        "| accounts | block of %llu updates: ms (median of %d) | per update: us | "
-        "nodes written per block |\n|---|---|---|---|\n",
+        "| accounts | block of %llu updates: ms (median of %d) | per update: us | updates ms | "
+        "commit ms | synced write ms | batch entries |\n|---|---|---|---|---|---|---|\n",
         static_cast<unsigned long long>(updates), blocks);
     std::fflush(stdout);
 
     Hash32 root = trie::kEmptyRoot;
     std::uint64_t grown = 0;
     std::mt19937_64 rng{42};
+    const auto commit_and_write = [&](state::WorldState& world, BlockTimes* times) {
+        storage::WriteBatch batch;
+        const auto start = Clock::now();
+        auto committed = world.commit(batch);
+        if (!committed) fail(committed.error().message);
+        const auto written_at = Clock::now();
+        if (auto written = db.write(batch, /*sync=*/true); !written) {
+            fail(written.error().message);
+        }
+        if (times != nullptr) {
+            times->commit = std::chrono::duration<double>(written_at - start).count();
+            times->write = seconds_since(written_at);
+            times->batch_entries = batch.entries().size();
+        }
+        root = *committed;
+    };
     for (std::uint64_t checkpoint = 10'000; checkpoint <= accounts; checkpoint *= 10) {
         // Grow in chunks of 100,000 accounts, each committed like a (large) block.
         while (grown < checkpoint) {
-            trie::Trie trie{&store, root};
+            state::WorldState world{db, root, cache};
             const std::uint64_t chunk_end = std::min(checkpoint, grown + 100'000);
             for (; grown < chunk_end; ++grown) {
-                if (!trie.put(account_key(grown), account_value(grown))) fail("trie put failed");
+                world.add_balance(account_address(grown), U256{grown + 1});
             }
-            root = commit(db, trie);
+            world.finalize_transaction();
+            commit_and_write(world, nullptr);
             std::fprintf(stderr, "\rgrowing state: %llu accounts",
                          static_cast<unsigned long long>(grown));
         }
         std::fprintf(stderr, "\n");
 
-        std::vector<double> times;
-        std::size_t nodes_written = 0;
+        std::vector<BlockTimes> measured;
         for (int block = 0; block < blocks; ++block) {
+            BlockTimes times;
             const auto start = Clock::now();
-            trie::Trie trie{&store, root};
+            state::WorldState world{db, root, cache};
             for (std::uint64_t u = 0; u < updates; ++u) {
-                const std::uint64_t index = rng() % grown;
-                if (!trie.put(account_key(index), account_value(rng()))) fail("trie put failed");
+                world.add_balance(account_address(rng() % grown), U256{1});
             }
-            const Hash32 block_root = trie.root_hash();
-            storage::WriteBatch batch;
-            const auto nodes = trie.commit();
-            nodes_written = nodes.size();
-            storage::StateStore::add_nodes(batch, nodes);
-            if (auto written = db.write(batch, true); !written) fail(written.error().message);
-            root = block_root;
-            times.push_back(seconds_since(start));
+            world.finalize_transaction();
+            times.updates = seconds_since(start);
+            commit_and_write(world, &times);
+            times.total = seconds_since(start);
+            measured.push_back(times);
         }
-        std::sort(times.begin(), times.end());
-        const double median = times[times.size() / 2];
-        std::printf("| %llu | %.1f | %.2f | %zu |\n", static_cast<unsigned long long>(grown),
-                    median * 1e3, median * 1e6 / static_cast<double>(updates), nodes_written);
+        std::sort(measured.begin(), measured.end(),
+                  [](const BlockTimes& a, const BlockTimes& b) { return a.total < b.total; });
+        const BlockTimes& median = measured[measured.size() / 2];
+        std::printf("| %llu | %.1f | %.2f | %.1f | %.1f | %.1f | %zu |\n",
+                    static_cast<unsigned long long>(grown), median.total * 1e3,
+                    median.total * 1e6 / static_cast<double>(updates), median.updates * 1e3,
+                    median.commit * 1e3, median.write * 1e3, median.batch_entries);
         std::fflush(stdout);
     }
     if (temporary) std::filesystem::remove_all(datadir);

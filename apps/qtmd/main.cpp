@@ -1,31 +1,173 @@
-// qtmd: the QTM node. Today it reports its version and what it is built from; the dev
-// node (`qtmd --dev`) arrives with the chain, storage and RPC layers (see README status).
+// qtmd: the QTM node. `qtmd --dev` runs a one-validator development chain with prefunded
+// accounts whose keys the node holds, JSON-RPC over HTTP, and its data in --datadir.
 #include <CLI/CLI.hpp>
-
+#include <csignal>
 #include <cstdio>
+#include <filesystem>
 #include <string>
 
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
 #include "base/hex.hpp"
-#include "crypto/keccak.hpp"
+#include "chain/chain_spec.hpp"
+#include "chain/keys.hpp"
+#include "node/node.hpp"
 #include "qtm_version.hpp"
+#include "rpc/eth_api.hpp"
+#include "rpc/http_server.hpp"
+
+namespace {
+
+using namespace qtm;
+
+std::string format_qtm(const U256& wei) {
+    const U256 unit = chain::qtm_to_wei(1);
+    const U256 whole = wei / unit;
+    return whole.to_decimal() + " QTM";
+}
+
+void configure_logging(const std::string& format) {
+    auto logger = spdlog::stderr_color_mt("qtmd");
+    if (format == "json") {
+        // Messages are written by the node itself and contain no quotes or backslashes.
+        logger->set_pattern(
+            R"({"time":"%Y-%m-%dT%H:%M:%S.%e%z","level":"%l","msg":"%v"})");
+    } else {
+        logger->set_pattern("%Y-%m-%d %H:%M:%S.%e %^%-5l%$ %v");
+    }
+    spdlog::set_default_logger(logger);
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
-    CLI::App app{"qtmd - the QTM post-quantum proof-of-stake node"};
+    CLI::App app{
+        "qtmd - the QTM post-quantum proof-of-stake node.\n\n"
+        "  qtmd --dev     one-validator development chain: a block every 2 s, 10 prefunded\n"
+        "                 accounts whose ML-DSA keys derive from public seeds (printed at\n"
+        "                 start; never use them for value), JSON-RPC on 127.0.0.1:8545.\n"
+        "Multi-validator networks (--network, --config) arrive with consensus and p2p."};
     app.set_version_flag("-V,--version", std::string{"qtmd "} + QTM_VERSION);
     bool dev = false;
-    app.add_flag("--dev", dev,
-                 "Run a one-validator development chain (not available yet: the chain, "
-                 "storage and RPC layers are still being built)");
+    std::string datadir = "qtm-data";
+    std::string http_address = "127.0.0.1";
+    int http_port = 8545;
+    int ws_port = 8546;
+    double block_time = 2.0;
+    std::string log_format = "text";
+    std::vector<std::string> cors;
+    double rate_limit = 0;
+    app.add_flag("--dev", dev, "Run a one-validator development chain");
+    app.add_option("--datadir", datadir, "Where the chain's database lives (RocksDB)")
+        ->capture_default_str();
+    app.add_option("--http-addr", http_address, "JSON-RPC HTTP listen address")
+        ->capture_default_str();
+    app.add_option("--http-port", http_port, "JSON-RPC HTTP port (0: any free port)")
+        ->capture_default_str()
+        ->check(CLI::Range(0, 65535));
+    app.add_option("--ws-port", ws_port,
+                   "JSON-RPC WebSocket port (WebSocket is not served yet; see README status)")
+        ->capture_default_str()
+        ->check(CLI::Range(0, 65535));
+    app.add_option("--block-time", block_time, "Seconds between dev blocks")
+        ->capture_default_str()
+        ->check(CLI::Range(0.1, 3600.0));
+    app.add_option("--log-format", log_format, "Log format: text or json")
+        ->capture_default_str()
+        ->check(CLI::IsMember({"text", "json"}));
+    app.add_option("--http-cors", cors, "Allowed CORS origins ('*' for any)");
+    app.add_option("--http-rate-limit", rate_limit,
+                   "Requests per second allowed per client IP (0: unlimited)")
+        ->capture_default_str();
     CLI11_PARSE(app, argc, argv);
 
-    if (dev) {
-        std::fprintf(stderr,
-                     "qtmd: --dev is not available in this build yet; the layers it needs "
-                     "(storage, EVM, chain, RPC) are listed as not done in README.md\n");
+    if (!dev) {
+        std::printf("qtmd %s\nOnly the development chain is available in this build: run "
+                    "`qtmd --dev` (see --help).\n",
+                    QTM_VERSION);
         return 2;
     }
-    std::printf("qtmd %s (keccak256(\"\") = %s)\n", QTM_VERSION,
-                qtm::to_hex(qtm::crypto::keccak256({})).c_str());
-    std::printf("Run `qtmd --help` for options.\n");
+    configure_logging(log_format);
+
+    // Signals are taken by sigwait below; block them before any thread starts.
+    sigset_t signals;
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGINT);
+    sigaddset(&signals, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+    auto spec = chain::builtin_chain_spec("dev");
+    node::NodeOptions options;
+    options.datadir = datadir;
+    options.spec = *spec;
+    options.block_time = std::chrono::milliseconds{static_cast<long>(block_time * 1000)};
+    const chain::AccountKey validator{crypto::SignatureScheme::kMlDsa65,
+                                      chain::dev_validator_seed(0)};
+    options.proposer = validator.address();
+    for (std::uint32_t i = 0; i < chain::kDevAccountCount; ++i) {
+        options.signers.emplace_back(crypto::SignatureScheme::kMlDsa44, chain::dev_account_seed(i));
+    }
+    std::vector<std::pair<Address, std::string>> printed;
+    for (std::uint32_t i = 0; i < chain::kDevAccountCount; ++i) {
+        printed.emplace_back(options.signers[i].address(), to_hex(chain::dev_account_seed(i)));
+    }
+
+    auto opened = node::Node::open(std::move(options));
+    if (!opened) {
+        spdlog::critical("cannot start: {}", opened.error().message);
+        return 1;
+    }
+    node::Node& node = **opened;
+
+    rpc::Dispatcher dispatcher;
+    rpc::ApiLimits limits;
+    limits.client_version = std::string{"qtmd/"} + QTM_VERSION;
+    rpc::register_api(dispatcher, node, limits);
+    rpc::HttpConfig http;
+    http.address = http_address;
+    http.port = static_cast<std::uint16_t>(http_port);
+    http.cors_origins = cors;
+    http.rate_limit_per_second = rate_limit;
+    rpc::HttpServer server{http, dispatcher};
+    if (auto started = server.start(); !started) {
+        spdlog::critical("cannot start JSON-RPC: {}", started.error());
+        return 1;
+    }
+
+    const auto head = node.head();
+    std::printf("\nqtmd %s — development chain\n\n", QTM_VERSION);
+    std::printf("Chain id      %llu (%s)\n", static_cast<unsigned long long>(node.spec().chain_id),
+                node.spec().name.c_str());
+    std::printf("Genesis hash  %s\n", to_hex(node.genesis_hash()).c_str());
+    std::printf("Head          block %llu %s\n", static_cast<unsigned long long>(head.number),
+                to_hex(node.head_hash()).c_str());
+    std::printf("Data          %s\n", std::filesystem::absolute(datadir).string().c_str());
+    std::printf("JSON-RPC      http://%s:%u\n", http_address.c_str(), server.port());
+    std::printf("WebSocket     not served yet (port %d reserved)\n", ws_port);
+    std::printf("Block time    %.1f s\n", block_time);
+    std::printf("Validator     %s (ML-DSA-65, dev seed 0)\n\n",
+                chain::to_checksum_address(validator.address()).c_str());
+    std::printf("Dev accounts (ML-DSA-44; seed = keccak256(\"qtm dev account\" || be32(i)); the node "
+                "signs for them: eth_sendTransaction, cast send --unlocked)\n");
+    std::printf("PUBLIC TEST KEYS: anyone can spend from these accounts. Never send them value "
+                "on a real network.\n\n");
+    for (std::size_t i = 0; i < printed.size(); ++i) {
+        std::printf("(%zu) %s  %s\n    seed %s\n", i,
+                    chain::to_checksum_address(printed[i].first).c_str(),
+                    format_qtm(node.head_state().balance(printed[i].first)).c_str(),
+                    printed[i].second.c_str());
+    }
+    std::printf("\n");
+    std::fflush(stdout);
+
+    node.start_producing();
+    spdlog::info("producing a block every {:.1f} s; Ctrl-C stops", block_time);
+    int received = 0;
+    sigwait(&signals, &received);
+    spdlog::info("received {}, shutting down", received == SIGINT ? "SIGINT" : "SIGTERM");
+    server.stop();
+    node.stop();
+    spdlog::info("stopped at block {}", node.head().number);
     return 0;
 }

@@ -5,9 +5,13 @@
 namespace qtm::storage {
 
 std::optional<Bytes> StateStore::load_node(const Hash32& hash) const {
+    if (cache_ != nullptr) {
+        if (auto cached = cache_->get(hash)) return cached;
+    }
     auto node = view_.get(Column::kTrieNodes, hash);
-    if (!node) return std::nullopt;
-    return *node;
+    if (!node || !*node) return std::nullopt;
+    if (cache_ != nullptr) cache_->put(hash, **node);
+    return std::move(*node);
 }
 
 Result<std::optional<Bytes>, StorageError> StateStore::load_code(const Hash32& hash) const {

@@ -4,13 +4,16 @@
 #pragma once
 
 #include "storage/database.hpp"
+#include "storage/node_cache.hpp"
 #include "trie/trie.hpp"
 
 namespace qtm::storage {
 
 class StateStore : public trie::NodeStore {
 public:
-    explicit StateStore(const ReadView& view) noexcept : view_{view} {}
+    // `cache`, when given, is consulted before the database and filled on every load.
+    explicit StateStore(const ReadView& view, NodeCache* cache = nullptr) noexcept
+        : view_{view}, cache_{cache} {}
 
     // trie::NodeStore. A read error is reported as a missing node; the trie then fails
     // with kMissingNode and the caller sees the database error in its logs.
@@ -33,8 +36,11 @@ public:
     [[nodiscard]] static ByteArray<52> storage_key(const Address& address,
                                                    const Hash32& slot) noexcept;
 
+    [[nodiscard]] NodeCache* cache() const noexcept { return cache_; }
+
 private:
     const ReadView& view_;
+    NodeCache* cache_;
 };
 
 }  // namespace qtm::storage

@@ -1,0 +1,267 @@
+#include "chain/block.hpp"
+
+#include "codec/rlp.hpp"
+#include "crypto/keccak.hpp"
+#include "trie/trie.hpp"
+
+namespace qtm::chain {
+
+std::string_view to_string(BlockDecodeError error) noexcept {
+    switch (error) {
+        case BlockDecodeError::kMalformedHeader:
+            return "malformed block header";
+        case BlockDecodeError::kMalformedBody:
+            return "malformed block body";
+        case BlockDecodeError::kBadTransaction:
+            return "malformed transaction in block body";
+        case BlockDecodeError::kMalformedReceipt:
+            return "malformed receipt";
+    }
+    return "malformed block";
+}
+
+namespace {
+
+void append_log(Bytes& out, const state::Log& log) {
+    const std::size_t topics = log.topics.size() * 33;
+    const std::size_t payload =
+        21 + rlp::header_size(topics) + topics + rlp::string_size(log.data);
+    rlp::append_list_header(out, payload);
+    rlp::append_string(out, log.address);
+    rlp::append_list_header(out, topics);
+    for (const auto& topic : log.topics) rlp::append_string(out, topic);
+    rlp::append_string(out, log.data);
+}
+
+Bytes wrap_list(const Bytes& payload) {
+    Bytes out;
+    rlp::append_list(out, payload);
+    return out;
+}
+
+}  // namespace
+
+Bytes encode_header(const Header& header) {
+    Bytes payload;
+    payload.reserve(600 + header.extra_data.size() + header.parent_commit.size());
+    rlp::append_string(payload, header.parent_hash);
+    rlp::append_uint(payload, header.number);
+    rlp::append_uint(payload, header.timestamp);
+    rlp::append_string(payload, header.proposer);
+    rlp::append_string(payload, header.state_root);
+    rlp::append_string(payload, header.transactions_root);
+    rlp::append_string(payload, header.receipts_root);
+    rlp::append_string(payload, header.logs_bloom);
+    rlp::append_uint(payload, header.gas_limit);
+    rlp::append_uint(payload, header.gas_used);
+    rlp::append_u256(payload, header.base_fee);
+    rlp::append_string(payload, header.extra_data);
+    rlp::append_string(payload, header.parent_commit);
+    return wrap_list(payload);
+}
+
+Result<Header, BlockDecodeError> decode_header(ByteView encoded) {
+    const auto malformed = unexpected(BlockDecodeError::kMalformedHeader);
+    rlp::Decoder outer{encoded};
+    auto fields = outer.read_list();
+    if (!fields || !outer.finish()) return malformed;
+    Header header;
+    auto parent = fields->read_fixed<32>();
+    auto number = fields->read_uint64();
+    auto timestamp = fields->read_uint64();
+    auto proposer = fields->read_fixed<20>();
+    auto state_root = fields->read_fixed<32>();
+    auto tx_root = fields->read_fixed<32>();
+    auto receipts_root = fields->read_fixed<32>();
+    auto bloom = fields->read_fixed<256>();
+    auto gas_limit = fields->read_uint64();
+    auto gas_used = fields->read_uint64();
+    auto base_fee = fields->read_u256();
+    auto extra = fields->read_string();
+    auto commit = fields->read_string();
+    if (!parent || !number || !timestamp || !proposer || !state_root || !tx_root ||
+        !receipts_root || !bloom || !gas_limit || !gas_used || !base_fee || !extra || !commit ||
+        !fields->finish()) {
+        return malformed;
+    }
+    header.parent_hash = *parent;
+    header.number = *number;
+    header.timestamp = *timestamp;
+    header.proposer = *proposer;
+    header.state_root = *state_root;
+    header.transactions_root = *tx_root;
+    header.receipts_root = *receipts_root;
+    header.logs_bloom = *bloom;
+    header.gas_limit = *gas_limit;
+    header.gas_used = *gas_used;
+    header.base_fee = *base_fee;
+    header.extra_data.assign(extra->begin(), extra->end());
+    header.parent_commit.assign(commit->begin(), commit->end());
+    return header;
+}
+
+Hash32 block_hash(const Header& header) { return crypto::keccak256(encode_header(header)); }
+
+Bytes encode_body(const std::vector<Transaction>& transactions) {
+    Bytes payload;
+    for (const auto& tx : transactions) rlp::append_string(payload, encode(tx));
+    return wrap_list(payload);
+}
+
+Result<std::vector<Transaction>, BlockDecodeError> decode_body(ByteView encoded) {
+    rlp::Decoder outer{encoded};
+    auto list = outer.read_list();
+    if (!list || !outer.finish()) return unexpected(BlockDecodeError::kMalformedBody);
+    std::vector<Transaction> transactions;
+    while (!list->at_end()) {
+        auto bytes = list->read_string();
+        if (!bytes) return unexpected(BlockDecodeError::kMalformedBody);
+        auto tx = decode_transaction(*bytes);
+        if (!tx) return unexpected(BlockDecodeError::kBadTransaction);
+        transactions.push_back(std::move(*tx));
+    }
+    return transactions;
+}
+
+Bytes encode_block(const Block& block) {
+    Bytes payload = encode_header(block.header);
+    const Bytes body = encode_body(block.transactions);
+    payload.insert(payload.end(), body.begin(), body.end());
+    return wrap_list(payload);
+}
+
+Result<Block, BlockDecodeError> decode_block(ByteView encoded) {
+    rlp::Decoder outer{encoded};
+    auto list = outer.read_list();
+    if (!list || !outer.finish()) return unexpected(BlockDecodeError::kMalformedBody);
+    auto header_bytes = list->read_raw();
+    auto body_bytes = list->read_raw();
+    if (!header_bytes || !body_bytes || !list->finish()) {
+        return unexpected(BlockDecodeError::kMalformedBody);
+    }
+    auto header = decode_header(*header_bytes);
+    if (!header) return unexpected(header.error());
+    auto body = decode_body(*body_bytes);
+    if (!body) return unexpected(body.error());
+    return Block{std::move(*header), std::move(*body)};
+}
+
+Bytes encode_receipt(const Receipt& receipt) {
+    Bytes logs;
+    for (const auto& log : receipt.logs) append_log(logs, log);
+    Bytes payload;
+    rlp::append_uint(payload, receipt.success ? 1 : 0);
+    rlp::append_uint(payload, receipt.cumulative_gas_used);
+    rlp::append_string(payload, receipt.logs_bloom);
+    rlp::append_list(payload, logs);
+    Bytes out{kTransactionType};
+    rlp::append_list(out, payload);
+    return out;
+}
+
+Result<Receipt, BlockDecodeError> decode_receipt(ByteView encoded) {
+    const auto malformed = unexpected(BlockDecodeError::kMalformedReceipt);
+    if (encoded.empty() || encoded[0] != kTransactionType) return malformed;
+    rlp::Decoder outer{encoded.subspan(1)};
+    auto fields = outer.read_list();
+    if (!fields || !outer.finish()) return malformed;
+    auto status = fields->read_uint64();
+    auto cumulative = fields->read_uint64();
+    auto bloom = fields->read_fixed<256>();
+    auto logs = fields->read_list();
+    if (!status || *status > 1 || !cumulative || !bloom || !logs) return malformed;
+    Receipt receipt;
+    receipt.success = *status == 1;
+    receipt.cumulative_gas_used = *cumulative;
+    receipt.logs_bloom = *bloom;
+    while (!logs->at_end()) {
+        auto item = logs->read_list();
+        if (!item) return malformed;
+        state::Log log;
+        auto address = item->read_fixed<20>();
+        auto topics = item->read_list();
+        auto data = item->read_string();
+        if (!address || !topics || !data || !item->finish()) return malformed;
+        log.address = *address;
+        while (!topics->at_end()) {
+            auto topic = topics->read_fixed<32>();
+            if (!topic) return malformed;
+            log.topics.push_back(*topic);
+        }
+        log.data.assign(data->begin(), data->end());
+        receipt.logs.push_back(std::move(log));
+    }
+    if (!fields->finish()) return malformed;
+    return receipt;
+}
+
+Bytes encode_receipts(const std::vector<Receipt>& receipts) {
+    Bytes payload;
+    for (const auto& receipt : receipts) rlp::append_string(payload, encode_receipt(receipt));
+    return wrap_list(payload);
+}
+
+Result<std::vector<Receipt>, BlockDecodeError> decode_receipts(ByteView encoded) {
+    rlp::Decoder outer{encoded};
+    auto list = outer.read_list();
+    if (!list || !outer.finish()) return unexpected(BlockDecodeError::kMalformedReceipt);
+    std::vector<Receipt> receipts;
+    while (!list->at_end()) {
+        auto bytes = list->read_string();
+        if (!bytes) return unexpected(BlockDecodeError::kMalformedReceipt);
+        auto receipt = decode_receipt(*bytes);
+        if (!receipt) return unexpected(receipt.error());
+        receipts.push_back(std::move(*receipt));
+    }
+    return receipts;
+}
+
+void add_to_bloom(Bloom& bloom, ByteView item) {
+    const Hash32 hash = crypto::keccak256(item);
+    for (std::size_t i = 0; i < 6; i += 2) {
+        const unsigned bit = ((static_cast<unsigned>(hash[i]) << 8) | hash[i + 1]) & 2047U;
+        bloom[255 - bit / 8] |= static_cast<std::uint8_t>(1U << (bit % 8));
+    }
+}
+
+Bloom logs_bloom(const std::vector<state::Log>& logs) {
+    Bloom bloom{};
+    for (const auto& log : logs) {
+        add_to_bloom(bloom, log.address);
+        for (const auto& topic : log.topics) add_to_bloom(bloom, topic);
+    }
+    return bloom;
+}
+
+bool bloom_may_contain(const Bloom& bloom, ByteView item) {
+    Bloom probe{};
+    add_to_bloom(probe, item);
+    for (std::size_t i = 0; i < probe.size(); ++i) {
+        if ((bloom[i] & probe[i]) != probe[i]) return false;
+    }
+    return true;
+}
+
+namespace {
+
+template <class Item, class Encoder>
+Hash32 indexed_root(const std::vector<Item>& items, Encoder encode_item) {
+    std::vector<std::pair<Bytes, Bytes>> entries;
+    entries.reserve(items.size());
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        entries.emplace_back(rlp::encode_uint(i), encode_item(items[i]));
+    }
+    return trie::compute_root(entries);
+}
+
+}  // namespace
+
+Hash32 transactions_root(const std::vector<Transaction>& transactions) {
+    return indexed_root(transactions, [](const Transaction& tx) { return encode(tx); });
+}
+
+Hash32 receipts_root(const std::vector<Receipt>& receipts) {
+    return indexed_root(receipts, [](const Receipt& receipt) { return encode_receipt(receipt); });
+}
+
+}  // namespace qtm::chain

@@ -1,0 +1,86 @@
+// Headers, blocks, receipts, logs and the logs bloom (docs/protocol.md, "Blocks"):
+//
+//   header  = rlp([parent_hash, number, timestamp, proposer, state_root, transactions_root,
+//                  receipts_root, logs_bloom, gas_limit, gas_used, base_fee, extra_data,
+//                  parent_commit])
+//   block   = rlp([header, [transaction, ...]])   (each transaction as a byte string)
+//   receipt = 0x51 || rlp([status, cumulative_gas_used, logs_bloom, [log, ...]])
+//   log     = [address, [topic, ...], data]       (as Ethereum)
+//
+// The block hash is keccak256(header). The transactions and receipts roots are Merkle
+// Patricia roots keyed by rlp(index), as Ethereum's. `parent_commit` holds the parent's
+// commit certificate (filled by consensus; empty on a dev chain and at genesis).
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include "base/bytes.hpp"
+#include "base/result.hpp"
+#include "base/u256.hpp"
+#include "chain/transaction.hpp"
+#include "state/world_state.hpp"
+
+namespace qtm::chain {
+
+using Bloom = ByteArray<256>;
+
+struct Header {
+    Hash32 parent_hash{};
+    std::uint64_t number{0};
+    std::uint64_t timestamp{0};  // seconds since the Unix epoch
+    Address proposer{};
+    Hash32 state_root{};
+    Hash32 transactions_root{};
+    Hash32 receipts_root{};
+    Bloom logs_bloom{};
+    std::uint64_t gas_limit{0};
+    std::uint64_t gas_used{0};
+    U256 base_fee{};
+    Bytes extra_data{};
+    Bytes parent_commit{};
+    friend bool operator==(const Header&, const Header&) = default;
+};
+
+struct Receipt {
+    bool success{false};
+    std::uint64_t cumulative_gas_used{0};
+    Bloom logs_bloom{};
+    std::vector<state::Log> logs{};
+    friend bool operator==(const Receipt&, const Receipt&) = default;
+};
+
+struct Block {
+    Header header;
+    std::vector<Transaction> transactions;
+};
+
+enum class BlockDecodeError { kMalformedHeader, kMalformedBody, kBadTransaction, kMalformedReceipt };
+[[nodiscard]] std::string_view to_string(BlockDecodeError error) noexcept;
+
+[[nodiscard]] Bytes encode_header(const Header& header);
+[[nodiscard]] Result<Header, BlockDecodeError> decode_header(ByteView encoded);
+[[nodiscard]] Hash32 block_hash(const Header& header);
+
+// The body: rlp([transaction, ...]).
+[[nodiscard]] Bytes encode_body(const std::vector<Transaction>& transactions);
+[[nodiscard]] Result<std::vector<Transaction>, BlockDecodeError> decode_body(ByteView encoded);
+[[nodiscard]] Bytes encode_block(const Block& block);
+[[nodiscard]] Result<Block, BlockDecodeError> decode_block(ByteView encoded);
+
+[[nodiscard]] Bytes encode_receipt(const Receipt& receipt);
+[[nodiscard]] Result<Receipt, BlockDecodeError> decode_receipt(ByteView encoded);
+// A block's receipts as stored: rlp([receipt, ...]).
+[[nodiscard]] Bytes encode_receipts(const std::vector<Receipt>& receipts);
+[[nodiscard]] Result<std::vector<Receipt>, BlockDecodeError> decode_receipts(ByteView encoded);
+
+// Ethereum's 2048-bit bloom: three bits per address and per topic.
+void add_to_bloom(Bloom& bloom, ByteView item);
+[[nodiscard]] Bloom logs_bloom(const std::vector<state::Log>& logs);
+[[nodiscard]] bool bloom_may_contain(const Bloom& bloom, ByteView item);
+
+[[nodiscard]] Hash32 transactions_root(const std::vector<Transaction>& transactions);
+[[nodiscard]] Hash32 receipts_root(const std::vector<Receipt>& receipts);
+
+}  // namespace qtm::chain

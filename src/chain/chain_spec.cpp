@@ -1,0 +1,388 @@
+#include "chain/chain_spec.hpp"
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "base/endian.hpp"
+#include "base/hex.hpp"
+#include "chain/keys.hpp"
+#include "crypto/keccak.hpp"
+#include "state/world_state.hpp"
+
+namespace qtm::chain {
+
+namespace {
+
+using json = nlohmann::ordered_json;
+
+struct FieldError {
+    std::string field;
+    std::string problem;
+};
+
+[[noreturn]] void reject(const std::string& field, const std::string& problem) {
+    throw FieldError{field, problem};
+}
+
+const json& require(const json& object, const std::string& key, const std::string& path) {
+    const auto it = object.find(key);
+    if (it == object.end()) reject(path + key, "missing");
+    return *it;
+}
+
+// A quantity: a JSON integer, a decimal string, or a 0x-hex string.
+U256 quantity(const json& value, const std::string& field) {
+    if (value.is_number_unsigned()) return U256{value.get<std::uint64_t>()};
+    if (value.is_number_integer()) {
+        if (value.get<std::int64_t>() < 0) reject(field, "must not be negative");
+        return U256{static_cast<std::uint64_t>(value.get<std::int64_t>())};
+    }
+    if (!value.is_string()) reject(field, "must be a number or a decimal/0x-hex string");
+    const auto text = value.get<std::string>();
+    auto parsed = text.rfind("0x", 0) == 0 ? U256::from_hex(text) : U256::from_decimal(text);
+    if (!parsed) reject(field, "'" + text + "' is not a 256-bit number");
+    return *parsed;
+}
+
+std::uint64_t small(const json& value, const std::string& field) {
+    const U256 number = quantity(value, field);
+    if (!number.fits_uint64()) reject(field, "does not fit in 64 bits");
+    return number[0];
+}
+
+Bytes hex_bytes(const json& value, const std::string& field) {
+    if (!value.is_string()) reject(field, "must be a 0x-hex string");
+    auto bytes = from_hex(value.get<std::string>(), HexPrefix::kRequired);
+    if (!bytes) reject(field, std::string{to_string(bytes.error())});
+    return std::move(*bytes);
+}
+
+Address address(const std::string& text, const std::string& field) {
+    auto parsed = from_hex_fixed<20>(text, HexPrefix::kRequired);
+    if (!parsed) reject(field, "'" + text + "' is not a 20-byte 0x-hex address");
+    return *parsed;
+}
+
+ChainSpec parse(const json& root) {
+    if (!root.is_object()) reject("(top level)", "must be a JSON object");
+    ChainSpec spec;
+    const json& name = require(root, "name", "");
+    if (!name.is_string() || name.get<std::string>().empty()) reject("name", "must be a non-empty string");
+    spec.name = name.get<std::string>();
+    spec.chain_id = small(require(root, "chainId", ""), "chainId");
+    if (spec.chain_id == 0) reject("chainId", "must not be 0");
+    spec.genesis_time = small(require(root, "genesisTime", ""), "genesisTime");
+    spec.block_time_ms = small(require(root, "blockTimeMs", ""), "blockTimeMs");
+    if (spec.block_time_ms < 100) reject("blockTimeMs", "must be at least 100");
+    spec.gas_limit = small(require(root, "gasLimit", ""), "gasLimit");
+    if (spec.gas_limit < 21000) reject("gasLimit", "must be at least 21000");
+    spec.max_block_bytes = small(require(root, "maxBlockBytes", ""), "maxBlockBytes");
+    if (spec.max_block_bytes < kMaxTransactionSize) {
+        reject("maxBlockBytes", "must hold at least one maximal transaction (131072 bytes)");
+    }
+    const json& fee = require(root, "baseFee", "");
+    spec.base_fee.initial = quantity(require(fee, "initial", "baseFee."), "baseFee.initial");
+    spec.base_fee.max_change_denominator = small(
+        require(fee, "maxChangeDenominator", "baseFee."), "baseFee.maxChangeDenominator");
+    spec.base_fee.elasticity_multiplier = small(
+        require(fee, "elasticityMultiplier", "baseFee."), "baseFee.elasticityMultiplier");
+    if (spec.base_fee.max_change_denominator == 0) reject("baseFee.maxChangeDenominator", "must not be 0");
+    if (spec.base_fee.elasticity_multiplier == 0) reject("baseFee.elasticityMultiplier", "must not be 0");
+    spec.block_reward = quantity(require(root, "blockReward", ""), "blockReward");
+    spec.epoch_length = small(require(root, "epochLength", ""), "epochLength");
+    if (spec.epoch_length == 0) reject("epochLength", "must not be 0");
+    const json& slashing = require(root, "slashing", "");
+    spec.slashing.double_sign_slash_percent = static_cast<std::uint32_t>(small(
+        require(slashing, "doubleSignSlashPercent", "slashing."), "slashing.doubleSignSlashPercent"));
+    spec.slashing.downtime_window =
+        small(require(slashing, "downtimeWindow", "slashing."), "slashing.downtimeWindow");
+    spec.slashing.downtime_min_signed_percent = static_cast<std::uint32_t>(
+        small(require(slashing, "downtimeMinSignedPercent", "slashing."),
+              "slashing.downtimeMinSignedPercent"));
+    spec.slashing.jail_seconds =
+        small(require(slashing, "jailSeconds", "slashing."), "slashing.jailSeconds");
+    if (spec.slashing.double_sign_slash_percent > 100) {
+        reject("slashing.doubleSignSlashPercent", "must be at most 100");
+    }
+    if (spec.slashing.downtime_min_signed_percent > 100) {
+        reject("slashing.downtimeMinSignedPercent", "must be at most 100");
+    }
+
+    U256 total{};
+    const json& alloc = require(root, "alloc", "");
+    if (!alloc.is_object()) reject("alloc", "must be an object of address -> account");
+    for (const auto& [key, value] : alloc.items()) {
+        const std::string path = "alloc." + key;
+        const Address where = address(key, path);
+        GenesisAccount account;
+        account.balance = quantity(require(value, "balance", path + "."), path + ".balance");
+        if (value.contains("nonce")) account.nonce = small(value.at("nonce"), path + ".nonce");
+        if (value.contains("code")) account.code = hex_bytes(value.at("code"), path + ".code");
+        if (value.contains("storage")) {
+            for (const auto& [slot, slot_value] : value.at("storage").items()) {
+                account.storage[quantity(json(slot), path + ".storage key")] =
+                    quantity(slot_value, path + ".storage." + slot);
+            }
+        }
+        const U256 before = total;
+        total = total + account.balance;
+        if (total < before) reject(path + ".balance", "allocations overflow 256 bits");
+        if (!spec.alloc.emplace(where, std::move(account)).second) {
+            reject(path, "listed twice");
+        }
+    }
+    const json& validators = require(root, "validators", "");
+    if (!validators.is_array() || validators.empty()) {
+        reject("validators", "must be a non-empty array");
+    }
+    for (std::size_t i = 0; i < validators.size(); ++i) {
+        const std::string path = "validators[" + std::to_string(i) + "]";
+        const json& entry = validators[i];
+        GenesisValidator validator;
+        const U256 scheme_id = quantity(require(entry, "scheme", path + "."), path + ".scheme");
+        auto scheme = crypto::parse_signature_scheme(
+            scheme_id.fits_uint64() && scheme_id[0] < 256 ? static_cast<std::uint8_t>(scheme_id[0]) : 0);
+        if (!scheme) reject(path + ".scheme", "must be 1, 2 or 3 (ML-DSA-44/65/87)");
+        validator.scheme = *scheme;
+        validator.public_key =
+            hex_bytes(require(entry, "publicKey", path + "."), path + ".publicKey");
+        if (validator.public_key.size() != crypto::signature_sizes(validator.scheme).public_key) {
+            reject(path + ".publicKey", "has the wrong length for its scheme");
+        }
+        validator.address = address_of(validator.scheme, validator.public_key);
+        if (entry.contains("address") &&
+            address(entry.at("address").get<std::string>(), path + ".address") != validator.address) {
+            reject(path + ".address", "does not derive from publicKey");
+        }
+        validator.stake = quantity(require(entry, "stake", path + "."), path + ".stake");
+        if (validator.stake == U256{}) reject(path + ".stake", "must be positive");
+        total = total + validator.stake;
+        spec.validators.push_back(std::move(validator));
+    }
+    if (total != genesis_supply()) {
+        reject("alloc", "balances plus validator stakes total " + total.to_decimal() +
+                            " wei; every QTM chain allocates exactly 1,000,000,000 QTM (" +
+                            genesis_supply().to_decimal() + " wei) at genesis");
+    }
+    if (root.contains("forks")) {
+        for (const auto& [fork, height] : root.at("forks").items()) {
+            spec.forks[fork] = small(height, "forks." + fork);
+        }
+    }
+    return spec;
+}
+
+}  // namespace
+
+U256 qtm_to_wei(std::uint64_t qtm) { return U256{qtm} * U256{1'000'000'000'000'000'000ULL}; }
+
+U256 genesis_supply() { return qtm_to_wei(1'000'000'000); }
+
+Address staking_address() {
+    // 0x...5374616b65: "Stake" in ASCII.
+    Address where{};
+    const char* tag = "Stake";
+    for (std::size_t i = 0; i < 5; ++i) where[15 + i] = static_cast<std::uint8_t>(tag[i]);
+    return where;
+}
+
+Result<ChainSpec, SpecError> parse_chain_spec(std::string_view json_text) {
+    try {
+        const json root = json::parse(json_text);
+        return parse(root);
+    } catch (const FieldError& error) {
+        return unexpected(SpecError{"chain spec field '" + error.field + "': " + error.problem});
+    } catch (const json::exception& error) {
+        return unexpected(SpecError{std::string{"chain spec is not valid JSON: "} + error.what()});
+    }
+}
+
+Result<ChainSpec, SpecError> load_chain_spec(const std::string& path) {
+    std::ifstream in{path};
+    if (!in) return unexpected(SpecError{"cannot read chain spec file " + path});
+    std::stringstream text;
+    text << in.rdbuf();
+    auto spec = parse_chain_spec(text.str());
+    if (!spec) return unexpected(SpecError{path + ": " + spec.error().message});
+    return spec;
+}
+
+std::string chain_spec_to_json(const ChainSpec& spec) {
+    json root;
+    root["name"] = spec.name;
+    root["chainId"] = spec.chain_id;
+    root["genesisTime"] = spec.genesis_time;
+    root["blockTimeMs"] = spec.block_time_ms;
+    root["gasLimit"] = spec.gas_limit;
+    root["maxBlockBytes"] = spec.max_block_bytes;
+    root["baseFee"] = {{"initial", spec.base_fee.initial.to_decimal()},
+                       {"maxChangeDenominator", spec.base_fee.max_change_denominator},
+                       {"elasticityMultiplier", spec.base_fee.elasticity_multiplier}};
+    root["blockReward"] = spec.block_reward.to_decimal();
+    root["epochLength"] = spec.epoch_length;
+    root["slashing"] = {{"doubleSignSlashPercent", spec.slashing.double_sign_slash_percent},
+                        {"downtimeWindow", spec.slashing.downtime_window},
+                        {"downtimeMinSignedPercent", spec.slashing.downtime_min_signed_percent},
+                        {"jailSeconds", spec.slashing.jail_seconds}};
+    json alloc = json::object();
+    for (const auto& [where, account] : spec.alloc) {
+        json entry;
+        entry["balance"] = account.balance.to_decimal();
+        if (account.nonce != 0) entry["nonce"] = account.nonce;
+        if (!account.code.empty()) entry["code"] = to_hex(account.code);
+        if (!account.storage.empty()) {
+            json slots = json::object();
+            for (const auto& [slot, value] : account.storage) slots[slot.to_hex()] = value.to_hex();
+            entry["storage"] = slots;
+        }
+        alloc[to_checksum_address(where)] = entry;
+    }
+    root["alloc"] = alloc;
+    json validators = json::array();
+    for (const auto& validator : spec.validators) {
+        validators.push_back({{"address", to_checksum_address(validator.address)},
+                              {"scheme", crypto::to_byte(validator.scheme)},
+                              {"publicKey", to_hex(validator.public_key)},
+                              {"stake", validator.stake.to_decimal()}});
+    }
+    root["validators"] = validators;
+    if (!spec.forks.empty()) root["forks"] = spec.forks;
+    return root.dump(2);
+}
+
+ByteArray<32> dev_account_seed(std::uint32_t index) {
+    // keccak256("qtm dev account" || be32(index))
+    ByteArray<19> preimage{};
+    const std::string_view tag = "qtm dev account";
+    std::copy(tag.begin(), tag.end(), preimage.begin());
+    store_be32(preimage.data() + 15, index);
+    return crypto::keccak256(preimage);
+}
+
+ByteArray<32> dev_validator_seed(std::uint32_t index) {
+    // keccak256("qtm dev validator" || be32(index))
+    ByteArray<21> preimage{};
+    const std::string_view tag = "qtm dev validator";
+    std::copy(tag.begin(), tag.end(), preimage.begin());
+    store_be32(preimage.data() + 17, index);
+    return crypto::keccak256(preimage);
+}
+
+namespace {
+
+ChainSpec base_spec(std::string name, std::uint64_t chain_id, std::uint64_t genesis_time) {
+    ChainSpec spec;
+    spec.name = std::move(name);
+    spec.chain_id = chain_id;
+    spec.genesis_time = genesis_time;
+    spec.block_reward = qtm_to_wei(1);
+    return spec;
+}
+
+// Validators from public seeds plus accounts from public seeds sharing what is left of the
+// genesis supply.
+ChainSpec seeded_spec(ChainSpec spec, std::uint32_t validators, std::uint64_t stake_qtm,
+                      std::size_t accounts,
+                      ByteArray<32> (*account_seed)(std::uint32_t)) {
+    for (std::uint32_t i = 0; i < validators; ++i) {
+        const AccountKey key{crypto::SignatureScheme::kMlDsa65, dev_validator_seed(i)};
+        spec.validators.push_back(GenesisValidator{key.address(), key.scheme(), key.public_key(),
+                                                   qtm_to_wei(stake_qtm)});
+    }
+    const U256 remaining = genesis_supply() - qtm_to_wei(stake_qtm * validators);
+    const U256 share = remaining / U256{accounts};
+    U256 given{};
+    for (std::uint32_t i = 0; i < accounts; ++i) {
+        const AccountKey key{crypto::SignatureScheme::kMlDsa44, account_seed(i)};
+        GenesisAccount account;
+        account.balance = i + 1 == accounts ? remaining - given : share;
+        given = given + account.balance;
+        spec.alloc.emplace(key.address(), std::move(account));
+    }
+    return spec;
+}
+
+}  // namespace
+
+std::optional<ChainSpec> builtin_chain_spec(std::string_view name) {
+    if (name == "dev") {
+        return seeded_spec(base_spec("dev", 7357, 1'767'225'600), 1, 10'000'000, kDevAccountCount,
+                           dev_account_seed);
+    }
+    // Placeholders until a launch: their keys derive from public seeds like the dev chain's.
+    if (name == "testnet") {
+        ChainSpec spec = seeded_spec(base_spec("testnet", 7358, 1'767'225'600), 4, 10'000'000,
+                                     kDevAccountCount, dev_account_seed);
+        spec.gas_limit = 60'000'000;
+        return spec;
+    }
+    if (name == "mainnet") {
+        ChainSpec spec = seeded_spec(base_spec("mainnet", 7359, 1'767'225'600), 4, 10'000'000,
+                                     1, dev_account_seed);
+        spec.gas_limit = 60'000'000;
+        return spec;
+    }
+    return std::nullopt;
+}
+
+Result<Genesis, SpecError> build_genesis(const ChainSpec& spec, const storage::ReadView& view,
+                                         storage::WriteBatch& batch) {
+    state::WorldState world{view, trie::kEmptyRoot};
+    for (const auto& [where, account] : spec.alloc) {
+        state::Account record;
+        record.balance = account.balance;
+        record.nonce = account.nonce;
+        std::vector<std::pair<U256, U256>> slots;
+        for (const auto& [slot, value] : account.storage) {
+            if (value != U256{}) slots.emplace_back(slot, value);
+        }
+        world.put_genesis_account(where, record, account.code, slots);
+    }
+    U256 stakes{};
+    for (const auto& validator : spec.validators) stakes = stakes + validator.stake;
+    state::Account staking;
+    staking.balance = stakes;
+    world.put_genesis_account(staking_address(), staking, {}, {});
+    auto root = world.commit(batch);
+    if (!root) return unexpected(SpecError{"genesis state: " + root.error().message});
+
+    Genesis genesis;
+    Header& header = genesis.block.header;
+    header.number = 0;
+    header.timestamp = spec.genesis_time;
+    header.state_root = *root;
+    header.transactions_root = trie::kEmptyRoot;
+    header.receipts_root = trie::kEmptyRoot;
+    header.gas_limit = spec.gas_limit;
+    header.base_fee = spec.base_fee.initial;
+    // extra_data = be64(chain_id) || name: chains with equal allocations still differ.
+    header.extra_data.resize(8);
+    store_be64(header.extra_data.data(), spec.chain_id);
+    header.extra_data.insert(header.extra_data.end(), spec.name.begin(), spec.name.end());
+    genesis.hash = block_hash(header);
+    return genesis;
+}
+
+Result<Hash32, SpecError> genesis_hash(const ChainSpec& spec) {
+    auto db = storage::make_memory_database();
+    storage::WriteBatch batch;
+    auto genesis = build_genesis(spec, *db, batch);
+    if (!genesis) return unexpected(genesis.error());
+    return genesis->hash;
+}
+
+U256 next_base_fee(const ChainSpec& spec, const Header& parent) {
+    const std::uint64_t target = parent.gas_limit / spec.base_fee.elasticity_multiplier;
+    if (target == 0 || parent.gas_used == target) return parent.base_fee;
+    const U256 denominator{spec.base_fee.max_change_denominator};
+    if (parent.gas_used > target) {
+        const U256 delta =
+            parent.base_fee * U256{parent.gas_used - target} / U256{target} / denominator;
+        return parent.base_fee + (delta == U256{} ? U256{1} : delta);
+    }
+    const U256 delta = parent.base_fee * U256{target - parent.gas_used} / U256{target} / denominator;
+    return parent.base_fee - delta;
+}
+
+}  // namespace qtm::chain

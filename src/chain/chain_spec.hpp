@@ -1,0 +1,103 @@
+// The chain spec (docs/protocol.md, "Chain spec"): one JSON file with everything the genesis
+// block and the protocol's parameters depend on. Built-in specs: dev, testnet, mainnet.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/bytes.hpp"
+#include "base/result.hpp"
+#include "base/u256.hpp"
+#include "chain/block.hpp"
+#include "crypto/signature_scheme.hpp"
+#include "storage/database.hpp"
+
+namespace qtm::chain {
+
+// 10^18 base units (wei) per QTM.
+[[nodiscard]] U256 qtm_to_wei(std::uint64_t qtm);
+// 1,000,000,000 QTM: what every chain allocates at genesis (DESIGN.md §4).
+[[nodiscard]] U256 genesis_supply();
+
+struct GenesisAccount {
+    U256 balance{};
+    std::uint64_t nonce{0};
+    Bytes code{};
+    std::map<U256, U256> storage{};
+};
+
+struct GenesisValidator {
+    Address address{};  // derived from the key
+    crypto::SignatureScheme scheme{crypto::SignatureScheme::kMlDsa65};
+    Bytes public_key{};
+    U256 stake{};
+};
+
+struct BaseFeeParams {
+    U256 initial{1'000'000'000};          // the genesis block's base fee (1 gwei)
+    std::uint64_t max_change_denominator{8};  // EIP-1559
+    std::uint64_t elasticity_multiplier{2};   // EIP-1559
+};
+
+struct SlashingParams {
+    std::uint32_t double_sign_slash_percent{5};
+    std::uint64_t downtime_window{10'000};
+    std::uint32_t downtime_min_signed_percent{50};
+    std::uint64_t jail_seconds{600};
+};
+
+struct ChainSpec {
+    std::string name;
+    std::uint64_t chain_id{0};
+    std::uint64_t genesis_time{0};  // Unix seconds
+    std::uint64_t block_time_ms{2000};
+    std::uint64_t gas_limit{30'000'000};
+    std::uint64_t max_block_bytes{4u << 20};
+    BaseFeeParams base_fee{};
+    U256 block_reward{};  // minted to the proposer per block
+    std::uint64_t epoch_length{3600};
+    SlashingParams slashing{};
+    std::map<Address, GenesisAccount> alloc;
+    std::vector<GenesisValidator> validators;
+    std::map<std::string, std::uint64_t> forks;  // fork name -> activation height
+};
+
+// The account that holds the validators' stakes (docs/protocol.md).
+[[nodiscard]] Address staking_address();
+
+struct SpecError {
+    std::string message;  // names the field: "chain spec field 'alloc.0x…balance': …"
+};
+
+[[nodiscard]] Result<ChainSpec, SpecError> parse_chain_spec(std::string_view json_text);
+[[nodiscard]] Result<ChainSpec, SpecError> load_chain_spec(const std::string& path);
+[[nodiscard]] std::string chain_spec_to_json(const ChainSpec& spec);
+
+// "dev", "testnet" or "mainnet"; nullopt for any other name.
+[[nodiscard]] std::optional<ChainSpec> builtin_chain_spec(std::string_view name);
+
+// The dev chain's keys, derived from public seeds (docs/protocol.md, "Dev chain"); never use
+// them for value.
+inline constexpr std::size_t kDevAccountCount = 10;
+[[nodiscard]] ByteArray<32> dev_account_seed(std::uint32_t index);
+[[nodiscard]] ByteArray<32> dev_validator_seed(std::uint32_t index);
+
+// The genesis state written into `batch` (root in the returned header) and the genesis block.
+struct Genesis {
+    Block block;
+    Hash32 hash{};
+};
+[[nodiscard]] Result<Genesis, SpecError> build_genesis(const ChainSpec& spec,
+                                                       const storage::ReadView& view,
+                                                       storage::WriteBatch& batch);
+// The genesis hash alone (in-memory state).
+[[nodiscard]] Result<Hash32, SpecError> genesis_hash(const ChainSpec& spec);
+
+// EIP-1559's base fee of the child of `parent`.
+[[nodiscard]] U256 next_base_fee(const ChainSpec& spec, const Header& parent);
+
+}  // namespace qtm::chain

@@ -1,0 +1,203 @@
+#include "chain/executor.hpp"
+
+#include "state/transaction.hpp"
+#include "state/world_state.hpp"
+#include "storage/chain_store.hpp"
+
+namespace qtm::chain {
+
+struct BlockExecutor::Run {
+    Run(const storage::ReadView& view, const Header& parent_header, storage::NodeCache* cache)
+        : parent{parent_header}, world{view, parent_header.state_root, cache} {}
+
+    const Header& parent;
+    state::WorldState world;
+    state::BlockEnv env;
+    ExecutedBlock out;
+    std::uint64_t gas_used{0};
+    std::size_t body_bytes{0};
+};
+
+BlockExecutor::BlockExecutor(const ChainSpec& spec, storage::Database& database,
+                             storage::NodeCache* node_cache)
+    : spec_{spec}, database_{database}, node_cache_{node_cache} {}
+
+namespace {
+
+state::BlockEnv make_env(const ChainSpec& spec, storage::Database& database, const Header& parent,
+                         std::uint64_t timestamp, const Address& proposer) {
+    state::BlockEnv env;
+    env.coinbase = proposer;
+    env.number = static_cast<std::int64_t>(parent.number + 1);
+    env.timestamp = static_cast<std::int64_t>(timestamp);
+    env.gas_limit = static_cast<std::int64_t>(spec.gas_limit);
+    env.base_fee = next_base_fee(spec, parent);
+    env.chain_id = U256{spec.chain_id};
+    // PREVRANDAO: QTM has no beacon randomness; the parent hash is what a proposer cannot
+    // choose freely (docs/evm.md).
+    env.prevrandao = U256::from_be_bytes(block_hash(parent));
+    env.block_hash = [&database](std::int64_t number) -> Hash32 {
+        const storage::ChainStore store{database};
+        auto hash = store.canonical_hash(static_cast<std::uint64_t>(number));
+        return hash && *hash ? **hash : Hash32{};
+    };
+    return env;
+}
+
+// Checks the key rules that do not need the signature itself (which the pool verified):
+// a carried key must be the registered one or none; without a key one must be registered.
+std::optional<std::string> key_rule_violation(state::WorldState& world, const Transaction& tx) {
+    const auto registered = world.registered_key(tx.from);
+    if (!tx.public_key.empty()) {
+        if (registered && (registered->scheme != crypto::to_byte(tx.scheme) ||
+                           registered->public_key != tx.public_key)) {
+            return std::string{to_string(SignatureError::kKeyAlreadyRegistered)};
+        }
+        return std::nullopt;
+    }
+    if (!registered) return std::string{to_string(SignatureError::kMissingPublicKey)};
+    if (registered->scheme != crypto::to_byte(tx.scheme)) {
+        return std::string{to_string(SignatureError::kSchemeMismatch)};
+    }
+    return std::nullopt;
+}
+
+// Applies one transaction; an error message if it cannot be included.
+std::optional<std::string> apply(state::WorldState& world,
+                                 const state::BlockEnv& env, const Transaction& tx,
+                                 std::uint64_t chain_id, std::uint64_t& gas_used,
+                                 evm::AnalysisCache& cache, ExecutedBlock& out) {
+    if (tx.chain_id != chain_id) return std::string{"invalid chain id"};
+    if (auto violation = key_rule_violation(world, tx)) return violation;
+    const auto remaining = static_cast<std::int64_t>(static_cast<std::uint64_t>(env.gas_limit) - gas_used);
+    auto outcome = state::apply_transaction(world, env, to_tx_params(tx), remaining, cache);
+    if (!outcome) return std::string{state::to_string(outcome.error())};
+    gas_used += static_cast<std::uint64_t>(outcome->gas_used);
+    Receipt receipt;
+    receipt.success = outcome->status == evm::Status::kSuccess;
+    receipt.cumulative_gas_used = gas_used;
+    receipt.logs = std::move(outcome->logs);
+    receipt.logs_bloom = logs_bloom(receipt.logs);
+    const U256 tip = std::min(tx.max_priority_fee_per_gas, tx.max_fee_per_gas - env.base_fee);
+    out.results.push_back(TransactionResult{transaction_hash(tx),
+                                            static_cast<std::uint64_t>(outcome->gas_used),
+                                            env.base_fee + tip, outcome->contract_address,
+                                            outcome->status});
+    out.receipts.push_back(std::move(receipt));
+    out.block.transactions.push_back(tx);
+    return std::nullopt;
+}
+
+}  // namespace
+
+Result<void, BlockError> BlockExecutor::finish(Run& run, const Header* received) {
+    // Issuance after the transactions, so that a transaction never sees this block's reward.
+    run.world.add_balance(run.env.coinbase, spec_.block_reward);
+    run.world.finalize_transaction();
+    auto root = run.world.commit(run.out.batch);
+    if (!root) return unexpected(BlockError{"state commit: " + root.error().message});
+
+    Header& header = run.out.block.header;
+    header.parent_hash = block_hash(run.parent);
+    header.number = run.parent.number + 1;
+    header.timestamp = static_cast<std::uint64_t>(run.env.timestamp);
+    header.proposer = run.env.coinbase;
+    header.state_root = *root;
+    header.transactions_root = transactions_root(run.out.block.transactions);
+    header.receipts_root = receipts_root(run.out.receipts);
+    header.logs_bloom = Bloom{};
+    for (const auto& receipt : run.out.receipts) {
+        for (std::size_t i = 0; i < header.logs_bloom.size(); ++i) {
+            header.logs_bloom[i] |= receipt.logs_bloom[i];
+        }
+    }
+    header.gas_limit = spec_.gas_limit;
+    header.gas_used = run.gas_used;
+    header.base_fee = run.env.base_fee;
+    if (received != nullptr) {
+        const auto invalid = [](const char* what) {
+            return unexpected(BlockError{std::string{"invalid block: "} + what + " mismatch"});
+        };
+        if (header.gas_used != received->gas_used) return invalid("gas used");
+        if (header.state_root != received->state_root) return invalid("state root");
+        if (header.transactions_root != received->transactions_root) {
+            return invalid("transactions root");
+        }
+        if (header.receipts_root != received->receipts_root) return invalid("receipts root");
+        if (header.logs_bloom != received->logs_bloom) return invalid("logs bloom");
+        // The header as received (extra data and commit certificate included) is the block.
+        header = *received;
+    }
+    run.out.hash = block_hash(header);
+
+    storage::StoredBlock stored;
+    stored.hash = run.out.hash;
+    stored.number = header.number;
+    stored.header = encode_header(header);
+    stored.body = encode_body(run.out.block.transactions);
+    stored.receipts = encode_receipts(run.out.receipts);
+    for (const auto& result : run.out.results) stored.txn_hashes.push_back(result.hash);
+    storage::ChainStore::add_block(run.out.batch, stored);
+    return {};
+}
+
+Result<ExecutedBlock, BlockError> BlockExecutor::build(const Header& parent,
+                                                       std::uint64_t timestamp,
+                                                       const Address& proposer,
+                                                       std::span<const Transaction> candidates,
+                                                       std::vector<Rejection>* rejected) {
+    Run run{database_, parent, node_cache_};
+    run.env = make_env(spec_, database_, parent, timestamp, proposer);
+    for (const auto& tx : candidates) {
+        const std::size_t size = encode(tx).size();
+        if (run.body_bytes + size > spec_.max_block_bytes) continue;  // next block
+        if (tx.gas_limit > spec_.gas_limit - run.gas_used) continue;  // next block
+        if (auto error = apply(run.world, run.env, tx, spec_.chain_id, run.gas_used,
+                               analysis_cache_, run.out)) {
+            if (rejected != nullptr) rejected->push_back(Rejection{transaction_hash(tx), *error});
+            continue;
+        }
+        run.body_bytes += size;
+        if (run.world.error()) return unexpected(BlockError{run.world.error()->message});
+    }
+    if (auto done = finish(run, nullptr); !done) return unexpected(done.error());
+    return std::move(run.out);
+}
+
+Result<ExecutedBlock, BlockError> BlockExecutor::validate(const Header& parent, const Block& block,
+                                                          bool signatures_verified) {
+    const Header& header = block.header;
+    const auto invalid = [](std::string message) {
+        return unexpected(BlockError{"invalid block: " + std::move(message)});
+    };
+    if (header.number != parent.number + 1) return invalid("number is not parent + 1");
+    if (header.parent_hash != block_hash(parent)) return invalid("parent hash mismatch");
+    if (header.timestamp <= parent.timestamp) return invalid("timestamp not after the parent's");
+    if (header.gas_limit != spec_.gas_limit) return invalid("gas limit differs from the chain spec");
+    if (header.base_fee != next_base_fee(spec_, parent)) return invalid("wrong base fee");
+    if (encode_body(block.transactions).size() > spec_.max_block_bytes) {
+        return invalid("block body larger than the chain spec's maximum");
+    }
+
+    Run run{database_, parent, node_cache_};
+    run.env = make_env(spec_, database_, parent, header.timestamp, header.proposer);
+    for (std::size_t i = 0; i < block.transactions.size(); ++i) {
+        const Transaction& tx = block.transactions[i];
+        if (!signatures_verified) {
+            auto verified = verify_signature(tx, run.world.registered_key(tx.from));
+            if (!verified) {
+                return invalid("transaction " + std::to_string(i) + ": " +
+                               std::string{to_string(verified.error())});
+            }
+        }
+        if (auto error = apply(run.world, run.env, tx, spec_.chain_id, run.gas_used,
+                               analysis_cache_, run.out)) {
+            return invalid("transaction " + std::to_string(i) + ": " + *error);
+        }
+        if (run.world.error()) return unexpected(BlockError{run.world.error()->message});
+    }
+    if (auto done = finish(run, &header); !done) return unexpected(done.error());
+    return std::move(run.out);
+}
+
+}  // namespace qtm::chain

@@ -1,0 +1,88 @@
+// The block executor: builds a block from candidate transactions (the proposer's path) and
+// re-executes a received block to validate it completely (every other node's path). Both
+// produce the same thing: the block, its receipts, and one write batch holding the block,
+// its receipts, its lookups, the head pointer and all of its state changes, which the
+// caller commits with sync=true.
+//
+// Fees and issuance (docs/protocol.md): each transaction pays gas_used * (base fee + tip);
+// the base fee part is burned, the tip goes to the proposer; after the transactions the
+// proposer is minted the chain spec's block reward (1 QTM).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "chain/block.hpp"
+#include "chain/chain_spec.hpp"
+#include "chain/transaction.hpp"
+#include "evm/analysis.hpp"
+#include "evm/status.hpp"
+#include "storage/database.hpp"
+#include "storage/node_cache.hpp"
+
+namespace qtm::chain {
+
+// What RPC needs per transaction beyond the receipt.
+struct TransactionResult {
+    Hash32 hash{};
+    std::uint64_t gas_used{0};
+    U256 effective_gas_price{};
+    std::optional<Address> contract_address{};
+    evm::Status status{evm::Status::kSuccess};
+};
+
+struct ExecutedBlock {
+    Block block;
+    Hash32 hash{};
+    std::vector<Receipt> receipts;
+    std::vector<TransactionResult> results;
+    storage::WriteBatch batch;
+};
+
+struct BlockError {
+    std::string message;
+};
+
+// A transaction the builder left out, and why (geth's wording).
+struct Rejection {
+    Hash32 hash{};
+    std::string reason;
+};
+
+class BlockExecutor {
+public:
+    BlockExecutor(const ChainSpec& spec, storage::Database& database,
+                  storage::NodeCache* node_cache = nullptr);
+
+    // Builds the child of `parent` from `candidates` in the given order (best first), whose
+    // signatures the caller has verified. Candidates that do not fit the block's remaining gas
+    // or size, or are invalid against the state, are left out and listed in `rejected`.
+    [[nodiscard]] Result<ExecutedBlock, BlockError> build(const Header& parent,
+                                                          std::uint64_t timestamp,
+                                                          const Address& proposer,
+                                                          std::span<const Transaction> candidates,
+                                                          std::vector<Rejection>* rejected);
+
+    // Checks a received block against its parent and re-executes it: header fields, size,
+    // every signature (unless `signatures_verified`), every transaction's validity, gas,
+    // and the state, transactions and receipts roots and the bloom.
+    [[nodiscard]] Result<ExecutedBlock, BlockError> validate(const Header& parent,
+                                                             const Block& block,
+                                                             bool signatures_verified);
+
+private:
+    struct Run;
+    // Issuance, commit, header; with `received`, checks the computed roots against it.
+    [[nodiscard]] Result<void, BlockError> finish(Run& run, const Header* received);
+
+    const ChainSpec& spec_;
+    storage::Database& database_;
+    storage::NodeCache* node_cache_;
+    evm::AnalysisCache analysis_cache_;
+};
+
+}  // namespace qtm::chain

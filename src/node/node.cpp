@@ -1,0 +1,209 @@
+#include "node/node.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "base/hex.hpp"
+#include "storage/chain_store.hpp"
+
+namespace qtm::node {
+
+namespace {
+
+std::uint64_t unix_seconds() {
+    return static_cast<std::uint64_t>(
+        std::chrono::duration_cast<std::chrono::seconds>(
+            std::chrono::system_clock::now().time_since_epoch())
+            .count());
+}
+
+}  // namespace
+
+Node::Node(NodeOptions options, std::unique_ptr<storage::Database> database)
+    : options_{std::move(options)},
+      database_{std::move(database)},
+      node_cache_{options_.node_cache_bytes},
+      head_state_{*database_} {
+    chain::TxPoolConfig pool_config;
+    pool_config.chain_id = options_.spec.chain_id;
+    pool_config.block_gas_limit = options_.spec.gas_limit;
+    pool_config.min_tip = U256{1};
+    pool_ = std::make_unique<chain::TxPool>(pool_config, head_state_);
+    executor_ = std::make_unique<chain::BlockExecutor>(options_.spec, *database_, &node_cache_);
+}
+
+Node::~Node() { stop(); }
+
+Result<std::unique_ptr<Node>, NodeError> Node::open(NodeOptions options) {
+    auto database = storage::open_rocksdb(options.datadir);
+    if (!database) return unexpected(NodeError{database.error().message});
+    std::unique_ptr<Node> node{new Node{std::move(options), std::move(*database)}};
+    if (auto loaded = node->load_or_create_genesis(); !loaded) {
+        return unexpected(loaded.error());
+    }
+    return node;
+}
+
+Result<void, NodeError> Node::load_or_create_genesis() {
+    storage::WriteBatch genesis_batch;
+    auto genesis = chain::build_genesis(options_.spec, *database_, genesis_batch);
+    if (!genesis) return unexpected(NodeError{genesis.error().message});
+    genesis_hash_ = genesis->hash;
+
+    const storage::ChainStore store{*database_};
+    auto stored_genesis = store.canonical_hash(0);
+    if (!stored_genesis) return unexpected(NodeError{stored_genesis.error().message});
+    if (!*stored_genesis) {
+        storage::StoredBlock block;
+        block.hash = genesis->hash;
+        block.number = 0;
+        block.header = chain::encode_header(genesis->block.header);
+        block.body = chain::encode_body({});
+        block.receipts = chain::encode_receipts({});
+        storage::ChainStore::add_block(genesis_batch, block);
+        if (auto written = database_->write(genesis_batch, true); !written) {
+            return unexpected(NodeError{written.error().message});
+        }
+        spdlog::info("created genesis block {} for chain '{}' (id {})", to_hex(genesis->hash),
+                     options_.spec.name, options_.spec.chain_id);
+    } else if (**stored_genesis != genesis->hash) {
+        return unexpected(NodeError{
+            "the data directory " + options_.datadir + " holds a chain with genesis " +
+            to_hex(**stored_genesis) + ", but the chain spec '" + options_.spec.name +
+            "' has genesis " + to_hex(genesis->hash) +
+            "; use another --datadir or the spec the directory was created with"});
+    }
+
+    auto head_hash = store.head();
+    if (!head_hash) return unexpected(NodeError{head_hash.error().message});
+    if (!*head_hash) return unexpected(NodeError{"database has a genesis block but no head pointer"});
+    auto header_bytes = store.load_header(**head_hash);
+    if (!header_bytes || !*header_bytes) {
+        return unexpected(NodeError{"head block " + to_hex(**head_hash) +
+                                    " is missing from the database; it is damaged"});
+    }
+    auto header = chain::decode_header(**header_bytes);
+    if (!header) return unexpected(NodeError{"head block header does not decode"});
+    // The head's state must be there: the block and its state were written in one batch.
+    if (!head_state_.account(chain::staking_address()) && !options_.spec.validators.empty()) {
+        return unexpected(NodeError{"the state of head block " + std::to_string(header->number) +
+                                    " is missing; the database is damaged"});
+    }
+    const std::lock_guard lock{head_mutex_};
+    head_ = *header;
+    head_hash_ = **head_hash;
+    return {};
+}
+
+chain::Header Node::head() const {
+    const std::lock_guard lock{head_mutex_};
+    return head_;
+}
+
+Hash32 Node::head_hash() const {
+    const std::lock_guard lock{head_mutex_};
+    return head_hash_;
+}
+
+U256 Node::next_base_fee() const { return chain::next_base_fee(options_.spec, head()); }
+
+const chain::AccountKey* Node::signer(const Address& address) const {
+    for (const auto& key : options_.signers) {
+        if (key.address() == address) return &key;
+    }
+    return nullptr;
+}
+
+std::vector<Address> Node::accounts() const {
+    std::vector<Address> out;
+    for (const auto& key : options_.signers) out.push_back(key.address());
+    return out;
+}
+
+void Node::subscribe_blocks(BlockListener listener) {
+    const std::lock_guard lock{listeners_mutex_};
+    listeners_.push_back(std::move(listener));
+}
+
+Result<Hash32, std::string> Node::submit_transaction(const chain::Transaction& tx) {
+    auto added = pool_->add(tx, std::chrono::steady_clock::now());
+    if (!added) return unexpected(std::string{chain::to_string(added.error())});
+    return *added;
+}
+
+Result<Hash32, std::string> Node::submit_raw_transaction(ByteView raw) {
+    auto tx = chain::decode_transaction(raw);
+    if (!tx) return unexpected(std::string{chain::to_string(tx.error())});
+    return submit_transaction(*tx);
+}
+
+Result<chain::Header, NodeError> Node::produce_block() {
+    const std::lock_guard produce_lock{produce_mutex_};
+    const chain::Header parent = head();
+    const U256 base_fee = chain::next_base_fee(options_.spec, parent);
+    const auto candidates =
+        pool_->best(base_fee, options_.spec.gas_limit, options_.spec.max_block_bytes);
+    const std::uint64_t timestamp = std::max(parent.timestamp + 1, unix_seconds());
+    std::vector<chain::Rejection> rejected;
+    auto built = executor_->build(parent, timestamp, options_.proposer, candidates, &rejected);
+    if (!built) return unexpected(NodeError{built.error().message});
+    if (auto written = database_->write(built->batch, /*sync=*/true); !written) {
+        return unexpected(NodeError{"writing block " + std::to_string(parent.number + 1) + ": " +
+                                    written.error().message});
+    }
+    {
+        const std::lock_guard lock{head_mutex_};
+        head_ = built->block.header;
+        head_hash_ = built->hash;
+    }
+    for (const auto& rejection : rejected) {
+        spdlog::warn("left transaction {} out of block {}: {}", to_hex(rejection.hash),
+                     built->block.header.number, rejection.reason);
+    }
+    pool_->on_new_head(chain::next_base_fee(options_.spec, built->block.header),
+                       std::chrono::steady_clock::now());
+    spdlog::info("block {} hash={} txs={} gas_used={} base_fee={}", built->block.header.number,
+                 to_hex(built->hash), built->block.transactions.size(),
+                 built->block.header.gas_used, built->block.header.base_fee.to_decimal());
+    const BlockEvent event{built->block, built->hash, built->receipts, built->results};
+    std::vector<BlockListener> listeners;
+    {
+        const std::lock_guard lock{listeners_mutex_};
+        listeners = listeners_;
+    }
+    for (const auto& listener : listeners) listener(event);
+    return built->block.header;
+}
+
+void Node::start_producing() {
+    const std::lock_guard lock{stop_mutex_};
+    if (producer_.joinable()) return;
+    stopping_ = false;
+    producer_ = std::thread{[this] { producer_loop(); }};
+}
+
+void Node::stop() {
+    {
+        const std::lock_guard lock{stop_mutex_};
+        stopping_ = true;
+    }
+    stop_signal_.notify_all();
+    if (producer_.joinable()) producer_.join();
+}
+
+void Node::producer_loop() {
+    auto next = std::chrono::steady_clock::now() + options_.block_time;
+    for (;;) {
+        {
+            std::unique_lock lock{stop_mutex_};
+            if (stop_signal_.wait_until(lock, next, [this] { return stopping_; })) return;
+        }
+        if (auto produced = produce_block(); !produced) {
+            spdlog::error("block production failed: {}", produced.error().message);
+        }
+        next += options_.block_time;
+        const auto now = std::chrono::steady_clock::now();
+        if (next < now) next = now + options_.block_time;  // fell behind: do not burst
+    }
+}
+
+}  // namespace qtm::node

@@ -1,0 +1,25 @@
+// The methods QTM serves (docs/rpc.md lists each with its status): web3_*, net_*, eth_*,
+// txpool_* and qtm_*, registered on a Dispatcher over a Backend.
+#pragma once
+
+#include "rpc/backend.hpp"
+#include "rpc/json_rpc.hpp"
+
+namespace qtm::rpc {
+
+struct ApiLimits {
+    std::uint64_t gas_cap{50'000'000};        // geth --rpc.gascap
+    std::uint64_t max_log_range{10'000};      // blocks per eth_getLogs query
+    std::size_t max_log_results{10'000};      // logs per eth_getLogs answer
+    std::string client_version{"qtmd"};
+};
+
+void register_read_api(Dispatcher& dispatcher, Backend& backend, const ApiLimits& limits);
+void register_execution_api(Dispatcher& dispatcher, Backend& backend, const ApiLimits& limits);
+
+inline void register_api(Dispatcher& dispatcher, Backend& backend, const ApiLimits& limits) {
+    register_read_api(dispatcher, backend, limits);
+    register_execution_api(dispatcher, backend, limits);
+}
+
+}  // namespace qtm::rpc

@@ -1,0 +1,32 @@
+// The JSON shapes of execution-apis for QTM's blocks, transactions, receipts and logs.
+// QTM transactions are type 0x51 and carry an ML-DSA signature, not (v, r, s): the v, r, s
+// and yParity fields are zero placeholders so that Ethereum clients parse the objects, and
+// `scheme` names the signature scheme (docs/rpc.md).
+#pragma once
+
+#include <optional>
+
+#include "chain/block.hpp"
+#include "rpc/chain_reader.hpp"
+#include "rpc/json_rpc.hpp"
+
+namespace qtm::rpc {
+
+struct TxContextInBlock {
+    Hash32 block_hash{};
+    std::uint64_t block_number{0};
+    std::uint32_t index{0};
+    U256 base_fee{};
+};
+
+[[nodiscard]] Json format_transaction(const chain::Transaction& tx, const Hash32& hash,
+                                      const std::optional<TxContextInBlock>& where);
+[[nodiscard]] Json format_log(const state::Log& log, const TxContextInBlock& where,
+                              const Hash32& tx_hash, std::size_t log_index);
+[[nodiscard]] Json format_receipt(const FullBlock& block, std::uint32_t index);
+[[nodiscard]] Json format_block(const FullBlock& block, bool full_transactions);
+
+// The address a creation transaction deploys to: keccak256(rlp([from, nonce]))[12:].
+[[nodiscard]] Address creation_address(const Address& from, std::uint64_t nonce);
+
+}  // namespace qtm::rpc

@@ -1,0 +1,228 @@
+#include "rpc/http_server.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <boost/asio.hpp>
+#include <boost/beast.hpp>
+#include <chrono>
+#include <map>
+#include <mutex>
+#include <thread>
+
+namespace qtm::rpc {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+// A token bucket per client address.
+class RateLimiter {
+public:
+    RateLimiter(double per_second, double burst) : per_second_{per_second}, burst_{burst} {}
+
+    bool allow(const std::string& client) {
+        if (per_second_ <= 0) return true;
+        const auto now = std::chrono::steady_clock::now();
+        const std::lock_guard lock{mutex_};
+        auto [it, inserted] = buckets_.try_emplace(client, Bucket{burst_, now});
+        Bucket& bucket = it->second;
+        if (!inserted) {
+            const double elapsed = std::chrono::duration<double>(now - bucket.updated).count();
+            bucket.tokens = std::min(burst_, bucket.tokens + elapsed * per_second_);
+            bucket.updated = now;
+        }
+        if (bucket.tokens < 1) return false;
+        bucket.tokens -= 1;
+        return true;
+    }
+
+private:
+    struct Bucket {
+        double tokens;
+        std::chrono::steady_clock::time_point updated;
+    };
+    double per_second_;
+    double burst_;
+    std::mutex mutex_;
+    std::map<std::string, Bucket> buckets_;
+};
+
+class Session : public std::enable_shared_from_this<Session> {
+public:
+    Session(tcp::socket socket, const Dispatcher& dispatcher, const HttpConfig& config,
+            RateLimiter& limiter)
+        : stream_{std::move(socket)}, dispatcher_{dispatcher}, config_{config}, limiter_{limiter} {}
+
+    void run() { read(); }
+
+private:
+    void read() {
+        parser_.emplace();
+        parser_->body_limit(config_.max_body_bytes);
+        stream_.expires_after(std::chrono::seconds(60));
+        http::async_read(stream_, buffer_, *parser_,
+                         [self = shared_from_this()](beast::error_code error, std::size_t) {
+                             self->on_read(error);
+                         });
+    }
+
+    void on_read(beast::error_code error) {
+        if (error == http::error::end_of_stream) {
+            beast::error_code ignored;
+            stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+            return;
+        }
+        if (error == http::error::body_limit) {
+            respond(http::status::payload_too_large,
+                    error_response(nullptr, code::kLimitExceeded,
+                                   "request body too large: the limit is " +
+                                       std::to_string(config_.max_body_bytes) + " bytes")
+                        .dump(),
+                    false);
+            return;
+        }
+        if (error) return;
+        const auto& request = parser_->get();
+        const bool keep_alive = request.keep_alive();
+        if (request.method() == http::verb::options) {
+            respond(http::status::no_content, "", keep_alive);
+            return;
+        }
+        if (request.method() != http::verb::post) {
+            respond(http::status::method_not_allowed,
+                    error_response(nullptr, code::kInvalidRequest,
+                                   "JSON-RPC requests must be HTTP POSTs")
+                        .dump(),
+                    keep_alive);
+            return;
+        }
+        std::string client;
+        beast::error_code endpoint_error;
+        const auto remote = stream_.socket().remote_endpoint(endpoint_error);
+        if (!endpoint_error) client = remote.address().to_string();
+        if (!limiter_.allow(client)) {
+            respond(http::status::too_many_requests,
+                    error_response(nullptr, code::kLimitExceeded,
+                                   "rate limit exceeded: slow down (--http-rate-limit)")
+                        .dump(),
+                    keep_alive);
+            return;
+        }
+        auto response = dispatcher_.handle(request.body());
+        respond(http::status::ok, response ? *response : std::string{}, keep_alive);
+    }
+
+    void respond(http::status status, std::string body, bool keep_alive) {
+        auto response = std::make_shared<http::response<http::string_body>>(status, 11);
+        response->set(http::field::server, "qtmd");
+        response->set(http::field::content_type, "application/json");
+        if (parser_) {
+            const auto origin = parser_->get()[http::field::origin];
+            const auto& allowed = config_.cors_origins;
+            if (!origin.empty() &&
+                (std::find(allowed.begin(), allowed.end(), "*") != allowed.end() ||
+                 std::find(allowed.begin(), allowed.end(), std::string{origin}) != allowed.end())) {
+                response->set(http::field::access_control_allow_origin, origin);
+                response->set(http::field::access_control_allow_headers, "Content-Type");
+                response->set(http::field::access_control_allow_methods, "POST, OPTIONS");
+            }
+        }
+        response->keep_alive(keep_alive);
+        response->body() = std::move(body);
+        response->prepare_payload();
+        http::async_write(stream_, *response,
+                          [self = shared_from_this(), response, keep_alive](
+                              beast::error_code error, std::size_t) {
+                              if (error) return;
+                              if (!keep_alive) {
+                                  beast::error_code ignored;
+                                  self->stream_.socket().shutdown(tcp::socket::shutdown_send,
+                                                                  ignored);
+                                  return;
+                              }
+                              self->read();
+                          });
+    }
+
+    beast::tcp_stream stream_;
+    beast::flat_buffer buffer_;
+    std::optional<http::request_parser<http::string_body>> parser_;
+    const Dispatcher& dispatcher_;
+    const HttpConfig& config_;
+    RateLimiter& limiter_;
+};
+
+}  // namespace
+
+struct HttpServer::Impl {
+    Impl(HttpConfig http_config, const Dispatcher& rpc_dispatcher)
+        : config{std::move(http_config)},
+          dispatcher{rpc_dispatcher},
+          limiter{config.rate_limit_per_second, config.rate_limit_burst},
+          acceptor{io} {}
+
+    void accept() {
+        acceptor.async_accept(asio::make_strand(io), [this](beast::error_code error,
+                                                            tcp::socket socket) {
+            if (error) {
+                if (error != asio::error::operation_aborted) accept();
+                return;
+            }
+            std::make_shared<Session>(std::move(socket), dispatcher, config, limiter)->run();
+            accept();
+        });
+    }
+
+    HttpConfig config;
+    const Dispatcher& dispatcher;
+    RateLimiter limiter;
+    asio::io_context io;
+    tcp::acceptor acceptor;
+    std::vector<std::thread> threads;
+    std::uint16_t bound_port{0};
+};
+
+HttpServer::HttpServer(HttpConfig config, const Dispatcher& dispatcher)
+    : impl_{std::make_unique<Impl>(std::move(config), dispatcher)} {}
+
+HttpServer::~HttpServer() { stop(); }
+
+Result<void, std::string> HttpServer::start() {
+    beast::error_code error;
+    const auto address = asio::ip::make_address(impl_->config.address, error);
+    if (error) return unexpected("invalid HTTP address '" + impl_->config.address + "'");
+    const tcp::endpoint endpoint{address, impl_->config.port};
+    auto& acceptor = impl_->acceptor;
+    acceptor.open(endpoint.protocol(), error);
+    if (!error) acceptor.set_option(asio::socket_base::reuse_address(true), error);
+    if (!error) acceptor.bind(endpoint, error);
+    if (!error) acceptor.listen(asio::socket_base::max_listen_connections, error);
+    if (error) {
+        return unexpected("cannot listen on " + impl_->config.address + ":" +
+                          std::to_string(impl_->config.port) + ": " + error.message() +
+                          " (is another node running? choose another --http-port)");
+    }
+    impl_->bound_port = acceptor.local_endpoint().port();
+    impl_->accept();
+    for (std::size_t i = 0; i < std::max<std::size_t>(1, impl_->config.threads); ++i) {
+        impl_->threads.emplace_back([this] { impl_->io.run(); });
+    }
+    return {};
+}
+
+void HttpServer::stop() {
+    if (!impl_) return;
+    impl_->io.stop();
+    for (auto& thread : impl_->threads) {
+        if (thread.joinable()) thread.join();
+    }
+    impl_->threads.clear();
+}
+
+std::uint16_t HttpServer::port() const noexcept { return impl_->bound_port; }
+
+}  // namespace qtm::rpc

@@ -1,0 +1,44 @@
+// JSON-RPC over HTTP on Boost.Beast: one io_context served by a small thread pool; each
+// connection reads a request (body up to max_body_bytes, as geth's 5 MiB), answers POSTs
+// through the Dispatcher, and keeps the connection alive. CORS origins and a per-client
+// request rate limit (token bucket per remote IP) are configurable.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "base/result.hpp"
+#include "rpc/json_rpc.hpp"
+
+namespace qtm::rpc {
+
+struct HttpConfig {
+    std::string address{"127.0.0.1"};
+    std::uint16_t port{8545};  // 0: any free port (tests)
+    std::size_t threads{2};
+    std::size_t max_body_bytes{5u << 20};
+    std::vector<std::string> cors_origins{};  // "*" allows any
+    double rate_limit_per_second{0};           // 0: unlimited
+    double rate_limit_burst{100};
+};
+
+class HttpServer {
+public:
+    HttpServer(HttpConfig config, const Dispatcher& dispatcher);
+    ~HttpServer();
+    HttpServer(const HttpServer&) = delete;
+    HttpServer& operator=(const HttpServer&) = delete;
+
+    // Binds and starts serving; an error names the address when it cannot bind.
+    [[nodiscard]] Result<void, std::string> start();
+    void stop();
+    [[nodiscard]] std::uint16_t port() const noexcept;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace qtm::rpc

@@ -1,0 +1,201 @@
+#include "chain/executor.hpp"
+
+#include <gtest/gtest.h>
+
+#include "chain/chain_spec.hpp"
+#include "chain/keys.hpp"
+#include "node/head_state.hpp"
+#include "storage/chain_store.hpp"
+
+namespace qtm::chain {
+namespace {
+
+const AccountKey& key(std::uint32_t index) {
+    static const std::vector<AccountKey> keys = [] {
+        std::vector<AccountKey> out;
+        for (std::uint32_t i = 0; i < 3; ++i) {
+            out.emplace_back(crypto::SignatureScheme::kMlDsa44, dev_account_seed(i));
+        }
+        return out;
+    }();
+    return keys.at(index);
+}
+
+Address proposer() {
+    Address address{};
+    address.fill(0x77);
+    return address;
+}
+
+class ExecutorTest : public ::testing::Test {
+protected:
+    void SetUp() override {
+        spec_ = *builtin_chain_spec("dev");
+        db_ = storage::make_memory_database();
+        storage::WriteBatch batch;
+        auto genesis = build_genesis(spec_, *db_, batch);
+        ASSERT_TRUE(genesis.has_value());
+        ASSERT_TRUE(db_->write(batch, false).has_value());
+        genesis_ = genesis->block.header;
+    }
+
+    Transaction transfer(std::uint32_t from, std::uint64_t nonce, const Address& to,
+                         std::uint64_t value, bool include_key) const {
+        Transaction tx;
+        tx.chain_id = spec_.chain_id;
+        tx.nonce = nonce;
+        tx.max_priority_fee_per_gas = U256{2'000'000'000};
+        tx.max_fee_per_gas = U256{50'000'000'000};
+        tx.gas_limit = 100'000;
+        tx.to = to;
+        tx.value = U256{value};
+        sign_transaction(tx, key(from), include_key);
+        return tx;
+    }
+
+    U256 balance(const Address& address) const { return node::HeadStateReader{*db_}.balance(address); }
+
+    ChainSpec spec_;
+    std::unique_ptr<storage::Database> db_;
+    Header genesis_;
+};
+
+TEST_F(ExecutorTest, TransferPaysFeesBurnsBaseFeeAndMintsTheReward) {
+    Address bob{};
+    bob.fill(0xb0);
+    const U256 alice_before = balance(key(0).address());
+    BlockExecutor executor{spec_, *db_};
+    std::vector<Rejection> rejected;
+    const std::vector<Transaction> txs = {transfer(0, 0, bob, 1000, true)};
+    auto block = executor.build(genesis_, genesis_.timestamp + 2, proposer(), txs, &rejected);
+    ASSERT_TRUE(block.has_value()) << block.error().message;
+    EXPECT_TRUE(rejected.empty());
+    ASSERT_TRUE(db_->write(block->batch, true).has_value());
+
+    const Header& header = block->block.header;
+    const std::uint64_t gas = 21000 + 4500 + 20000 + 16 * 1312;
+    EXPECT_EQ(header.gas_used, gas);
+    EXPECT_EQ(block->receipts.at(0).cumulative_gas_used, gas);
+    EXPECT_TRUE(block->receipts.at(0).success);
+    EXPECT_EQ(header.base_fee, next_base_fee(spec_, genesis_));
+    const U256 price = header.base_fee + U256{2'000'000'000};
+    EXPECT_EQ(block->results.at(0).effective_gas_price, price);
+    EXPECT_EQ(balance(bob), U256{1000});
+    EXPECT_EQ(balance(key(0).address()), alice_before - U256{1000} - price * U256{gas});
+    EXPECT_EQ(balance(proposer()), U256{2'000'000'000} * U256{gas} + spec_.block_reward);
+    // The key is registered: the next transaction may omit it.
+    auto registered = node::HeadStateReader{*db_}.registered_key(key(0).address());
+    ASSERT_TRUE(registered.has_value());
+    EXPECT_EQ(registered->public_key, key(0).public_key());
+
+    // The block and its pointers are in the same batch.
+    const storage::ChainStore store{*db_};
+    EXPECT_EQ(**store.head(), block->hash);
+    EXPECT_EQ(**store.canonical_hash(1), block->hash);
+    EXPECT_EQ((*store.txn_location(block->results[0].hash))->block_number, 1U);
+
+    // Total supply: genesis + reward - burned base fee.
+    U256 total = balance(bob) + balance(key(0).address()) + balance(proposer()) +
+                 balance(staking_address());
+    for (std::uint32_t i = 1; i < kDevAccountCount; ++i) {
+        total = total + balance(AccountKey{crypto::SignatureScheme::kMlDsa44, dev_account_seed(i)}.address());
+    }
+    EXPECT_EQ(total, genesis_supply() + spec_.block_reward - header.base_fee * U256{gas});
+}
+
+TEST_F(ExecutorTest, InvalidCandidatesAreLeftOutWithReasons) {
+    Address bob{};
+    bob.fill(0xb0);
+    Transaction wrong_chain = transfer(1, 0, bob, 1, true);
+    wrong_chain.chain_id = 1;
+    sign_transaction(wrong_chain, key(1), true);
+    const std::vector<Transaction> txs = {
+        transfer(0, 5, bob, 1, true),    // nonce too high
+        transfer(2, 0, bob, 1, false),   // no key registered and none carried
+        wrong_chain,
+        transfer(0, 0, bob, 1, true),    // fine
+    };
+    BlockExecutor executor{spec_, *db_};
+    std::vector<Rejection> rejected;
+    auto block = executor.build(genesis_, genesis_.timestamp + 2, proposer(), txs, &rejected);
+    ASSERT_TRUE(block.has_value());
+    EXPECT_EQ(block->block.transactions.size(), 1U);
+    ASSERT_EQ(rejected.size(), 3U);
+    EXPECT_EQ(rejected[0].reason, "nonce too high");
+    EXPECT_NE(rejected[1].reason.find("no public key registered"), std::string::npos);
+    EXPECT_EQ(rejected[2].reason, "invalid chain id");
+}
+
+TEST_F(ExecutorTest, ValidateReproducesABlockAndCatchesTampering) {
+    Address bob{};
+    bob.fill(0xb0);
+    BlockExecutor builder{spec_, *db_};
+    const std::vector<Transaction> txs = {transfer(0, 0, bob, 7, true), transfer(0, 1, bob, 8, false)};
+    auto built = builder.build(genesis_, genesis_.timestamp + 2, proposer(), txs, nullptr);
+    ASSERT_TRUE(built.has_value());
+    ASSERT_EQ(built->block.transactions.size(), 2U);
+
+    // A second node with only the genesis validates the same block to the same hash.
+    auto replica = storage::make_memory_database();
+    storage::WriteBatch genesis_batch;
+    ASSERT_TRUE(build_genesis(spec_, *replica, genesis_batch).has_value());
+    ASSERT_TRUE(replica->write(genesis_batch, false).has_value());
+    BlockExecutor validator{spec_, *replica};
+    auto validated = validator.validate(genesis_, built->block, /*signatures_verified=*/false);
+    ASSERT_TRUE(validated.has_value()) << validated.error().message;
+    EXPECT_EQ(validated->hash, built->hash);
+
+    Block bad_root = built->block;
+    bad_root.header.state_root[0] ^= 1;
+    auto rejected_root = validator.validate(genesis_, bad_root, false);
+    ASSERT_FALSE(rejected_root.has_value());
+    EXPECT_NE(rejected_root.error().message.find("state root"), std::string::npos);
+
+    Block bad_signature = built->block;
+    bad_signature.transactions[0].signature[10] ^= 1;
+    auto rejected_signature = validator.validate(genesis_, bad_signature, false);
+    ASSERT_FALSE(rejected_signature.has_value());
+    EXPECT_NE(rejected_signature.error().message.find("invalid signature"), std::string::npos);
+
+    Block bad_number = built->block;
+    bad_number.header.number = 5;
+    EXPECT_FALSE(validator.validate(genesis_, bad_number, false).has_value());
+    Block bad_time = built->block;
+    bad_time.header.timestamp = genesis_.timestamp;
+    EXPECT_FALSE(validator.validate(genesis_, bad_time, false).has_value());
+}
+
+TEST_F(ExecutorTest, RevertedCallIsIncludedAndCharged) {
+    // Deploy code that always reverts: PUSH1 0 PUSH1 0 REVERT, via a creation whose initcode
+    // returns it.
+    const Bytes runtime = {0x60, 0x00, 0x60, 0x00, 0xfd};
+    Bytes initcode = {0x64};  // PUSH5 runtime
+    initcode.insert(initcode.end(), runtime.begin(), runtime.end());
+    const Bytes tail = {0x60, 0x00, 0x52, 0x60, 0x05, 0x60, 0x1b, 0xf3};  // MSTORE; RETURN(27,5)
+    initcode.insert(initcode.end(), tail.begin(), tail.end());
+    Transaction create;
+    create.chain_id = spec_.chain_id;
+    create.max_priority_fee_per_gas = U256{1};
+    create.max_fee_per_gas = U256{50'000'000'000};
+    create.gas_limit = 200'000;
+    create.data = initcode;
+    sign_transaction(create, key(0), true);
+    BlockExecutor executor{spec_, *db_};
+    auto first = executor.build(genesis_, genesis_.timestamp + 2, proposer(), std::vector{create}, nullptr);
+    ASSERT_TRUE(first.has_value());
+    ASSERT_TRUE(first->receipts.at(0).success);
+    ASSERT_TRUE(first->results.at(0).contract_address.has_value());
+    ASSERT_TRUE(db_->write(first->batch, true).has_value());
+
+    Transaction call = transfer(0, 1, *first->results[0].contract_address, 0, false);
+    auto second = executor.build(first->block.header, first->block.header.timestamp + 2, proposer(),
+                                 std::vector{call}, nullptr);
+    ASSERT_TRUE(second.has_value());
+    ASSERT_EQ(second->block.transactions.size(), 1U);
+    EXPECT_FALSE(second->receipts[0].success);
+    EXPECT_EQ(second->results[0].status, evm::Status::kRevert);
+    EXPECT_GT(second->block.header.gas_used, 21000U + 4500U);
+}
+
+}  // namespace
+}  // namespace qtm::chain

@@ -1,0 +1,196 @@
+// `qtmd --dev` as a real process: it produces blocks, accepts signed QTM transactions over
+// JSON-RPC, survives SIGKILL with its head, balances and receipts intact, shuts down
+// cleanly on SIGTERM, and answers bad input with the right JSON-RPC errors.
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <filesystem>
+#include <string>
+
+#include "base/hex.hpp"
+#include "chain/chain_spec.hpp"
+#include "chain/keys.hpp"
+#include "chain/transaction.hpp"
+#include "node_support.hpp"
+
+namespace qtm {
+namespace {
+
+using test::Json;
+using test::QtmdProcess;
+
+class DevNode : public ::testing::Test {
+protected:
+    void SetUp() override {
+        datadir_ = std::filesystem::temp_directory_path() /
+                   ("qtm-dev-node-" + std::to_string(::getpid()) + "-" +
+                    ::testing::UnitTest::GetInstance()->current_test_info()->name());
+        std::filesystem::remove_all(datadir_);
+    }
+    void TearDown() override { std::filesystem::remove_all(datadir_); }
+
+    static std::uint64_t number(const Json& response) {
+        return std::stoull(response.at("result").get<std::string>(), nullptr, 16);
+    }
+
+    static chain::Transaction transfer(const chain::AccountKey& key, std::uint64_t nonce,
+                                       const Address& to, std::uint64_t value, bool include_key) {
+        chain::Transaction tx;
+        tx.chain_id = 7357;
+        tx.nonce = nonce;
+        tx.max_priority_fee_per_gas = U256{1'000'000'000};
+        tx.max_fee_per_gas = U256{100'000'000'000};
+        tx.gas_limit = 100'000;
+        tx.to = to;
+        tx.value = U256{value};
+        chain::sign_transaction(tx, key, include_key);
+        return tx;
+    }
+
+    static Json wait_for_receipt(const QtmdProcess& node, const std::string& hash) {
+        Json receipt;
+        const bool mined = test::wait_until(
+            [&] {
+                receipt = node.call("eth_getTransactionReceipt", Json::array({hash}));
+                return receipt.contains("result") && !receipt.at("result").is_null();
+            },
+            std::chrono::seconds(20));
+        EXPECT_TRUE(mined) << "transaction " << hash << " not mined; last answer "
+                           << receipt.dump();
+        return receipt.at("result");
+    }
+
+    std::filesystem::path datadir_;
+};
+
+TEST_F(DevNode, ProducesBlocksAndSurvivesSigkill) {
+    const chain::AccountKey sender{crypto::SignatureScheme::kMlDsa44, chain::dev_account_seed(0)};
+    Address recipient{};
+    recipient.fill(0x11);
+    std::string first_hash;
+    std::uint64_t height_before_kill = 0;
+    {
+        QtmdProcess node{datadir_, {"--block-time", "0.5"}};
+        EXPECT_NE(node.output().find(chain::to_checksum_address(sender.address())),
+                  std::string::npos)
+            << "the banner lists the funded dev accounts";
+        EXPECT_NE(node.output().find(std::filesystem::absolute(datadir_).string()),
+                  std::string::npos)
+            << "the banner says where the data lives";
+        EXPECT_EQ(node.call("eth_chainId").at("result"), "0x1cbd");
+        const std::uint64_t start = number(node.call("eth_blockNumber"));
+        ASSERT_TRUE(test::wait_until([&] { return number(node.call("eth_blockNumber")) >= start + 2; },
+                                     std::chrono::seconds(10)));
+
+        // The first transaction carries the public key (registering it), the second does not.
+        const auto tx0 = transfer(sender, 0, recipient, 12345, true);
+        const Json sent0 = node.call("eth_sendRawTransaction",
+                                     Json::array({to_hex(chain::encode(tx0))}));
+        ASSERT_TRUE(sent0.contains("result")) << sent0.dump();
+        first_hash = sent0.at("result").get<std::string>();
+        EXPECT_EQ(first_hash, to_hex(chain::transaction_hash(tx0)));
+        const Json receipt0 = wait_for_receipt(node, first_hash);
+        EXPECT_EQ(receipt0.at("status"), "0x1");
+
+        const auto tx1 = transfer(sender, 1, recipient, 1, false);
+        const Json sent1 = node.call("eth_sendRawTransaction",
+                                     Json::array({to_hex(chain::encode(tx1))}));
+        ASSERT_TRUE(sent1.contains("result")) << sent1.dump();
+        EXPECT_EQ(wait_for_receipt(node, sent1.at("result").get<std::string>()).at("status"), "0x1");
+
+        EXPECT_EQ(node.call("eth_getBalance", Json::array({to_hex(recipient), "latest"})).at("result"),
+                  "0x303a");  // 12346
+        const Json key = node.call("qtm_getPublicKey", Json::array({to_hex(sender.address())}));
+        EXPECT_EQ(key.at("result").at("publicKey"), to_hex(sender.public_key()));
+        height_before_kill = number(node.call("eth_blockNumber"));
+        node.kill_hard();
+    }
+    {
+        QtmdProcess node{datadir_, {"--block-time", "0.5"}};
+        EXPECT_GE(number(node.call("eth_blockNumber")), height_before_kill)
+            << "restart resumes from the stored head";
+        EXPECT_EQ(node.call("eth_getBalance", Json::array({to_hex(recipient), "latest"})).at("result"),
+                  "0x303a");
+        const Json receipt = node.call("eth_getTransactionReceipt", Json::array({first_hash}));
+        EXPECT_EQ(receipt.at("result").at("status"), "0x1");
+        EXPECT_EQ(node.call("eth_getTransactionCount",
+                            Json::array({to_hex(sender.address()), "latest"}))
+                      .at("result"),
+                  "0x2");
+        // The chain goes on after the crash: nonce 2, key already registered.
+        const auto tx2 = transfer(sender, 2, recipient, 4, false);
+        const Json sent2 = node.call("eth_sendRawTransaction",
+                                     Json::array({to_hex(chain::encode(tx2))}));
+        ASSERT_TRUE(sent2.contains("result")) << sent2.dump();
+        EXPECT_EQ(wait_for_receipt(node, sent2.at("result").get<std::string>()).at("status"), "0x1");
+    }
+}
+
+TEST_F(DevNode, StopsCleanlyOnSigterm) {
+    QtmdProcess node{datadir_, {"--block-time", "0.3"}};
+    ASSERT_TRUE(test::wait_until([&] { return number(node.call("eth_blockNumber")) >= 1; },
+                                 std::chrono::seconds(10)));
+    EXPECT_EQ(node.terminate(SIGTERM), 0);
+    EXPECT_NE(node.output().find("stopped at block"), std::string::npos) << node.output();
+}
+
+TEST_F(DevNode, NodeHeldAccountsSignForEthSendTransaction) {
+    QtmdProcess node{datadir_, {"--block-time", "0.3"}};
+    const Json accounts = node.call("eth_accounts");
+    ASSERT_EQ(accounts.at("result").size(), chain::kDevAccountCount);
+    const std::string from = accounts.at("result").at(3).get<std::string>();
+    const Json sent = node.call(
+        "eth_sendTransaction",
+        Json::array({{{"from", from}, {"to", "0x2222222222222222222222222222222222222222"},
+                      {"value", "0x64"}}}));
+    ASSERT_TRUE(sent.contains("result")) << sent.dump();
+    EXPECT_EQ(wait_for_receipt(node, sent.at("result").get<std::string>()).at("status"), "0x1");
+    EXPECT_EQ(node.call("eth_getBalance",
+                        Json::array({"0x2222222222222222222222222222222222222222", "latest"}))
+                  .at("result"),
+              "0x64");
+}
+
+TEST_F(DevNode, BadInputGetsJsonRpcErrorsAndTheChainGoesOn) {
+    QtmdProcess node{datadir_, {"--block-time", "0.3"}};
+    const auto error_code = [](const std::string& body) {
+        return Json::parse(body).at("error").at("code").get<int>();
+    };
+    EXPECT_EQ(error_code(node.post("{not json").second), -32700);
+    EXPECT_EQ(error_code(node.post(R"({"jsonrpc":"2.0","id":1,"method":"eth_nope"})").second),
+              -32601);
+    EXPECT_EQ(error_code(node.post(R"({"jsonrpc":"2.0","id":1,"method":"eth_getBalance","params":[42]})")
+                             .second),
+              -32602);
+    EXPECT_EQ(error_code(node.post(R"({"jsonrpc":"2.0","id":1,"method":"eth_getBalance","params":["0xzz"]})")
+                             .second),
+              -32602);
+    const Json unsigned_tx = node.call("eth_sendRawTransaction", Json::array({"0x51c0"}));
+    EXPECT_EQ(unsigned_tx.at("error").at("code"), -32000);
+    const Json legacy = node.call("eth_sendRawTransaction", Json::array({"0xf86c80"}));
+    EXPECT_NE(legacy.at("error").at("message").get<std::string>().find("not supported"),
+              std::string::npos);
+    // A correctly encoded transaction signed by the wrong key.
+    const chain::AccountKey wrong{crypto::SignatureScheme::kMlDsa44, chain::dev_account_seed(1)};
+    chain::Transaction forged;
+    forged.chain_id = 7357;
+    forged.max_fee_per_gas = U256{100'000'000'000};
+    forged.max_priority_fee_per_gas = U256{1};
+    forged.gas_limit = 100'000;
+    forged.to = Address{};
+    chain::sign_transaction(forged, wrong, true);
+    forged.from = chain::AccountKey{crypto::SignatureScheme::kMlDsa44, chain::dev_account_seed(0)}.address();
+    const Json rejected = node.call("eth_sendRawTransaction",
+                                    Json::array({to_hex(chain::encode(forged))}));
+    EXPECT_EQ(rejected.at("error").at("code"), -32000) << rejected.dump();
+    const auto [status, body] = node.post(std::string(6u << 20, ' '));
+    EXPECT_EQ(status, 413);
+    EXPECT_EQ(error_code(body), -32005);
+
+    const std::uint64_t before = number(node.call("eth_blockNumber"));
+    EXPECT_TRUE(test::wait_until([&] { return number(node.call("eth_blockNumber")) > before + 1; },
+                                 std::chrono::seconds(10)));
+}
+
+}  // namespace
+}  // namespace qtm

@@ -1,0 +1,129 @@
+#include "node_support.hpp"
+
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <boost/asio.hpp>
+#include <boost/beast.hpp>
+#include <fstream>
+#include <regex>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+
+namespace qtm::test {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+
+std::filesystem::path bin_dir() {
+    return std::filesystem::canonical("/proc/self/exe").parent_path();
+}
+
+bool wait_until(const std::function<bool()>& condition, std::chrono::seconds timeout) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < deadline) {
+        if (condition()) return true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return condition();
+}
+
+QtmdProcess::QtmdProcess(const std::filesystem::path& datadir,
+                         const std::vector<std::string>& extra) {
+    log_path_ = datadir.string() + ".log." + std::to_string(::getpid()) + "." +
+                std::to_string(std::chrono::steady_clock::now().time_since_epoch().count());
+    const std::string qtmd = (bin_dir() / "qtmd").string();
+    std::vector<std::string> args = {qtmd, "--dev", "--datadir", datadir.string(),
+                                     "--http-port", "0"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    pid_ = ::fork();
+    if (pid_ < 0) throw std::runtime_error{"fork failed"};
+    if (pid_ == 0) {
+        const int fd = ::open(log_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        ::dup2(fd, 1);
+        ::dup2(fd, 2);
+        std::vector<char*> argv;
+        for (auto& arg : args) argv.push_back(arg.data());
+        argv.push_back(nullptr);
+        ::execv(qtmd.c_str(), argv.data());
+        ::_exit(127);
+    }
+    const std::regex banner{R"(JSON-RPC +http://127\.0\.0\.1:(\d+))"};
+    const bool up = wait_until(
+        [&] {
+            std::ifstream in{log_path_};
+            std::stringstream text;
+            text << in.rdbuf();
+            output_ = text.str();
+            std::smatch match;
+            if (std::regex_search(output_, match, banner)) {
+                port_ = std::stoi(match[1]);
+                return true;
+            }
+            return false;
+        },
+        std::chrono::seconds(60));
+    if (!up) {
+        kill_hard();
+        throw std::runtime_error{"qtmd did not start; its output:\n" + output_};
+    }
+}
+
+QtmdProcess::~QtmdProcess() {
+    kill_hard();
+    std::error_code ignored;
+    std::filesystem::remove(log_path_, ignored);
+}
+
+void QtmdProcess::kill_hard() {
+    if (pid_ <= 0) return;
+    ::kill(pid_, SIGKILL);
+    int status = 0;
+    ::waitpid(pid_, &status, 0);
+    pid_ = -1;
+}
+
+int QtmdProcess::terminate(int signal_number) {
+    if (pid_ <= 0) return -1;
+    ::kill(pid_, signal_number);
+    int status = 0;
+    ::waitpid(pid_, &status, 0);
+    pid_ = -1;
+    std::ifstream in{log_path_};
+    std::stringstream text;
+    text << in.rdbuf();
+    output_ = text.str();
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+std::pair<int, std::string> QtmdProcess::post(const std::string& body) const {
+    asio::io_context io;
+    beast::tcp_stream stream{io};
+    stream.connect(asio::ip::tcp::endpoint{asio::ip::make_address("127.0.0.1"),
+                                           static_cast<unsigned short>(port_)});
+    http::request<http::string_body> request{http::verb::post, "/", 11};
+    request.set(http::field::host, "127.0.0.1");
+    request.set(http::field::content_type, "application/json");
+    request.body() = body;
+    request.prepare_payload();
+    http::write(stream, request);
+    beast::flat_buffer buffer;
+    http::response_parser<http::string_body> parser;
+    parser.body_limit(64u << 20);
+    http::read(stream, buffer, parser);
+    beast::error_code ignored;
+    stream.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+    return {parser.get().result_int(), parser.get().body()};
+}
+
+Json QtmdProcess::call(const std::string& method, const Json& params) const {
+    const Json request = {{"jsonrpc", "2.0"}, {"id", 1}, {"method", method}, {"params", params}};
+    const auto [status, body] = post(request.dump());
+    (void)status;
+    return Json::parse(body);
+}
+
+}  // namespace qtm::test

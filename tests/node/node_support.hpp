@@ -1,0 +1,49 @@
+// Helpers for tests that run a real qtmd: start it as a child process on a free port, talk
+// JSON-RPC to it over HTTP, kill it.
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+namespace qtm::test {
+
+using Json = nlohmann::json;
+
+// The directory holding this test binary (where qtmd and qtm are built too).
+[[nodiscard]] std::filesystem::path bin_dir();
+
+class QtmdProcess {
+public:
+    // Starts `qtmd --dev --datadir DIR --http-port 0 <extra...>` and waits until its banner
+    // names the JSON-RPC port. Throws std::runtime_error if it does not come up in 60 s.
+    QtmdProcess(const std::filesystem::path& datadir, const std::vector<std::string>& extra);
+    ~QtmdProcess();  // SIGKILLs a still-running child
+    QtmdProcess(const QtmdProcess&) = delete;
+    QtmdProcess& operator=(const QtmdProcess&) = delete;
+
+    [[nodiscard]] int port() const noexcept { return port_; }
+    [[nodiscard]] const std::string& output() const noexcept { return output_; }
+    void kill_hard();                 // SIGKILL and reap
+    int terminate(int signal_number);  // send a signal, wait, return the exit status
+
+    // One JSON-RPC call; returns the whole response object.
+    [[nodiscard]] Json call(const std::string& method, const Json& params = Json::array()) const;
+    // The raw HTTP exchange: status code and body.
+    [[nodiscard]] std::pair<int, std::string> post(const std::string& body) const;
+
+private:
+    pid_t pid_{-1};
+    int port_{0};
+    std::filesystem::path log_path_;
+    std::string output_;
+};
+
+// Polls `condition` every 100 ms until it holds or `timeout` passes.
+bool wait_until(const std::function<bool()>& condition, std::chrono::seconds timeout);
+
+}  // namespace qtm::test
