@@ -41,7 +41,8 @@ int main(int argc, char** argv) {
     }
     std::sort(files.begin(), files.end());
     qtm::statetest::Counts counts;
-    for (const auto& file : files) qtm::statetest::run_file(file, options, counts, std::cout);
+    for (const auto& file : files)
+        qtm::statetest::run_file(file, options, counts, std::cout);
     std::cout << "[counts] GeneralStateTests (" << options.fork << "): " << counts.passed
               << " passed, " << counts.failed << " failed, " << counts.skipped << " skipped\n";
     std::cout << counts.passed << " passed, " << counts.failed << " failed, " << counts.skipped

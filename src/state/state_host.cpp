@@ -63,12 +63,13 @@ U256 StateHost::get_transient_storage(const Address& address, const U256& key) {
     return state_.transient_storage(address, key);
 }
 
-void StateHost::set_transient_storage(const Address& address, const U256& key,
-                                      const U256& value) {
+void StateHost::set_transient_storage(const Address& address, const U256& key, const U256& value) {
     state_.set_transient_storage(address, key, value);
 }
 
-U256 StateHost::get_balance(const Address& address) { return state_.balance(address); }
+U256 StateHost::get_balance(const Address& address) {
+    return state_.balance(address);
+}
 
 std::size_t StateHost::get_code_size(const Address& address) {
     return state_.code(address)->size();
@@ -80,8 +81,7 @@ Hash32 StateHost::get_code_hash(const Address& address) {
     return state_.code_hash(address);
 }
 
-std::size_t StateHost::copy_code(const Address& address, std::size_t offset,
-                                 MutableByteView out) {
+std::size_t StateHost::copy_code(const Address& address, std::size_t offset, MutableByteView out) {
     const auto code = state_.code(address);
     if (offset >= code->size()) return 0;
     const std::size_t count = std::min(out.size(), code->size() - offset);
@@ -93,7 +93,9 @@ bool StateHost::selfdestruct(const Address& address, const Address& beneficiary)
     return state_.selfdestruct(address, beneficiary);
 }
 
-evm::TxContext StateHost::get_tx_context() { return context_; }
+evm::TxContext StateHost::get_tx_context() {
+    return context_;
+}
 
 Hash32 StateHost::get_block_hash(std::int64_t number) {
     return block_hash_ ? block_hash_(number) : Hash32{};
@@ -109,8 +111,7 @@ evm::AccessStatus StateHost::access_account(const Address& address) {
 }
 
 evm::AccessStatus StateHost::access_storage(const Address& address, const U256& key) {
-    return state_.warm_storage(address, key) ? evm::AccessStatus::kCold
-                                             : evm::AccessStatus::kWarm;
+    return state_.warm_storage(address, key) ? evm::AccessStatus::kCold : evm::AccessStatus::kWarm;
 }
 
 Address StateHost::create_address(const Address& sender, std::uint64_t nonce) {
@@ -139,8 +140,7 @@ evm::ExecutionResult StateHost::run_code(const evm::Message& message) {
     }
     const auto code = state_.code(message.code_address);
     if (code->empty()) return evm::ExecutionResult{.gas_left = message.gas};
-    const auto analysis =
-        analysis_cache_.get(state_.code_hash(message.code_address), *code);
+    const auto analysis = analysis_cache_.get(state_.code_hash(message.code_address), *code);
     return evm::execute(*this, evm::Revision::kCancun, message, *analysis);
 }
 
@@ -153,6 +153,7 @@ evm::ExecutionResult StateHost::call(const evm::Message& message) {
     if (message.kind == CallKind::kCreate || message.kind == CallKind::kCreate2) {
         return create(message);
     }
+    if (message.code_address == evm::kPointEvaluationAddress) called_point_evaluation_ = true;
     const bool transfers = message.kind == CallKind::kCall;
     if ((transfers || message.kind == CallKind::kCallCode) && message.value != U256{} &&
         state_.balance(message.sender) < message.value) {
@@ -187,10 +188,10 @@ evm::ExecutionResult StateHost::create(const evm::Message& message) {
     if (nonce == ~std::uint64_t{0}) {
         return {.status = Status::kNonceOverflow, .gas_left = message.gas};
     }
-    const Address address = message.kind == evm::CallKind::kCreate
-                                ? create_address(message.sender, nonce)
-                                : create2_address(message.sender, message.create2_salt,
-                                                  message.input);
+    const Address address =
+        message.kind == evm::CallKind::kCreate
+            ? create_address(message.sender, nonce)
+            : create2_address(message.sender, message.create2_salt, message.input);
     // The creator's nonce bump and the new address's warmth survive a failed creation.
     state_.set_nonce(message.sender, nonce + 1);
     state_.warm_account(address);
@@ -206,6 +207,7 @@ evm::ExecutionResult StateHost::create(const evm::Message& message) {
     evm::Message frame = message;
     frame.recipient = address;
     frame.code_address = address;
+    frame.input = {};  // initcode runs with empty call data
     evm::ExecutionResult result = evm::execute(*this, evm::Revision::kCancun, frame, message.input);
     if (result.status == Status::kSuccess) {
         const auto deposit =

@@ -156,6 +156,7 @@ Result<TxOutcome, TxError> apply_transaction(WorldState& state, const BlockEnv& 
     outcome.status = result.status;
     outcome.gas_used = gas_used;
     outcome.output = std::move(result.output);
+    outcome.called_point_evaluation = host.called_point_evaluation();
     if (!tx.to && result.status == evm::Status::kSuccess) {
         outcome.contract_address = result.create_address;
     }

@@ -76,6 +76,7 @@ struct TxOutcome {
     Bytes output{};
     std::vector<Log> logs{};
     std::optional<Address> contract_address{};
+    bool called_point_evaluation{false};  // see StateHost::called_point_evaluation
 };
 
 // Ethereum's intrinsic gas (Cancun): 21000, 32000 more for a creation, 4 per zero and 16 per

@@ -50,7 +50,9 @@ Bytes minimal_be(const U256& value) {
     return Bytes(full.begin() + static_cast<std::ptrdiff_t>(skip), full.end());
 }
 
-std::string describe(const Address& address) { return "0x" + to_hex(address); }
+std::string describe(const Address& address) {
+    return "0x" + to_hex(address);
+}
 
 }  // namespace
 
@@ -70,7 +72,8 @@ std::optional<Bytes> WorldState::read_account(const Address& address) {
     if (!account_trie_) account_trie_ = std::make_unique<trie::Trie>(&store_, root_);
     auto found = account_trie_->get(crypto::keccak256(address));
     if (!found) {
-        fail("account trie at " + to_hex(root_) + ": " + std::string{trie::to_string(found.error())});
+        fail("account trie at " + to_hex(root_) + ": " +
+             std::string{trie::to_string(found.error())});
         return std::nullopt;
     }
     return std::move(*found);
@@ -124,16 +127,15 @@ WorldState::Entry& WorldState::entry(const Address& address) {
     return entries_.emplace(address, std::move(loaded)).first->second;
 }
 
-WorldState::Slot& WorldState::slot(const Address& address, Entry& account_entry,
-                                   const U256& key) {
+WorldState::Slot& WorldState::slot(const Address& address, Entry& account_entry, const U256& key) {
     if (const auto it = account_entry.slots.find(key); it != account_entry.slots.end()) {
         return it->second;
     }
     U256 value{};
     if (!account_entry.storage_wiped && account_entry.committed &&
         account_entry.committed->storage_root != trie::kEmptyRoot) {
-        if (auto stored = read_slot(address, account_entry.committed->storage_root,
-                                    key.to_be_bytes())) {
+        if (auto stored =
+                read_slot(address, account_entry.committed->storage_root, key.to_be_bytes())) {
             value = U256::from_be_bytes(*stored);
         }
     }
@@ -162,7 +164,9 @@ Account& WorldState::writable(const Address& address, Entry& account_entry) {
 
 // ---- reads
 
-bool WorldState::exists(const Address& address) { return entry(address).current.has_value(); }
+bool WorldState::exists(const Address& address) {
+    return entry(address).current.has_value();
+}
 
 bool WorldState::exists_and_not_empty(const Address& address) {
     const auto& current = entry(address).current;
@@ -356,13 +360,10 @@ U256 WorldState::transient_storage(const Address& address, const U256& key) cons
     return it == transient_.end() ? U256{} : it->second;
 }
 
-void WorldState::set_transient_storage(const Address& address, const U256& key,
-                                       const U256& value) {
+void WorldState::set_transient_storage(const Address& address, const U256& key, const U256& value) {
     U256& target = transient_[{address, key}];
-    journal_.push_back(JournalEntry{.kind = JournalEntry::Kind::kTransient,
-                                    .address = address,
-                                    .key = key,
-                                    .value = target});
+    journal_.push_back(JournalEntry{
+        .kind = JournalEntry::Kind::kTransient, .address = address, .key = key, .value = target});
     target = value;
 }
 
@@ -388,7 +389,9 @@ void WorldState::add_log(Log log) {
     journal_.push_back(JournalEntry{.kind = JournalEntry::Kind::kLog});
 }
 
-std::size_t WorldState::snapshot() const noexcept { return journal_.size(); }
+std::size_t WorldState::snapshot() const noexcept {
+    return journal_.size();
+}
 
 void WorldState::revert(std::size_t snapshot) {
     while (journal_.size() > snapshot) {
@@ -436,7 +439,8 @@ void WorldState::delete_account(const Address& address) {
 }
 
 std::vector<Log> WorldState::finalize_transaction() {
-    for (const Address& address : destructed_) delete_account(address);
+    for (const Address& address : destructed_)
+        delete_account(address);
     for (const Address& address : touched_) {
         const auto& current = entry(address).current;
         if (current && current->is_empty()) delete_account(address);
@@ -465,14 +469,15 @@ void WorldState::add_nodes(storage::WriteBatch& batch,
     storage::StateStore::add_nodes(batch, nodes);
     // Content-addressed: caching a node whose batch is never written is harmless.
     if (storage::NodeCache* cache = store_.cache(); cache != nullptr) {
-        for (const auto& node : nodes) cache->put(node.hash, node.encoded);
+        for (const auto& node : nodes)
+            cache->put(node.hash, node.encoded);
     }
 }
 
 Result<void, StateError> WorldState::commit_storage(const Address& address, Entry& account_entry,
                                                     Account& account, storage::WriteBatch& batch) {
-    const bool had_storage = account_entry.committed &&
-                             account_entry.committed->storage_root != trie::kEmptyRoot;
+    const bool had_storage =
+        account_entry.committed && account_entry.committed->storage_root != trie::kEmptyRoot;
     if (account_entry.storage_wiped && had_storage) {
         const Bytes until = storage::prefix_end(address);
         auto scanned = view_.for_each(storage::Column::kFlatStorage, address, until,
@@ -483,7 +488,8 @@ Result<void, StateError> WorldState::commit_storage(const Address& address, Entr
         if (!scanned) return unexpected(StateError{scanned.error().message});
     }
     bool any_dirty = account_entry.storage_wiped;
-    for (const auto& [key, value] : account_entry.slots) any_dirty = any_dirty || value.dirty;
+    for (const auto& [key, value] : account_entry.slots)
+        any_dirty = any_dirty || value.dirty;
     if (!any_dirty) {
         if (account_entry.committed) account.storage_root = account_entry.committed->storage_root;
         return {};

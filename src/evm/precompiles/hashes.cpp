@@ -1,0 +1,109 @@
+// 0x01 ecrecover (libsecp256k1), 0x02 SHA-256 and 0x03 RIPEMD-160 (OpenSSL), 0x04 identity.
+#include <openssl/evp.h>
+#include <secp256k1.h>
+#include <secp256k1_recovery.h>
+
+#include <algorithm>
+#include <array>
+#include <limits>
+#include <stdexcept>
+
+#include "base/u256.hpp"
+#include "crypto/keccak.hpp"
+#include "evm/precompiles.hpp"
+
+namespace qtm::evm::precompile {
+
+namespace {
+
+std::int64_t word_priced(ByteView input, std::int64_t base, std::int64_t per_word) noexcept {
+    const auto words = static_cast<std::int64_t>((input.size() + 31) / 32);
+    return base + per_word * words;  // input sizes are bounded by memory gas; no overflow
+}
+
+// The first `size` bytes of the input, zero-padded on the right (as the EVM reads input).
+template <std::size_t N>
+std::array<std::uint8_t, N> padded(ByteView input) noexcept {
+    std::array<std::uint8_t, N> out{};
+    std::copy_n(input.begin(), std::min(N, input.size()), out.begin());
+    return out;
+}
+
+// One verification context for the process, never destroyed (it is immutable once made and
+// libsecp256k1 allows concurrent use).
+const secp256k1_context* secp_context() {
+    static const secp256k1_context* const context =
+        secp256k1_context_create(SECP256K1_CONTEXT_VERIFY);
+    return context;
+}
+
+std::optional<Bytes> evp_digest(const EVP_MD* md, ByteView input, std::size_t left_pad) {
+    std::array<std::uint8_t, EVP_MAX_MD_SIZE> digest{};
+    unsigned int length = 0;
+    if (md == nullptr ||
+        EVP_Digest(input.data(), input.size(), digest.data(), &length, md, nullptr) != 1) {
+        // OpenSSL without the digest is a broken installation, not bad input.
+        throw std::runtime_error("OpenSSL digest unavailable");
+    }
+    Bytes out(left_pad + length, 0);
+    std::copy_n(digest.begin(), length, out.begin() + static_cast<std::ptrdiff_t>(left_pad));
+    return out;
+}
+
+}  // namespace
+
+std::int64_t ecrecover_gas(ByteView) noexcept {
+    return 3000;
+}
+
+// Input: hash(32) || v(32) || r(32) || s(32). Any invalid signature gives empty output and
+// success, as in every Ethereum client.
+std::optional<Bytes> ecrecover(ByteView input) {
+    const auto data = padded<128>(input);
+    const U256 v = U256::from_be_bytes(ByteView{data}.subspan(32, 32));
+    if (v != U256{27} && v != U256{28}) return Bytes{};
+    std::array<std::uint8_t, 64> compact{};
+    std::copy_n(data.begin() + 64, 64, compact.begin());
+    // r and s in [1, n-1]; libsecp256k1 rejects r or s >= n and zero values on parse/recover.
+    const auto recovery_id = static_cast<int>(v[0] - 27);
+    secp256k1_ecdsa_recoverable_signature signature;
+    if (secp256k1_ecdsa_recoverable_signature_parse_compact(secp_context(), &signature,
+                                                            compact.data(), recovery_id) != 1) {
+        return Bytes{};
+    }
+    secp256k1_pubkey public_key;
+    if (secp256k1_ecdsa_recover(secp_context(), &public_key, &signature, data.data()) != 1) {
+        return Bytes{};
+    }
+    std::array<std::uint8_t, 65> serialized{};
+    std::size_t length = serialized.size();
+    secp256k1_ec_pubkey_serialize(secp_context(), serialized.data(), &length, &public_key,
+                                  SECP256K1_EC_UNCOMPRESSED);
+    const Hash32 hash = crypto::keccak256(ByteView{serialized}.subspan(1, 64));
+    Bytes out(32, 0);
+    std::copy(hash.begin() + 12, hash.end(), out.begin() + 12);
+    return out;
+}
+
+std::int64_t sha256_gas(ByteView input) noexcept {
+    return word_priced(input, 60, 12);
+}
+std::optional<Bytes> sha256(ByteView input) {
+    return evp_digest(EVP_sha256(), input, 0);
+}
+
+std::int64_t ripemd160_gas(ByteView input) noexcept {
+    return word_priced(input, 600, 120);
+}
+std::optional<Bytes> ripemd160(ByteView input) {
+    return evp_digest(EVP_ripemd160(), input, 12);
+}
+
+std::int64_t identity_gas(ByteView input) noexcept {
+    return word_priced(input, 15, 3);
+}
+std::optional<Bytes> identity(ByteView input) {
+    return to_bytes(input);
+}
+
+}  // namespace qtm::evm::precompile
