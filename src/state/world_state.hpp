@@ -108,7 +108,7 @@ public:
     void touch(const Address& address);
     // Records SELFDESTRUCT under EIP-6780: moves the balance to `beneficiary`; the account
     // is deleted at the end of the transaction only if it was created in it. Returns true
-    // if the account had not been marked for deletion before.
+    // if this call marked it for deletion (created in this transaction, not marked before).
     bool selfdestruct(const Address& address, const Address& beneficiary);
 
     // Puts an account with its code and storage as-is, unjournaled (genesis, test
