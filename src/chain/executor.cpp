@@ -94,7 +94,10 @@ Result<void, BlockError> BlockExecutor::finish(Run& run, const Header* received)
     // Issuance after the transactions, so that a transaction never sees this block's reward.
     run.world.add_balance(run.env.coinbase, spec_.block_reward);
     run.world.finalize_transaction();
+    const auto commit_start = std::chrono::steady_clock::now();
     auto root = run.world.commit(run.out.batch);
+    const auto commit_end = std::chrono::steady_clock::now();
+    run.out.commit_time = commit_end - commit_start;
     if (!root) return unexpected(BlockError{"state commit: " + root.error().message});
 
     Header& header = run.out.block.header;
@@ -138,6 +141,7 @@ Result<void, BlockError> BlockExecutor::finish(Run& run, const Header* received)
     stored.receipts = encode_receipts(run.out.receipts);
     for (const auto& result : run.out.results) stored.txn_hashes.push_back(result.hash);
     storage::ChainStore::add_block(run.out.batch, stored);
+    run.out.finish_time = std::chrono::steady_clock::now() - commit_end;
     return {};
 }
 
@@ -148,6 +152,7 @@ Result<ExecutedBlock, BlockError> BlockExecutor::build(const Header& parent,
                                                        std::vector<Rejection>* rejected) {
     Run run{database_, parent, node_cache_};
     run.env = make_env(spec_, database_, parent, timestamp, proposer);
+    const auto start = std::chrono::steady_clock::now();
     for (const auto& tx : candidates) {
         const std::size_t size = encode(tx).size();
         if (run.body_bytes + size > spec_.max_block_bytes) continue;  // next block
@@ -160,6 +165,7 @@ Result<ExecutedBlock, BlockError> BlockExecutor::build(const Header& parent,
         run.body_bytes += size;
         if (run.world.error()) return unexpected(BlockError{run.world.error()->message});
     }
+    run.out.execution_time = std::chrono::steady_clock::now() - start;
     if (auto done = finish(run, nullptr); !done) return unexpected(done.error());
     return std::move(run.out);
 }
@@ -181,6 +187,7 @@ Result<ExecutedBlock, BlockError> BlockExecutor::validate(const Header& parent, 
 
     Run run{database_, parent, node_cache_};
     run.env = make_env(spec_, database_, parent, header.timestamp, header.proposer);
+    const auto start = std::chrono::steady_clock::now();
     for (std::size_t i = 0; i < block.transactions.size(); ++i) {
         const Transaction& tx = block.transactions[i];
         if (!signatures_verified) {
@@ -196,6 +203,7 @@ Result<ExecutedBlock, BlockError> BlockExecutor::validate(const Header& parent, 
         }
         if (run.world.error()) return unexpected(BlockError{run.world.error()->message});
     }
+    run.out.execution_time = std::chrono::steady_clock::now() - start;
     if (auto done = finish(run, &header); !done) return unexpected(done.error());
     return std::move(run.out);
 }
