@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <array>
 #include <boost/asio.hpp>
 #include <boost/beast.hpp>
 #include <chrono>
@@ -142,12 +143,28 @@ private:
                                   beast::error_code ignored;
                                   self->stream_.socket().shutdown(tcp::socket::shutdown_send,
                                                                   ignored);
+                                  self->drain(0);
                                   return;
                               }
                               self->read();
                           });
     }
 
+    // After answering and shutting down our side, read and discard what the client is still
+    // sending (an oversized body), bounded in bytes and time: closing with unread data would
+    // reset the connection and could destroy the answer before the client reads it.
+    void drain(std::size_t drained) {
+        constexpr std::size_t kMaxDrainBytes = 64u << 20;
+        if (drained > kMaxDrainBytes) return;
+        stream_.expires_after(std::chrono::seconds(5));
+        stream_.async_read_some(
+            asio::buffer(discard_),
+            [self = shared_from_this(), drained](beast::error_code error, std::size_t bytes) {
+                if (!error) self->drain(drained + bytes);
+            });
+    }
+
+    std::array<char, 16384> discard_{};
     beast::tcp_stream stream_;
     beast::flat_buffer buffer_;
     std::optional<http::request_parser<http::string_body>> parser_;

@@ -109,7 +109,10 @@ std::pair<int, std::string> QtmdProcess::post(const std::string& body) const {
     request.set(http::field::content_type, "application/json");
     request.body() = body;
     request.prepare_payload();
-    http::write(stream, request);
+    // A server that refuses an oversized body answers and closes before reading it all, so
+    // the write may fail with a broken pipe while the answer is already waiting.
+    beast::error_code write_error;
+    http::write(stream, request, write_error);
     beast::flat_buffer buffer;
     http::response_parser<http::string_body> parser;
     parser.body_limit(64u << 20);
