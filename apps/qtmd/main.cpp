@@ -31,8 +31,7 @@ void configure_logging(const std::string& format) {
     auto logger = spdlog::stderr_color_mt("qtmd");
     if (format == "json") {
         // Messages are written by the node itself and contain no quotes or backslashes.
-        logger->set_pattern(
-            R"({"time":"%Y-%m-%dT%H:%M:%S.%e%z","level":"%l","msg":"%v"})");
+        logger->set_pattern(R"({"time":"%Y-%m-%dT%H:%M:%S.%e%z","level":"%l","msg":"%v"})");
     } else {
         logger->set_pattern("%Y-%m-%d %H:%M:%S.%e %^%-5l%$ %v");
     }
@@ -83,9 +82,10 @@ int main(int argc, char** argv) {
     CLI11_PARSE(app, argc, argv);
 
     if (!dev) {
-        std::printf("qtmd %s\nOnly the development chain is available in this build: run "
-                    "`qtmd --dev` (see --help).\n",
-                    QTM_VERSION);
+        std::printf(
+            "qtmd %s\nOnly the development chain is available in this build: run "
+            "`qtmd --dev` (see --help).\n",
+            QTM_VERSION);
         return 2;
     }
     configure_logging(log_format);
@@ -148,10 +148,12 @@ int main(int argc, char** argv) {
     std::printf("Block time    %.1f s\n", block_time);
     std::printf("Validator     %s (ML-DSA-65, dev seed 0)\n\n",
                 chain::to_checksum_address(validator.address()).c_str());
-    std::printf("Dev accounts (ML-DSA-44; seed = keccak256(\"qtm dev account\" || be32(i)); the node "
-                "signs for them: eth_sendTransaction, cast send --unlocked)\n");
-    std::printf("PUBLIC TEST KEYS: anyone can spend from these accounts. Never send them value "
-                "on a real network.\n\n");
+    std::printf(
+        "Dev accounts (ML-DSA-44; seed = keccak256(\"qtm dev account\" || be32(i)); the node "
+        "signs for them: eth_sendTransaction, cast send --unlocked)\n");
+    std::printf(
+        "PUBLIC TEST KEYS: anyone can spend from these accounts. Never send them value "
+        "on a real network.\n\n");
     for (std::size_t i = 0; i < printed.size(); ++i) {
         std::printf("(%zu) %s  %s\n    seed %s\n", i,
                     chain::to_checksum_address(printed[i].first).c_str(),

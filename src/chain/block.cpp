@@ -24,12 +24,12 @@ namespace {
 
 void append_log(Bytes& out, const state::Log& log) {
     const std::size_t topics = log.topics.size() * 33;
-    const std::size_t payload =
-        21 + rlp::header_size(topics) + topics + rlp::string_size(log.data);
+    const std::size_t payload = 21 + rlp::header_size(topics) + topics + rlp::string_size(log.data);
     rlp::append_list_header(out, payload);
     rlp::append_string(out, log.address);
     rlp::append_list_header(out, topics);
-    for (const auto& topic : log.topics) rlp::append_string(out, topic);
+    for (const auto& topic : log.topics)
+        rlp::append_string(out, topic);
     rlp::append_string(out, log.data);
 }
 
@@ -100,11 +100,14 @@ Result<Header, BlockDecodeError> decode_header(ByteView encoded) {
     return header;
 }
 
-Hash32 block_hash(const Header& header) { return crypto::keccak256(encode_header(header)); }
+Hash32 block_hash(const Header& header) {
+    return crypto::keccak256(encode_header(header));
+}
 
 Bytes encode_body(const std::vector<Transaction>& transactions) {
     Bytes payload;
-    for (const auto& tx : transactions) rlp::append_string(payload, encode(tx));
+    for (const auto& tx : transactions)
+        rlp::append_string(payload, encode(tx));
     return wrap_list(payload);
 }
 
@@ -148,7 +151,8 @@ Result<Block, BlockDecodeError> decode_block(ByteView encoded) {
 
 Bytes encode_receipt(const Receipt& receipt) {
     Bytes logs;
-    for (const auto& log : receipt.logs) append_log(logs, log);
+    for (const auto& log : receipt.logs)
+        append_log(logs, log);
     Bytes payload;
     rlp::append_uint(payload, receipt.success ? 1 : 0);
     rlp::append_uint(payload, receipt.cumulative_gas_used);
@@ -197,7 +201,8 @@ Result<Receipt, BlockDecodeError> decode_receipt(ByteView encoded) {
 
 Bytes encode_receipts(const std::vector<Receipt>& receipts) {
     Bytes payload;
-    for (const auto& receipt : receipts) rlp::append_string(payload, encode_receipt(receipt));
+    for (const auto& receipt : receipts)
+        rlp::append_string(payload, encode_receipt(receipt));
     return wrap_list(payload);
 }
 
@@ -228,7 +233,8 @@ Bloom logs_bloom(const std::vector<state::Log>& logs) {
     Bloom bloom{};
     for (const auto& log : logs) {
         add_to_bloom(bloom, log.address);
-        for (const auto& topic : log.topics) add_to_bloom(bloom, topic);
+        for (const auto& topic : log.topics)
+            add_to_bloom(bloom, topic);
     }
     return bloom;
 }

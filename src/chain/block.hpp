@@ -56,7 +56,12 @@ struct Block {
     std::vector<Transaction> transactions;
 };
 
-enum class BlockDecodeError { kMalformedHeader, kMalformedBody, kBadTransaction, kMalformedReceipt };
+enum class BlockDecodeError {
+    kMalformedHeader,
+    kMalformedBody,
+    kBadTransaction,
+    kMalformedReceipt
+};
 [[nodiscard]] std::string_view to_string(BlockDecodeError error) noexcept;
 
 [[nodiscard]] Bytes encode_header(const Header& header);

@@ -68,7 +68,8 @@ ChainSpec parse(const json& root) {
     if (!root.is_object()) reject("(top level)", "must be a JSON object");
     ChainSpec spec;
     const json& name = require(root, "name", "");
-    if (!name.is_string() || name.get<std::string>().empty()) reject("name", "must be a non-empty string");
+    if (!name.is_string() || name.get<std::string>().empty())
+        reject("name", "must be a non-empty string");
     spec.name = name.get<std::string>();
     spec.chain_id = small(require(root, "chainId", ""), "chainId");
     if (spec.chain_id == 0) reject("chainId", "must not be 0");
@@ -83,23 +84,26 @@ ChainSpec parse(const json& root) {
     }
     const json& fee = require(root, "baseFee", "");
     spec.base_fee.initial = quantity(require(fee, "initial", "baseFee."), "baseFee.initial");
-    spec.base_fee.max_change_denominator = small(
-        require(fee, "maxChangeDenominator", "baseFee."), "baseFee.maxChangeDenominator");
-    spec.base_fee.elasticity_multiplier = small(
-        require(fee, "elasticityMultiplier", "baseFee."), "baseFee.elasticityMultiplier");
-    if (spec.base_fee.max_change_denominator == 0) reject("baseFee.maxChangeDenominator", "must not be 0");
-    if (spec.base_fee.elasticity_multiplier == 0) reject("baseFee.elasticityMultiplier", "must not be 0");
+    spec.base_fee.max_change_denominator =
+        small(require(fee, "maxChangeDenominator", "baseFee."), "baseFee.maxChangeDenominator");
+    spec.base_fee.elasticity_multiplier =
+        small(require(fee, "elasticityMultiplier", "baseFee."), "baseFee.elasticityMultiplier");
+    if (spec.base_fee.max_change_denominator == 0)
+        reject("baseFee.maxChangeDenominator", "must not be 0");
+    if (spec.base_fee.elasticity_multiplier == 0)
+        reject("baseFee.elasticityMultiplier", "must not be 0");
     spec.block_reward = quantity(require(root, "blockReward", ""), "blockReward");
     spec.epoch_length = small(require(root, "epochLength", ""), "epochLength");
     if (spec.epoch_length == 0) reject("epochLength", "must not be 0");
     const json& slashing = require(root, "slashing", "");
-    spec.slashing.double_sign_slash_percent = static_cast<std::uint32_t>(small(
-        require(slashing, "doubleSignSlashPercent", "slashing."), "slashing.doubleSignSlashPercent"));
+    spec.slashing.double_sign_slash_percent =
+        static_cast<std::uint32_t>(small(require(slashing, "doubleSignSlashPercent", "slashing."),
+                                         "slashing.doubleSignSlashPercent"));
     spec.slashing.downtime_window =
         small(require(slashing, "downtimeWindow", "slashing."), "slashing.downtimeWindow");
-    spec.slashing.downtime_min_signed_percent = static_cast<std::uint32_t>(
-        small(require(slashing, "downtimeMinSignedPercent", "slashing."),
-              "slashing.downtimeMinSignedPercent"));
+    spec.slashing.downtime_min_signed_percent =
+        static_cast<std::uint32_t>(small(require(slashing, "downtimeMinSignedPercent", "slashing."),
+                                         "slashing.downtimeMinSignedPercent"));
     spec.slashing.jail_seconds =
         small(require(slashing, "jailSeconds", "slashing."), "slashing.jailSeconds");
     if (spec.slashing.double_sign_slash_percent > 100) {
@@ -141,8 +145,9 @@ ChainSpec parse(const json& root) {
         const json& entry = validators[i];
         GenesisValidator validator;
         const U256 scheme_id = quantity(require(entry, "scheme", path + "."), path + ".scheme");
-        auto scheme = crypto::parse_signature_scheme(
-            scheme_id.fits_uint64() && scheme_id[0] < 256 ? static_cast<std::uint8_t>(scheme_id[0]) : 0);
+        auto scheme = crypto::parse_signature_scheme(scheme_id.fits_uint64() && scheme_id[0] < 256
+                                                         ? static_cast<std::uint8_t>(scheme_id[0])
+                                                         : 0);
         if (!scheme) reject(path + ".scheme", "must be 1, 2 or 3 (ML-DSA-44/65/87)");
         validator.scheme = *scheme;
         validator.public_key =
@@ -151,8 +156,8 @@ ChainSpec parse(const json& root) {
             reject(path + ".publicKey", "has the wrong length for its scheme");
         }
         validator.address = address_of(validator.scheme, validator.public_key);
-        if (entry.contains("address") &&
-            address(entry.at("address").get<std::string>(), path + ".address") != validator.address) {
+        if (entry.contains("address") && address(entry.at("address").get<std::string>(),
+                                                 path + ".address") != validator.address) {
             reject(path + ".address", "does not derive from publicKey");
         }
         validator.stake = quantity(require(entry, "stake", path + "."), path + ".stake");
@@ -175,15 +180,20 @@ ChainSpec parse(const json& root) {
 
 }  // namespace
 
-U256 qtm_to_wei(std::uint64_t qtm) { return U256{qtm} * U256{1'000'000'000'000'000'000ULL}; }
+U256 qtm_to_wei(std::uint64_t qtm) {
+    return U256{qtm} * U256{1'000'000'000'000'000'000ULL};
+}
 
-U256 genesis_supply() { return qtm_to_wei(1'000'000'000); }
+U256 genesis_supply() {
+    return qtm_to_wei(1'000'000'000);
+}
 
 Address staking_address() {
     // 0x...5374616b65: "Stake" in ASCII.
     Address where{};
     const char* tag = "Stake";
-    for (std::size_t i = 0; i < 5; ++i) where[15 + i] = static_cast<std::uint8_t>(tag[i]);
+    for (std::size_t i = 0; i < 5; ++i)
+        where[15 + i] = static_cast<std::uint8_t>(tag[i]);
     return where;
 }
 
@@ -233,7 +243,8 @@ std::string chain_spec_to_json(const ChainSpec& spec) {
         if (!account.code.empty()) entry["code"] = to_hex(account.code);
         if (!account.storage.empty()) {
             json slots = json::object();
-            for (const auto& [slot, value] : account.storage) slots[slot.to_hex()] = value.to_hex();
+            for (const auto& [slot, value] : account.storage)
+                slots[slot.to_hex()] = value.to_hex();
             entry["storage"] = slots;
         }
         alloc[to_checksum_address(where)] = entry;
@@ -283,12 +294,11 @@ ChainSpec base_spec(std::string name, std::uint64_t chain_id, std::uint64_t gene
 // Validators from public seeds plus accounts from public seeds sharing what is left of the
 // genesis supply.
 ChainSpec seeded_spec(ChainSpec spec, std::uint32_t validators, std::uint64_t stake_qtm,
-                      std::size_t accounts,
-                      ByteArray<32> (*account_seed)(std::uint32_t)) {
+                      std::size_t accounts, ByteArray<32> (*account_seed)(std::uint32_t)) {
     for (std::uint32_t i = 0; i < validators; ++i) {
         const AccountKey key{crypto::SignatureScheme::kMlDsa65, dev_validator_seed(i)};
-        spec.validators.push_back(GenesisValidator{key.address(), key.scheme(), key.public_key(),
-                                                   qtm_to_wei(stake_qtm)});
+        spec.validators.push_back(
+            GenesisValidator{key.address(), key.scheme(), key.public_key(), qtm_to_wei(stake_qtm)});
     }
     const U256 remaining = genesis_supply() - qtm_to_wei(stake_qtm * validators);
     const U256 share = remaining / U256{accounts};
@@ -318,8 +328,8 @@ std::optional<ChainSpec> builtin_chain_spec(std::string_view name) {
         return spec;
     }
     if (name == "mainnet") {
-        ChainSpec spec = seeded_spec(base_spec("mainnet", 7359, 1'767'225'600), 4, 10'000'000,
-                                     1, dev_account_seed);
+        ChainSpec spec = seeded_spec(base_spec("mainnet", 7359, 1'767'225'600), 4, 10'000'000, 1,
+                                     dev_account_seed);
         spec.gas_limit = 60'000'000;
         return spec;
     }
@@ -340,7 +350,8 @@ Result<Genesis, SpecError> build_genesis(const ChainSpec& spec, const storage::R
         world.put_genesis_account(where, record, account.code, slots);
     }
     U256 stakes{};
-    for (const auto& validator : spec.validators) stakes = stakes + validator.stake;
+    for (const auto& validator : spec.validators)
+        stakes = stakes + validator.stake;
     state::Account staking;
     staking.balance = stakes;
     world.put_genesis_account(staking_address(), staking, {}, {});
@@ -383,7 +394,8 @@ U256 next_base_fee(const ChainSpec& spec, const Header& parent) {
             parent.base_fee * U256{parent.gas_used - target} / U256{target} / denominator;
         return parent.base_fee + (delta == U256{} ? U256{1} : delta);
     }
-    const U256 delta = parent.base_fee * U256{target - parent.gas_used} / U256{target} / denominator;
+    const U256 delta =
+        parent.base_fee * U256{target - parent.gas_used} / U256{target} / denominator;
     return parent.base_fee - delta;
 }
 

@@ -38,7 +38,7 @@ struct GenesisValidator {
 };
 
 struct BaseFeeParams {
-    U256 initial{1'000'000'000};          // the genesis block's base fee (1 gwei)
+    U256 initial{1'000'000'000};              // the genesis block's base fee (1 gwei)
     std::uint64_t max_change_denominator{8};  // EIP-1559
     std::uint64_t elasticity_multiplier{2};   // EIP-1559
 };

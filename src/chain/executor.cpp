@@ -63,13 +63,14 @@ std::optional<std::string> key_rule_violation(state::WorldState& world, const Tr
 }
 
 // Applies one transaction; an error message if it cannot be included.
-std::optional<std::string> apply(state::WorldState& world,
-                                 const state::BlockEnv& env, const Transaction& tx,
-                                 std::uint64_t chain_id, std::uint64_t& gas_used,
-                                 evm::AnalysisCache& cache, ExecutedBlock& out) {
+std::optional<std::string> apply(state::WorldState& world, const state::BlockEnv& env,
+                                 const Transaction& tx, std::uint64_t chain_id,
+                                 std::uint64_t& gas_used, evm::AnalysisCache& cache,
+                                 ExecutedBlock& out) {
     if (tx.chain_id != chain_id) return std::string{"invalid chain id"};
     if (auto violation = key_rule_violation(world, tx)) return violation;
-    const auto remaining = static_cast<std::int64_t>(static_cast<std::uint64_t>(env.gas_limit) - gas_used);
+    const auto remaining =
+        static_cast<std::int64_t>(static_cast<std::uint64_t>(env.gas_limit) - gas_used);
     auto outcome = state::apply_transaction(world, env, to_tx_params(tx), remaining, cache);
     if (!outcome) return std::string{state::to_string(outcome.error())};
     gas_used += static_cast<std::uint64_t>(outcome->gas_used);
@@ -79,10 +80,9 @@ std::optional<std::string> apply(state::WorldState& world,
     receipt.logs = std::move(outcome->logs);
     receipt.logs_bloom = logs_bloom(receipt.logs);
     const U256 tip = std::min(tx.max_priority_fee_per_gas, tx.max_fee_per_gas - env.base_fee);
-    out.results.push_back(TransactionResult{transaction_hash(tx),
-                                            static_cast<std::uint64_t>(outcome->gas_used),
-                                            env.base_fee + tip, outcome->contract_address,
-                                            outcome->status});
+    out.results.push_back(
+        TransactionResult{transaction_hash(tx), static_cast<std::uint64_t>(outcome->gas_used),
+                          env.base_fee + tip, outcome->contract_address, outcome->status});
     out.receipts.push_back(std::move(receipt));
     out.block.transactions.push_back(tx);
     return std::nullopt;
@@ -139,7 +139,8 @@ Result<void, BlockError> BlockExecutor::finish(Run& run, const Header* received)
     stored.header = encode_header(header);
     stored.body = encode_body(run.out.block.transactions);
     stored.receipts = encode_receipts(run.out.receipts);
-    for (const auto& result : run.out.results) stored.txn_hashes.push_back(result.hash);
+    for (const auto& result : run.out.results)
+        stored.txn_hashes.push_back(result.hash);
     storage::ChainStore::add_block(run.out.batch, stored);
     run.out.finish_time = std::chrono::steady_clock::now() - commit_end;
     return {};
@@ -179,7 +180,8 @@ Result<ExecutedBlock, BlockError> BlockExecutor::validate(const Header& parent, 
     if (header.number != parent.number + 1) return invalid("number is not parent + 1");
     if (header.parent_hash != block_hash(parent)) return invalid("parent hash mismatch");
     if (header.timestamp <= parent.timestamp) return invalid("timestamp not after the parent's");
-    if (header.gas_limit != spec_.gas_limit) return invalid("gas limit differs from the chain spec");
+    if (header.gas_limit != spec_.gas_limit)
+        return invalid("gas limit differs from the chain spec");
     if (header.base_fee != next_base_fee(spec_, parent)) return invalid("wrong base fee");
     if (encode_body(block.transactions).size() > spec_.max_block_bytes) {
         return invalid("block body larger than the chain spec's maximum");

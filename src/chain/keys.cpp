@@ -25,7 +25,8 @@ std::string to_checksum_address(const Address& address) {
     const Hash32 hash = crypto::keccak256(as_bytes(hex));
     for (std::size_t i = 0; i < hex.size(); ++i) {
         const int nibble = (i % 2 == 0) ? (hash[i / 2] >> 4) : (hash[i / 2] & 0x0f);
-        if (nibble >= 8) hex[i] = static_cast<char>(std::toupper(static_cast<unsigned char>(hex[i])));
+        if (nibble >= 8)
+            hex[i] = static_cast<char>(std::toupper(static_cast<unsigned char>(hex[i])));
     }
     return "0x" + hex;
 }
@@ -60,7 +61,9 @@ AccountKey::AccountKey(crypto::SignatureScheme scheme, const ByteArray<32>& seed
     address_ = address_of(scheme_, public_key_);
 }
 
-AccountKey::~AccountKey() { secure_wipe(secret_key_.data(), secret_key_.size()); }
+AccountKey::~AccountKey() {
+    secure_wipe(secret_key_.data(), secret_key_.size());
+}
 
 AccountKey::AccountKey(AccountKey&& other) noexcept
     : scheme_{other.scheme_},

@@ -64,7 +64,8 @@ void append_access_list(Bytes& out, const std::vector<state::AccessListEntry>& l
         rlp::append_list_header(out, 21 + rlp::header_size(keys) + keys);
         rlp::append_string(out, entry.address);
         rlp::append_list_header(out, keys);
-        for (const auto& key : entry.storage_keys) rlp::append_string(out, key);
+        for (const auto& key : entry.storage_keys)
+            rlp::append_string(out, key);
     }
 }
 
@@ -74,8 +75,8 @@ Bytes encode_fields(const Transaction& tx, bool with_key_and_signature) {
     const std::size_t access = access_list_payload(tx.access_list);
     std::size_t payload = rlp::uint_size(tx.chain_id) + rlp::uint_size(tx.nonce) +
                           rlp::u256_size(tx.max_priority_fee_per_gas) +
-                          rlp::u256_size(tx.max_fee_per_gas) + rlp::uint_size(tx.gas_limit) +
-                          21 + rlp::string_size(to) + rlp::u256_size(tx.value) +
+                          rlp::u256_size(tx.max_fee_per_gas) + rlp::uint_size(tx.gas_limit) + 21 +
+                          rlp::string_size(to) + rlp::u256_size(tx.value) +
                           rlp::string_size(tx.data) + rlp::header_size(access) + access +
                           rlp::uint_size(crypto::to_byte(tx.scheme));
     if (with_key_and_signature) {
@@ -105,11 +106,17 @@ Bytes encode_fields(const Transaction& tx, bool with_key_and_signature) {
 
 }  // namespace
 
-Hash32 signing_digest(const Transaction& tx) { return crypto::keccak256(encode_fields(tx, false)); }
+Hash32 signing_digest(const Transaction& tx) {
+    return crypto::keccak256(encode_fields(tx, false));
+}
 
-Bytes encode(const Transaction& tx) { return encode_fields(tx, true); }
+Bytes encode(const Transaction& tx) {
+    return encode_fields(tx, true);
+}
 
-Hash32 transaction_hash(const Transaction& tx) { return crypto::keccak256(encode(tx)); }
+Hash32 transaction_hash(const Transaction& tx) {
+    return crypto::keccak256(encode(tx));
+}
 
 Result<Transaction, TxDecodeError> decode_transaction(ByteView encoded) {
     if (encoded.empty()) return unexpected(TxDecodeError::kEmpty);
@@ -186,8 +193,8 @@ Result<Transaction, TxDecodeError> decode_transaction(ByteView encoded) {
     return tx;
 }
 
-Result<void, SignatureError> verify_signature(const Transaction& tx,
-                                              const std::optional<state::RegisteredKey>& registered) {
+Result<void, SignatureError> verify_signature(
+    const Transaction& tx, const std::optional<state::RegisteredKey>& registered) {
     ByteView key;
     if (!tx.public_key.empty()) {
         if (address_of(tx.scheme, tx.public_key) != tx.from) {

@@ -65,11 +65,11 @@ enum class TxDecodeError {
 
 // Why a transaction's signature or key is not acceptable (geth's wording where one exists).
 enum class SignatureError {
-    kInvalidSignature,    // does not verify under the key
-    kKeyAddressMismatch,  // the carried public key does not derive `from`
+    kInvalidSignature,      // does not verify under the key
+    kKeyAddressMismatch,    // the carried public key does not derive `from`
     kKeyAlreadyRegistered,  // a key is carried but a different one is registered
-    kMissingPublicKey,    // no key carried and none registered
-    kSchemeMismatch,      // the scheme differs from the registered key's
+    kMissingPublicKey,      // no key carried and none registered
+    kSchemeMismatch,        // the scheme differs from the registered key's
 };
 [[nodiscard]] std::string_view to_string(SignatureError error) noexcept;
 

@@ -41,34 +41,34 @@ public:
 struct TxPoolConfig {
     std::uint64_t chain_id{0};
     std::uint64_t block_gas_limit{30'000'000};
-    U256 min_tip{};                              // geth --txpool.pricelimit (1 wei default)
-    std::uint32_t price_bump_percent{10};        // replacement threshold
-    std::size_t account_slots{16};               // pending slots guaranteed per account
-    std::size_t global_slots{4096 + 1024};       // pending + queued, all accounts
-    std::size_t account_queue{64};               // queued per account
+    U256 min_tip{};                         // geth --txpool.pricelimit (1 wei default)
+    std::uint32_t price_bump_percent{10};   // replacement threshold
+    std::size_t account_slots{16};          // pending slots guaranteed per account
+    std::size_t global_slots{4096 + 1024};  // pending + queued, all accounts
+    std::size_t account_queue{64};          // queued per account
     std::size_t global_queue{1024};
-    std::size_t max_bytes{64u << 20};            // total encoded bytes
-    std::chrono::seconds lifetime{3 * 3600};     // queued transactions older than this go
-    std::size_t verify_threads{0};               // 0: std::thread::hardware_concurrency()
+    std::size_t max_bytes{64u << 20};         // total encoded bytes
+    std::chrono::seconds lifetime{3 * 3600};  // queued transactions older than this go
+    std::size_t verify_threads{0};            // 0: std::thread::hardware_concurrency()
 };
 
 // Every reason a transaction is refused, worded as geth's errors.
 enum class TxPoolError {
-    kAlreadyKnown,           // "already known"
-    kNonceTooLow,            // "nonce too low"
-    kInsufficientFunds,      // "insufficient funds for gas * price + value"
-    kIntrinsicGasTooLow,     // "intrinsic gas too low"
-    kGasLimitExceeded,       // "exceeds block gas limit"
-    kReplacementUnderpriced, // "replacement transaction underpriced"
-    kUnderpriced,            // "transaction underpriced" (tip below min_tip, or pool full
-                             //  of better-paying transactions)
-    kInvalidSignature,       // "invalid signature" (and the key-registration rules)
-    kInvalidChainId,         // "invalid chain id"
-    kOversizedData,          // "oversized data"
-    kFeeCapBelowBaseFee,     // "max fee per gas less than block base fee"
-    kTipAboveFeeCap,         // "max priority fee per gas higher than max fee per gas"
-    kPoolFull,               // "txpool is full"
-    kAccountLimit,           // "account limit exceeded"
+    kAlreadyKnown,            // "already known"
+    kNonceTooLow,             // "nonce too low"
+    kInsufficientFunds,       // "insufficient funds for gas * price + value"
+    kIntrinsicGasTooLow,      // "intrinsic gas too low"
+    kGasLimitExceeded,        // "exceeds block gas limit"
+    kReplacementUnderpriced,  // "replacement transaction underpriced"
+    kUnderpriced,             // "transaction underpriced" (tip below min_tip, or pool full
+                              //  of better-paying transactions)
+    kInvalidSignature,        // "invalid signature" (and the key-registration rules)
+    kInvalidChainId,          // "invalid chain id"
+    kOversizedData,           // "oversized data"
+    kFeeCapBelowBaseFee,      // "max fee per gas less than block base fee"
+    kTipAboveFeeCap,          // "max priority fee per gas higher than max fee per gas"
+    kPoolFull,                // "txpool is full"
+    kAccountLimit,            // "account limit exceeded"
 };
 [[nodiscard]] std::string_view to_string(TxPoolError error) noexcept;
 
@@ -115,7 +115,8 @@ public:
     // txpool_content: per sender, pending and queued transactions by nonce.
     [[nodiscard]] std::vector<PoolTransaction> pending() const;
     [[nodiscard]] std::vector<PoolTransaction> queued() const;
-    // The next nonce the sender can use, counting its pending transactions (eth_getTransactionCount "pending").
+    // The next nonce the sender can use, counting its pending transactions (eth_getTransactionCount
+    // "pending").
     [[nodiscard]] std::uint64_t pending_nonce(const Address& sender) const;
 
     // Called (outside the pool's lock) for every transaction that becomes pending.

@@ -10,10 +10,9 @@ namespace qtm::node {
 namespace {
 
 std::uint64_t unix_seconds() {
-    return static_cast<std::uint64_t>(
-        std::chrono::duration_cast<std::chrono::seconds>(
-            std::chrono::system_clock::now().time_since_epoch())
-            .count());
+    return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::seconds>(
+                                          std::chrono::system_clock::now().time_since_epoch())
+                                          .count());
 }
 
 }  // namespace
@@ -31,7 +30,9 @@ Node::Node(NodeOptions options, std::unique_ptr<storage::Database> database)
     executor_ = std::make_unique<chain::BlockExecutor>(options_.spec, *database_, &node_cache_);
 }
 
-Node::~Node() { stop(); }
+Node::~Node() {
+    stop();
+}
 
 Result<std::unique_ptr<Node>, NodeError> Node::open(NodeOptions options) {
     auto database = storage::open_rocksdb(options.datadir);
@@ -66,16 +67,17 @@ Result<void, NodeError> Node::load_or_create_genesis() {
         spdlog::info("created genesis block {} for chain '{}' (id {})", to_hex(genesis->hash),
                      options_.spec.name, options_.spec.chain_id);
     } else if (**stored_genesis != genesis->hash) {
-        return unexpected(NodeError{
-            "the data directory " + options_.datadir + " holds a chain with genesis " +
-            to_hex(**stored_genesis) + ", but the chain spec '" + options_.spec.name +
-            "' has genesis " + to_hex(genesis->hash) +
-            "; use another --datadir or the spec the directory was created with"});
+        return unexpected(
+            NodeError{"the data directory " + options_.datadir + " holds a chain with genesis " +
+                      to_hex(**stored_genesis) + ", but the chain spec '" + options_.spec.name +
+                      "' has genesis " + to_hex(genesis->hash) +
+                      "; use another --datadir or the spec the directory was created with"});
     }
 
     auto head_hash = store.head();
     if (!head_hash) return unexpected(NodeError{head_hash.error().message});
-    if (!*head_hash) return unexpected(NodeError{"database has a genesis block but no head pointer"});
+    if (!*head_hash)
+        return unexpected(NodeError{"database has a genesis block but no head pointer"});
     auto header_bytes = store.load_header(**head_hash);
     if (!header_bytes || !*header_bytes) {
         return unexpected(NodeError{"head block " + to_hex(**head_hash) +
@@ -104,7 +106,9 @@ Hash32 Node::head_hash() const {
     return head_hash_;
 }
 
-U256 Node::next_base_fee() const { return chain::next_base_fee(options_.spec, head()); }
+U256 Node::next_base_fee() const {
+    return chain::next_base_fee(options_.spec, head());
+}
 
 const chain::AccountKey* Node::signer(const Address& address) const {
     for (const auto& key : options_.signers) {
@@ -115,7 +119,8 @@ const chain::AccountKey* Node::signer(const Address& address) const {
 
 std::vector<Address> Node::accounts() const {
     std::vector<Address> out;
-    for (const auto& key : options_.signers) out.push_back(key.address());
+    for (const auto& key : options_.signers)
+        out.push_back(key.address());
     return out;
 }
 
@@ -170,7 +175,8 @@ Result<chain::Header, NodeError> Node::produce_block() {
         const std::lock_guard lock{listeners_mutex_};
         listeners = listeners_;
     }
-    for (const auto& listener : listeners) listener(event);
+    for (const auto& listener : listeners)
+        listener(event);
     return built->block.header;
 }
 

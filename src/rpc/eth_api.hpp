@@ -8,9 +8,9 @@
 namespace qtm::rpc {
 
 struct ApiLimits {
-    std::uint64_t gas_cap{50'000'000};        // geth --rpc.gascap
-    std::uint64_t max_log_range{10'000};      // blocks per eth_getLogs query
-    std::size_t max_log_results{10'000};      // logs per eth_getLogs answer
+    std::uint64_t gas_cap{50'000'000};    // geth --rpc.gascap
+    std::uint64_t max_log_range{10'000};  // blocks per eth_getLogs query
+    std::size_t max_log_results{10'000};  // logs per eth_getLogs answer
     std::string client_version{"qtmd"};
 };
 

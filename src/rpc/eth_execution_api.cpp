@@ -57,8 +57,10 @@ CallRequest parse_call(const Json& object) {
                        "both \"data\" and \"input\" are set and not equal. Please use \"input\" "
                        "to pass transaction call data"};
     }
-    if (input != nullptr) call.input = to_data(*input, "input");
-    else if (data_field != nullptr) call.input = to_data(*data_field, "data");
+    if (input != nullptr)
+        call.input = to_data(*input, "input");
+    else if (data_field != nullptr)
+        call.input = to_data(*data_field, "data");
     if (const Json* v = field("nonce")) call.nonce = to_u64(*v, "nonce");
     if (const Json* v = field("accessList")) {
         for (const auto& item : *v) {
@@ -152,7 +154,8 @@ public:
         state::StateHost host{*world_, context,
                               [&database](std::int64_t number) -> Hash32 {
                                   const storage::ChainStore store{database};
-                                  auto hash = store.canonical_hash(static_cast<std::uint64_t>(number));
+                                  auto hash =
+                                      store.canonical_hash(static_cast<std::uint64_t>(number));
                                   return hash && *hash ? **hash : Hash32{};
                               },
                               analysis_cache_};
@@ -188,9 +191,8 @@ public:
 
     std::uint64_t estimate(const CallRequest& call) {
         const std::int64_t floor = intrinsic(call);
-        auto cap = static_cast<std::int64_t>(
-            std::min<std::uint64_t>({call.gas.value_or(limits_.gas_cap), limits_.gas_cap,
-                                     header_.gas_limit}));
+        auto cap = static_cast<std::int64_t>(std::min<std::uint64_t>(
+            {call.gas.value_or(limits_.gas_cap), limits_.gas_cap, header_.gas_limit}));
         if (cap < floor) {
             throw RpcError{code::kServer, "intrinsic gas too low: gas " + std::to_string(cap) +
                                               ", minimum needed " + std::to_string(floor)};
@@ -204,7 +206,8 @@ public:
         // Binary search the smallest limit that succeeds, starting from what was used.
         std::int64_t low = floor + at_cap.gas_used - 1;
         std::int64_t high = cap;
-        if (run(call, low + 1 - floor).status == evm::Status::kSuccess) return static_cast<std::uint64_t>(low + 1);
+        if (run(call, low + 1 - floor).status == evm::Status::kSuccess)
+            return static_cast<std::uint64_t>(low + 1);
         while (high - low > 1) {
             const std::int64_t middle = low + (high - low) / 2;
             if (run(call, middle - floor).status == evm::Status::kSuccess) {
@@ -233,7 +236,8 @@ Json submit(Backend& backend, const chain::Transaction& tx) {
 
 // Fills and signs a transaction for a node-held account.
 chain::Transaction prepare(Backend& backend, const ApiLimits& limits, const CallRequest& call) {
-    if (!call.from) throw RpcError{code::kInvalidParams, "missing value for required argument from"};
+    if (!call.from)
+        throw RpcError{code::kInvalidParams, "missing value for required argument from"};
     const chain::AccountKey* key = backend.signer(*call.from);
     if (key == nullptr) {
         throw RpcError{code::kServer, "unknown account " + to_hex(*call.from) +
@@ -249,8 +253,7 @@ chain::Transaction prepare(Backend& backend, const ApiLimits& limits, const Call
     tx.nonce = call.nonce.value_or(backend.pool().pending_nonce(*call.from));
     const U256 tip = call.max_priority_fee_per_gas.value_or(U256{1'000'000'000});
     tx.max_priority_fee_per_gas = tip;
-    tx.max_fee_per_gas =
-        call.max_fee_per_gas.value_or(backend.next_base_fee() * U256{2} + tip);
+    tx.max_fee_per_gas = call.max_fee_per_gas.value_or(backend.next_base_fee() * U256{2} + tip);
     if (call.gas) {
         tx.gas_limit = *call.gas;
     } else {
@@ -296,7 +299,8 @@ void register_execution_api(Dispatcher& dispatcher, Backend& backend, const ApiL
     });
     dispatcher.add("eth_sendTransaction", [&backend, &limits](const Json& params) {
         expect_at_most(params, 1);
-        return submit(backend, prepare(backend, limits, parse_call(*param(params, 0, "transaction"))));
+        return submit(backend,
+                      prepare(backend, limits, parse_call(*param(params, 0, "transaction"))));
     });
     dispatcher.add("eth_signTransaction", [&backend, &limits](const Json& params) {
         expect_at_most(params, 1);

@@ -70,8 +70,9 @@ struct LogFilter {
         }
         for (const auto& position : topics) {
             if (position.is_null() || (position.is_array() && position.empty())) continue;
-            const std::vector<Json> options =
-                position.is_array() ? position.get<std::vector<Json>>() : std::vector<Json>{position};
+            const std::vector<Json> options = position.is_array()
+                                                  ? position.get<std::vector<Json>>()
+                                                  : std::vector<Json>{position};
             if (std::none_of(options.begin(), options.end(), [&](const Json& option) {
                     return chain::bloom_may_contain(bloom, to_hash(option, "topics"));
                 })) {
@@ -106,7 +107,8 @@ void register_read_api(Dispatcher& dispatcher, Backend& backend, const ApiLimits
                    [&backend](const Json&) { return Json(quantity(backend.head().number)); });
     dispatcher.add("eth_accounts", [&backend](const Json&) {
         Json out = Json::array();
-        for (const auto& address : backend.accounts()) out.push_back(hex_data(address));
+        for (const auto& address : backend.accounts())
+            out.push_back(hex_data(address));
         return out;
     });
     dispatcher.add("eth_gasPrice", [&backend](const Json&) {
@@ -122,7 +124,8 @@ void register_read_api(Dispatcher& dispatcher, Backend& backend, const ApiLimits
         const std::uint64_t count = std::min<std::uint64_t>(
             1024, params.at(0).is_number() ? params.at(0).get<std::uint64_t>()
                                            : to_u64(params.at(0), "blockCount"));
-        const auto newest = reader->resolve(to_block_ref(param(params, 1, "newestBlock"), "newestBlock"));
+        const auto newest =
+            reader->resolve(to_block_ref(param(params, 1, "newestBlock"), "newestBlock"));
         if (!newest) throw RpcError{code::kServer, "header not found"};
         const Json* percentiles = param(params, 2, "rewardPercentiles", false);
         const std::uint64_t oldest = *newest + 1 >= count ? *newest + 1 - count : 0;
@@ -133,16 +136,16 @@ void register_read_api(Dispatcher& dispatcher, Backend& backend, const ApiLimits
             const auto block = reader->block(n);
             if (!block) break;
             base_fees.push_back(quantity(block->header.base_fee));
-            ratios.push_back(static_cast<double>(block->header.gas_used) /
-                             static_cast<double>(std::max<std::uint64_t>(1, block->header.gas_limit)));
+            ratios.push_back(
+                static_cast<double>(block->header.gas_used) /
+                static_cast<double>(std::max<std::uint64_t>(1, block->header.gas_limit)));
             if (percentiles != nullptr) {
                 std::vector<U256> tips;
                 for (const auto& tx : block->transactions) {
                     const U256& base = block->header.base_fee;
-                    tips.push_back(tx.max_fee_per_gas < base
-                                       ? U256{}
-                                       : std::min(tx.max_priority_fee_per_gas,
-                                                  tx.max_fee_per_gas - base));
+                    tips.push_back(tx.max_fee_per_gas < base ? U256{}
+                                                             : std::min(tx.max_priority_fee_per_gas,
+                                                                        tx.max_fee_per_gas - base));
                 }
                 std::sort(tips.begin(), tips.end());
                 Json row = Json::array();
@@ -176,14 +179,14 @@ void register_read_api(Dispatcher& dispatcher, Backend& backend, const ApiLimits
     };
     dispatcher.add("eth_getBlockByNumber", [reader, block_json](const Json& params) {
         expect_at_most(params, 2);
-        const bool full = param(params, 1, "fullTransactions", false) != nullptr &&
-                          params.at(1).get<bool>();
+        const bool full =
+            param(params, 1, "fullTransactions", false) != nullptr && params.at(1).get<bool>();
         return block_json(reader->resolve(to_block_ref(param(params, 0, "block"), "block")), full);
     });
     dispatcher.add("eth_getBlockByHash", [reader, block_json](const Json& params) {
         expect_at_most(params, 2);
-        const bool full = param(params, 1, "fullTransactions", false) != nullptr &&
-                          params.at(1).get<bool>();
+        const bool full =
+            param(params, 1, "fullTransactions", false) != nullptr && params.at(1).get<bool>();
         return block_json(reader->resolve(to_hash(*param(params, 0, "blockHash"), "blockHash")),
                           full);
     });
@@ -192,9 +195,10 @@ void register_read_api(Dispatcher& dispatcher, Backend& backend, const ApiLimits
         const auto block = reader->block(*number);
         return block ? Json(quantity(block->transactions.size())) : Json(nullptr);
     };
-    dispatcher.add("eth_getBlockTransactionCountByNumber", [reader, count_json](const Json& params) {
-        return count_json(reader->resolve(to_block_ref(param(params, 0, "block"), "block")));
-    });
+    dispatcher.add(
+        "eth_getBlockTransactionCountByNumber", [reader, count_json](const Json& params) {
+            return count_json(reader->resolve(to_block_ref(param(params, 0, "block"), "block")));
+        });
     dispatcher.add("eth_getBlockTransactionCountByHash", [reader, count_json](const Json& params) {
         return count_json(reader->resolve(to_hash(*param(params, 0, "blockHash"), "blockHash")));
     });
@@ -230,20 +234,22 @@ void register_read_api(Dispatcher& dispatcher, Backend& backend, const ApiLimits
         }
         return nullptr;
     });
-    const auto by_index = [reader](std::optional<std::uint64_t> number, const Json& index_json) -> Json {
+    const auto by_index = [reader](std::optional<std::uint64_t> number,
+                                   const Json& index_json) -> Json {
         if (!number) return nullptr;
         const auto block = reader->block(*number);
         const std::uint64_t index = to_u64(index_json, "index");
         if (!block || index >= block->transactions.size()) return nullptr;
         const auto i = static_cast<std::uint32_t>(index);
-        return format_transaction(block->transactions[i], block->transaction_hashes[i],
-                                  TxContextInBlock{block->hash, block->header.number, i,
-                                                   block->header.base_fee});
+        return format_transaction(
+            block->transactions[i], block->transaction_hashes[i],
+            TxContextInBlock{block->hash, block->header.number, i, block->header.base_fee});
     };
-    dispatcher.add("eth_getTransactionByBlockNumberAndIndex", [reader, by_index](const Json& params) {
-        return by_index(reader->resolve(to_block_ref(param(params, 0, "block"), "block")),
-                        *param(params, 1, "index"));
-    });
+    dispatcher.add(
+        "eth_getTransactionByBlockNumberAndIndex", [reader, by_index](const Json& params) {
+            return by_index(reader->resolve(to_block_ref(param(params, 0, "block"), "block")),
+                            *param(params, 1, "index"));
+        });
     dispatcher.add("eth_getTransactionByBlockHashAndIndex", [reader, by_index](const Json& params) {
         return by_index(reader->resolve(to_hash(*param(params, 0, "blockHash"), "blockHash")),
                         *param(params, 1, "index"));
@@ -292,7 +298,8 @@ void register_read_api(Dispatcher& dispatcher, Backend& backend, const ApiLimits
         const Address address = to_address(*param(params, 0, "address"), "address");
         const Json& slot_json = *param(params, 1, "slot");
         const Bytes slot_bytes = to_data(slot_json, "slot");
-        if (slot_bytes.size() > 32) throw RpcError{code::kInvalidParams, "invalid argument slot: longer than 32 bytes"};
+        if (slot_bytes.size() > 32)
+            throw RpcError{code::kInvalidParams, "invalid argument slot: longer than 32 bytes"};
         auto world = state_at(backend, *reader, param(params, 2, "block", false));
         const U256 value = world->storage(address, U256::from_be_bytes(slot_bytes));
         check_state(*world);
@@ -307,16 +314,19 @@ void register_read_api(Dispatcher& dispatcher, Backend& backend, const ApiLimits
             throw RpcError{code::kInvalidParams, "invalid argument filter: expected an object"};
         }
         LogFilter filter;
-        if (const auto it = filter_json.find("address"); it != filter_json.end() && !it->is_null()) {
+        if (const auto it = filter_json.find("address");
+            it != filter_json.end() && !it->is_null()) {
             if (it->is_array()) {
-                for (const auto& item : *it) filter.addresses.push_back(to_address(item, "address"));
+                for (const auto& item : *it)
+                    filter.addresses.push_back(to_address(item, "address"));
             } else {
                 filter.addresses.push_back(to_address(*it, "address"));
             }
         }
         if (const auto it = filter_json.find("topics"); it != filter_json.end() && !it->is_null()) {
             if (!it->is_array() || it->size() > 4) {
-                throw RpcError{code::kInvalidParams, "invalid argument topics: at most 4 positions"};
+                throw RpcError{code::kInvalidParams,
+                               "invalid argument topics: at most 4 positions"};
             }
             filter.topics = *it;
         }
@@ -332,7 +342,8 @@ void register_read_api(Dispatcher& dispatcher, Backend& backend, const ApiLimits
                 const auto it2 = filter_json.find(key);
                 if (it2 == filter_json.end() || it2->is_null()) return head;
                 const BlockRef ref = to_block_ref(&*it2, key);
-                if (const auto* number = std::get_if<std::uint64_t>(&ref)) return std::min(*number, head + 1);
+                if (const auto* number = std::get_if<std::uint64_t>(&ref))
+                    return std::min(*number, head + 1);
                 const auto resolved = reader->resolve(ref);
                 if (!resolved) throw RpcError{code::kServer, "unknown block"};
                 return *resolved;
@@ -343,8 +354,8 @@ void register_read_api(Dispatcher& dispatcher, Backend& backend, const ApiLimits
             if (to > head) to = head;
             if (from > to) return Json::array();
             if (to - from + 1 > limits.max_log_range) {
-                throw RpcError{code::kLimitExceeded,
-                               "query exceeds max block range " + std::to_string(limits.max_log_range)};
+                throw RpcError{code::kLimitExceeded, "query exceeds max block range " +
+                                                         std::to_string(limits.max_log_range)};
             }
         }
         Json out = Json::array();
@@ -364,7 +375,8 @@ void register_read_api(Dispatcher& dispatcher, Backend& backend, const ApiLimits
                                                std::to_string(limits.max_log_results) +
                                                " results; narrow the block range or the filter"};
                         }
-                        out.push_back(format_log(log, where, block->transaction_hashes[i], log_index));
+                        out.push_back(
+                            format_log(log, where, block->transaction_hashes[i], log_index));
                     }
                     ++log_index;
                 }

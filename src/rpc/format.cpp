@@ -38,7 +38,8 @@ Json format_transaction(const chain::Transaction& tx, const Hash32& hash,
     Json access = Json::array();
     for (const auto& entry : tx.access_list) {
         Json keys = Json::array();
-        for (const auto& key : entry.storage_keys) keys.push_back(hex_data(key));
+        for (const auto& key : entry.storage_keys)
+            keys.push_back(hex_data(key));
         access.push_back({{"address", hex_data(entry.address)}, {"storageKeys", keys}});
     }
     Json out = {
@@ -77,7 +78,8 @@ Json format_transaction(const chain::Transaction& tx, const Hash32& hash,
 Json format_log(const state::Log& log, const TxContextInBlock& where, const Hash32& tx_hash,
                 std::size_t log_index) {
     Json topics = Json::array();
-    for (const auto& topic : log.topics) topics.push_back(hex_data(topic));
+    for (const auto& topic : log.topics)
+        topics.push_back(hex_data(topic));
     return {{"address", hex_data(log.address)},
             {"topics", topics},
             {"data", hex_data(log.data)},
@@ -95,11 +97,12 @@ Json format_receipt(const FullBlock& block, std::uint32_t index) {
     const std::uint64_t previous = index == 0 ? 0 : block.receipts[index - 1].cumulative_gas_used;
     const TxContextInBlock where{block.hash, block.header.number, index, block.header.base_fee};
     std::size_t first_log = 0;
-    for (std::uint32_t i = 0; i < index; ++i) first_log += block.receipts[i].logs.size();
+    for (std::uint32_t i = 0; i < index; ++i)
+        first_log += block.receipts[i].logs.size();
     Json logs = Json::array();
     for (std::size_t i = 0; i < receipt.logs.size(); ++i) {
-        logs.push_back(format_log(receipt.logs[i], where, block.transaction_hashes[index],
-                                  first_log + i));
+        logs.push_back(
+            format_log(receipt.logs[i], where, block.transaction_hashes[index], first_log + i));
     }
     return {{"transactionHash", hex_data(block.transaction_hashes[index])},
             {"transactionIndex", quantity(index)},

@@ -136,8 +136,8 @@ private:
         response->body() = std::move(body);
         response->prepare_payload();
         http::async_write(stream_, *response,
-                          [self = shared_from_this(), response, keep_alive](
-                              beast::error_code error, std::size_t) {
+                          [self = shared_from_this(), response, keep_alive](beast::error_code error,
+                                                                            std::size_t) {
                               if (error) return;
                               if (!keep_alive) {
                                   beast::error_code ignored;
@@ -183,15 +183,15 @@ struct HttpServer::Impl {
           acceptor{io} {}
 
     void accept() {
-        acceptor.async_accept(asio::make_strand(io), [this](beast::error_code error,
-                                                            tcp::socket socket) {
-            if (error) {
-                if (error != asio::error::operation_aborted) accept();
-                return;
-            }
-            std::make_shared<Session>(std::move(socket), dispatcher, config, limiter)->run();
-            accept();
-        });
+        acceptor.async_accept(
+            asio::make_strand(io), [this](beast::error_code error, tcp::socket socket) {
+                if (error) {
+                    if (error != asio::error::operation_aborted) accept();
+                    return;
+                }
+                std::make_shared<Session>(std::move(socket), dispatcher, config, limiter)->run();
+                accept();
+            });
     }
 
     HttpConfig config;
@@ -206,7 +206,9 @@ struct HttpServer::Impl {
 HttpServer::HttpServer(HttpConfig config, const Dispatcher& dispatcher)
     : impl_{std::make_unique<Impl>(std::move(config), dispatcher)} {}
 
-HttpServer::~HttpServer() { stop(); }
+HttpServer::~HttpServer() {
+    stop();
+}
 
 Result<void, std::string> HttpServer::start() {
     beast::error_code error;
@@ -240,6 +242,8 @@ void HttpServer::stop() {
     impl_->threads.clear();
 }
 
-std::uint16_t HttpServer::port() const noexcept { return impl_->bound_port; }
+std::uint16_t HttpServer::port() const noexcept {
+    return impl_->bound_port;
+}
 
 }  // namespace qtm::rpc

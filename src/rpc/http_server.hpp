@@ -20,7 +20,7 @@ struct HttpConfig {
     std::size_t threads{2};
     std::size_t max_body_bytes{5u << 20};
     std::vector<std::string> cors_origins{};  // "*" allows any
-    double rate_limit_per_second{0};           // 0: unlimited
+    double rate_limit_per_second{0};          // 0: unlimited
     double rate_limit_burst{100};
 };
 

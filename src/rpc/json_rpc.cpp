@@ -59,7 +59,8 @@ std::optional<Json> Dispatcher::handle_one(const Json& request) const {
         return error_response(id, error.code, error.what(), error.data);
     } catch (const Json::exception& error) {
         if (notification) return std::nullopt;
-        return error_response(id, code::kInvalidParams, std::string{"invalid params: "} + error.what());
+        return error_response(id, code::kInvalidParams,
+                              std::string{"invalid params: "} + error.what());
     } catch (const std::exception& error) {
         spdlog::error("rpc method {} failed: {}", name, error.what());
         if (notification) return std::nullopt;
@@ -97,13 +98,11 @@ std::optional<std::string> Dispatcher::handle(std::string_view body) const {
         if (!response) continue;
         bytes += response->dump().size();
         if (bytes > limits_.max_response_bytes) {
-            responses.push_back(error_response(item.is_object() && item.contains("id")
-                                                   ? item.at("id")
-                                                   : Json(nullptr),
-                                               code::kLimitExceeded,
-                                               "response too large: batch response exceeds " +
-                                                   std::to_string(limits_.max_response_bytes) +
-                                                   " bytes"));
+            responses.push_back(error_response(
+                item.is_object() && item.contains("id") ? item.at("id") : Json(nullptr),
+                code::kLimitExceeded,
+                "response too large: batch response exceeds " +
+                    std::to_string(limits_.max_response_bytes) + " bytes"));
             continue;
         }
         responses.push_back(std::move(*response));

@@ -39,8 +39,8 @@ struct RpcError : std::runtime_error {
 };
 
 struct DispatchLimits {
-    std::size_t max_batch{1000};                  // geth BatchRequestLimit
-    std::size_t max_response_bytes{25u << 20};    // geth BatchResponseMaxSize
+    std::size_t max_batch{1000};                // geth BatchRequestLimit
+    std::size_t max_response_bytes{25u << 20};  // geth BatchResponseMaxSize
 };
 
 class Dispatcher {

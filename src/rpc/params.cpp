@@ -20,17 +20,16 @@ std::string text(const Json& value, const char* name) {
 const Json* param(const Json& params, std::size_t index, const char* name, bool required) {
     if (index < params.size() && !params[index].is_null()) return &params[index];
     if (required) {
-        throw RpcError{code::kInvalidParams,
-                       std::string{"missing value for required argument "} + std::to_string(index) +
-                           " (" + name + ")"};
+        throw RpcError{code::kInvalidParams, std::string{"missing value for required argument "} +
+                                                 std::to_string(index) + " (" + name + ")"};
     }
     return nullptr;
 }
 
 void expect_at_most(const Json& params, std::size_t count) {
     if (params.size() > count) {
-        throw RpcError{code::kInvalidParams, "too many arguments, want at most " +
-                                                 std::to_string(count)};
+        throw RpcError{code::kInvalidParams,
+                       "too many arguments, want at most " + std::to_string(count)};
     }
 }
 
@@ -87,10 +86,16 @@ BlockRef to_block_ref(const Json* value, const char* name) {
     return to_u64(*value, name);
 }
 
-std::string quantity(std::uint64_t value) { return U256{value}.to_hex(); }
+std::string quantity(std::uint64_t value) {
+    return U256{value}.to_hex();
+}
 
-std::string quantity(const U256& value) { return value.to_hex(); }
+std::string quantity(const U256& value) {
+    return value.to_hex();
+}
 
-std::string hex_data(ByteView bytes) { return to_hex(bytes); }
+std::string hex_data(ByteView bytes) {
+    return to_hex(bytes);
+}
 
 }  // namespace qtm::rpc

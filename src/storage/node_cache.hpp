@@ -36,8 +36,7 @@ private:
     struct Shard {
         mutable std::mutex mutex;
         std::list<std::pair<Hash32, Bytes>> order;  // most recently used first
-        std::unordered_map<Hash32, std::list<std::pair<Hash32, Bytes>>::iterator, HashOfHash>
-            index;
+        std::unordered_map<Hash32, std::list<std::pair<Hash32, Bytes>>::iterator, HashOfHash> index;
         std::size_t bytes{0};
         std::uint64_t hits{0};
         std::uint64_t misses{0};

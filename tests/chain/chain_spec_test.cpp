@@ -12,8 +12,10 @@ TEST(ChainSpec, BuiltInSpecsAllocateTheGenesisSupply) {
         const auto spec = builtin_chain_spec(name);
         ASSERT_TRUE(spec.has_value()) << name;
         U256 total{};
-        for (const auto& [address, account] : spec->alloc) total = total + account.balance;
-        for (const auto& validator : spec->validators) total = total + validator.stake;
+        for (const auto& [address, account] : spec->alloc)
+            total = total + account.balance;
+        for (const auto& validator : spec->validators)
+            total = total + validator.stake;
         EXPECT_EQ(total, genesis_supply()) << name;
         EXPECT_EQ(spec->block_reward, qtm_to_wei(1)) << name;
         // The JSON form parses back to the same spec and the same genesis.
@@ -26,7 +28,8 @@ TEST(ChainSpec, BuiltInSpecsAllocateTheGenesisSupply) {
 }
 
 TEST(ChainSpec, GenesisHashesDifferPerChain) {
-    EXPECT_NE(*genesis_hash(*builtin_chain_spec("dev")), *genesis_hash(*builtin_chain_spec("testnet")));
+    EXPECT_NE(*genesis_hash(*builtin_chain_spec("dev")),
+              *genesis_hash(*builtin_chain_spec("testnet")));
     EXPECT_EQ(*genesis_hash(*builtin_chain_spec("dev")), *genesis_hash(*builtin_chain_spec("dev")));
 }
 
@@ -52,7 +55,8 @@ TEST(ChainSpec, MalformedSpecsNameTheField) {
         EXPECT_FALSE(parsed.has_value()) << from << " -> " << to;
         return parsed ? std::string{} : parsed.error().message;
     };
-    EXPECT_NE(error_for("\"chainId\": 7357", "\"chainId\": 0").find("'chainId'"), std::string::npos);
+    EXPECT_NE(error_for("\"chainId\": 7357", "\"chainId\": 0").find("'chainId'"),
+              std::string::npos);
     EXPECT_NE(error_for("\"chainId\": 7357", "\"chainId\": \"seven\"").find("'chainId'"),
               std::string::npos);
     EXPECT_NE(error_for("\"gasLimit\": 30000000", "\"gasLimit\": 5").find("'gasLimit'"),

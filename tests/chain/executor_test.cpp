@@ -53,7 +53,9 @@ protected:
         return tx;
     }
 
-    U256 balance(const Address& address) const { return node::HeadStateReader{*db_}.balance(address); }
+    U256 balance(const Address& address) const {
+        return node::HeadStateReader{*db_}.balance(address);
+    }
 
     ChainSpec spec_;
     std::unique_ptr<storage::Database> db_;
@@ -95,10 +97,12 @@ TEST_F(ExecutorTest, TransferPaysFeesBurnsBaseFeeAndMintsTheReward) {
     EXPECT_EQ((*store.txn_location(block->results[0].hash))->block_number, 1U);
 
     // Total supply: genesis + reward - burned base fee.
-    U256 total = balance(bob) + balance(key(0).address()) + balance(proposer()) +
-                 balance(staking_address());
+    U256 total =
+        balance(bob) + balance(key(0).address()) + balance(proposer()) + balance(staking_address());
     for (std::uint32_t i = 1; i < kDevAccountCount; ++i) {
-        total = total + balance(AccountKey{crypto::SignatureScheme::kMlDsa44, dev_account_seed(i)}.address());
+        total =
+            total +
+            balance(AccountKey{crypto::SignatureScheme::kMlDsa44, dev_account_seed(i)}.address());
     }
     EXPECT_EQ(total, genesis_supply() + spec_.block_reward - header.base_fee * U256{gas});
 }
@@ -110,10 +114,9 @@ TEST_F(ExecutorTest, InvalidCandidatesAreLeftOutWithReasons) {
     wrong_chain.chain_id = 1;
     sign_transaction(wrong_chain, key(1), true);
     const std::vector<Transaction> txs = {
-        transfer(0, 5, bob, 1, true),    // nonce too high
-        transfer(2, 0, bob, 1, false),   // no key registered and none carried
-        wrong_chain,
-        transfer(0, 0, bob, 1, true),    // fine
+        transfer(0, 5, bob, 1, true),               // nonce too high
+        transfer(2, 0, bob, 1, false),              // no key registered and none carried
+        wrong_chain, transfer(0, 0, bob, 1, true),  // fine
     };
     BlockExecutor executor{spec_, *db_};
     std::vector<Rejection> rejected;
@@ -130,7 +133,8 @@ TEST_F(ExecutorTest, ValidateReproducesABlockAndCatchesTampering) {
     Address bob{};
     bob.fill(0xb0);
     BlockExecutor builder{spec_, *db_};
-    const std::vector<Transaction> txs = {transfer(0, 0, bob, 7, true), transfer(0, 1, bob, 8, false)};
+    const std::vector<Transaction> txs = {transfer(0, 0, bob, 7, true),
+                                          transfer(0, 1, bob, 8, false)};
     auto built = builder.build(genesis_, genesis_.timestamp + 2, proposer(), txs, nullptr);
     ASSERT_TRUE(built.has_value());
     ASSERT_EQ(built->block.transactions.size(), 2U);
@@ -181,7 +185,8 @@ TEST_F(ExecutorTest, RevertedCallIsIncludedAndCharged) {
     create.data = initcode;
     sign_transaction(create, key(0), true);
     BlockExecutor executor{spec_, *db_};
-    auto first = executor.build(genesis_, genesis_.timestamp + 2, proposer(), std::vector{create}, nullptr);
+    auto first =
+        executor.build(genesis_, genesis_.timestamp + 2, proposer(), std::vector{create}, nullptr);
     ASSERT_TRUE(first.has_value());
     ASSERT_TRUE(first->receipts.at(0).success);
     ASSERT_TRUE(first->results.at(0).contract_address.has_value());

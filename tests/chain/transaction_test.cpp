@@ -112,7 +112,10 @@ TEST(Transaction, SigningDigestCoversEveryFieldButKeyAndSignature) {
 
 TEST(Transaction, DecodeErrorsAreTyped) {
     EXPECT_EQ(decode_transaction({}).error(), TxDecodeError::kEmpty);
-    const Bytes legacy = *from_hex("0xf86c098504a817c800825208943535353535353535353535353535353535353535880de0b6b3a76400008025a028ef61340bd939bc2195fe537567866003e1a15d3c71ff63e1590620aa636276a067cbe9d8997f761aecb703304b3800ccf555c9f3dc64214b297fb1966a3b6d83");
+    const Bytes legacy = *from_hex(
+        "0xf86c098504a817c800825208943535353535353535353535353535353535353535880de0b6b3a76400008025"
+        "a028ef61340bd939bc2195fe537567866003e1a15d3c71ff63e1590620aa636276a067cbe9d8997f761aecb703"
+        "304b3800ccf555c9f3dc64214b297fb1966a3b6d83");
     EXPECT_EQ(decode_transaction(legacy).error(), TxDecodeError::kUnsupportedType);
     EXPECT_EQ(decode_transaction(Bytes{0x02, 0xc0}).error(), TxDecodeError::kUnsupportedType);
     EXPECT_EQ(decode_transaction(Bytes{0x51, 0xc0}).error(), TxDecodeError::kMalformed);

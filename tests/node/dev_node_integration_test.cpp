@@ -79,13 +79,14 @@ TEST_F(DevNode, ProducesBlocksAndSurvivesSigkill) {
             << "the banner says where the data lives";
         EXPECT_EQ(node.call("eth_chainId").at("result"), "0x1cbd");
         const std::uint64_t start = number(node.call("eth_blockNumber"));
-        ASSERT_TRUE(test::wait_until([&] { return number(node.call("eth_blockNumber")) >= start + 2; },
-                                     std::chrono::seconds(10)));
+        ASSERT_TRUE(
+            test::wait_until([&] { return number(node.call("eth_blockNumber")) >= start + 2; },
+                             std::chrono::seconds(10)));
 
         // The first transaction carries the public key (registering it), the second does not.
         const auto tx0 = transfer(sender, 0, recipient, 12345, true);
-        const Json sent0 = node.call("eth_sendRawTransaction",
-                                     Json::array({to_hex(chain::encode(tx0))}));
+        const Json sent0 =
+            node.call("eth_sendRawTransaction", Json::array({to_hex(chain::encode(tx0))}));
         ASSERT_TRUE(sent0.contains("result")) << sent0.dump();
         first_hash = sent0.at("result").get<std::string>();
         EXPECT_EQ(first_hash, to_hex(chain::transaction_hash(tx0)));
@@ -93,13 +94,15 @@ TEST_F(DevNode, ProducesBlocksAndSurvivesSigkill) {
         EXPECT_EQ(receipt0.at("status"), "0x1");
 
         const auto tx1 = transfer(sender, 1, recipient, 1, false);
-        const Json sent1 = node.call("eth_sendRawTransaction",
-                                     Json::array({to_hex(chain::encode(tx1))}));
+        const Json sent1 =
+            node.call("eth_sendRawTransaction", Json::array({to_hex(chain::encode(tx1))}));
         ASSERT_TRUE(sent1.contains("result")) << sent1.dump();
-        EXPECT_EQ(wait_for_receipt(node, sent1.at("result").get<std::string>()).at("status"), "0x1");
+        EXPECT_EQ(wait_for_receipt(node, sent1.at("result").get<std::string>()).at("status"),
+                  "0x1");
 
-        EXPECT_EQ(node.call("eth_getBalance", Json::array({to_hex(recipient), "latest"})).at("result"),
-                  "0x303a");  // 12346
+        EXPECT_EQ(
+            node.call("eth_getBalance", Json::array({to_hex(recipient), "latest"})).at("result"),
+            "0x303a");  // 12346
         const Json key = node.call("qtm_getPublicKey", Json::array({to_hex(sender.address())}));
         EXPECT_EQ(key.at("result").at("publicKey"), to_hex(sender.public_key()));
         height_before_kill = number(node.call("eth_blockNumber"));
@@ -109,20 +112,22 @@ TEST_F(DevNode, ProducesBlocksAndSurvivesSigkill) {
         QtmdProcess node{datadir_, {"--block-time", "0.5"}};
         EXPECT_GE(number(node.call("eth_blockNumber")), height_before_kill)
             << "restart resumes from the stored head";
-        EXPECT_EQ(node.call("eth_getBalance", Json::array({to_hex(recipient), "latest"})).at("result"),
-                  "0x303a");
+        EXPECT_EQ(
+            node.call("eth_getBalance", Json::array({to_hex(recipient), "latest"})).at("result"),
+            "0x303a");
         const Json receipt = node.call("eth_getTransactionReceipt", Json::array({first_hash}));
         EXPECT_EQ(receipt.at("result").at("status"), "0x1");
-        EXPECT_EQ(node.call("eth_getTransactionCount",
-                            Json::array({to_hex(sender.address()), "latest"}))
-                      .at("result"),
-                  "0x2");
+        EXPECT_EQ(
+            node.call("eth_getTransactionCount", Json::array({to_hex(sender.address()), "latest"}))
+                .at("result"),
+            "0x2");
         // The chain goes on after the crash: nonce 2, key already registered.
         const auto tx2 = transfer(sender, 2, recipient, 4, false);
-        const Json sent2 = node.call("eth_sendRawTransaction",
-                                     Json::array({to_hex(chain::encode(tx2))}));
+        const Json sent2 =
+            node.call("eth_sendRawTransaction", Json::array({to_hex(chain::encode(tx2))}));
         ASSERT_TRUE(sent2.contains("result")) << sent2.dump();
-        EXPECT_EQ(wait_for_receipt(node, sent2.at("result").get<std::string>()).at("status"), "0x1");
+        EXPECT_EQ(wait_for_receipt(node, sent2.at("result").get<std::string>()).at("status"),
+                  "0x1");
     }
 }
 
@@ -139,10 +144,10 @@ TEST_F(DevNode, NodeHeldAccountsSignForEthSendTransaction) {
     const Json accounts = node.call("eth_accounts");
     ASSERT_EQ(accounts.at("result").size(), chain::kDevAccountCount);
     const std::string from = accounts.at("result").at(3).get<std::string>();
-    const Json sent = node.call(
-        "eth_sendTransaction",
-        Json::array({{{"from", from}, {"to", "0x2222222222222222222222222222222222222222"},
-                      {"value", "0x64"}}}));
+    const Json sent = node.call("eth_sendTransaction",
+                                Json::array({{{"from", from},
+                                              {"to", "0x2222222222222222222222222222222222222222"},
+                                              {"value", "0x64"}}}));
     ASSERT_TRUE(sent.contains("result")) << sent.dump();
     EXPECT_EQ(wait_for_receipt(node, sent.at("result").get<std::string>()).at("status"), "0x1");
     EXPECT_EQ(node.call("eth_getBalance",
@@ -159,12 +164,15 @@ TEST_F(DevNode, BadInputGetsJsonRpcErrorsAndTheChainGoesOn) {
     EXPECT_EQ(error_code(node.post("{not json").second), -32700);
     EXPECT_EQ(error_code(node.post(R"({"jsonrpc":"2.0","id":1,"method":"eth_nope"})").second),
               -32601);
-    EXPECT_EQ(error_code(node.post(R"({"jsonrpc":"2.0","id":1,"method":"eth_getBalance","params":[42]})")
-                             .second),
-              -32602);
-    EXPECT_EQ(error_code(node.post(R"({"jsonrpc":"2.0","id":1,"method":"eth_getBalance","params":["0xzz"]})")
-                             .second),
-              -32602);
+    EXPECT_EQ(
+        error_code(node.post(R"({"jsonrpc":"2.0","id":1,"method":"eth_getBalance","params":[42]})")
+                       .second),
+        -32602);
+    EXPECT_EQ(
+        error_code(
+            node.post(R"({"jsonrpc":"2.0","id":1,"method":"eth_getBalance","params":["0xzz"]})")
+                .second),
+        -32602);
     const Json unsigned_tx = node.call("eth_sendRawTransaction", Json::array({"0x51c0"}));
     EXPECT_EQ(unsigned_tx.at("error").at("code"), -32000);
     const Json legacy = node.call("eth_sendRawTransaction", Json::array({"0xf86c80"}));
@@ -179,9 +187,10 @@ TEST_F(DevNode, BadInputGetsJsonRpcErrorsAndTheChainGoesOn) {
     forged.gas_limit = 100'000;
     forged.to = Address{};
     chain::sign_transaction(forged, wrong, true);
-    forged.from = chain::AccountKey{crypto::SignatureScheme::kMlDsa44, chain::dev_account_seed(0)}.address();
-    const Json rejected = node.call("eth_sendRawTransaction",
-                                    Json::array({to_hex(chain::encode(forged))}));
+    forged.from =
+        chain::AccountKey{crypto::SignatureScheme::kMlDsa44, chain::dev_account_seed(0)}.address();
+    const Json rejected =
+        node.call("eth_sendRawTransaction", Json::array({to_hex(chain::encode(forged))}));
     EXPECT_EQ(rejected.at("error").at("code"), -32000) << rejected.dump();
     const auto [status, body] = node.post(std::string(6u << 20, ' '));
     EXPECT_EQ(status, 413);

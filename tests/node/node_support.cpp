@@ -36,7 +36,7 @@ QtmdProcess::QtmdProcess(const std::filesystem::path& datadir,
     log_path_ = datadir.string() + ".log." + std::to_string(::getpid()) + "." +
                 std::to_string(std::chrono::steady_clock::now().time_since_epoch().count());
     const std::string qtmd = (bin_dir() / "qtmd").string();
-    std::vector<std::string> args = {qtmd, "--dev", "--datadir", datadir.string(),
+    std::vector<std::string> args = {qtmd,          "--dev", "--datadir", datadir.string(),
                                      "--http-port", "0"};
     args.insert(args.end(), extra.begin(), extra.end());
     pid_ = ::fork();
@@ -46,7 +46,8 @@ QtmdProcess::QtmdProcess(const std::filesystem::path& datadir,
         ::dup2(fd, 1);
         ::dup2(fd, 2);
         std::vector<char*> argv;
-        for (auto& arg : args) argv.push_back(arg.data());
+        for (auto& arg : args)
+            argv.push_back(arg.data());
         argv.push_back(nullptr);
         ::execv(qtmd.c_str(), argv.data());
         ::_exit(127);

@@ -28,7 +28,7 @@ public:
 
     [[nodiscard]] int port() const noexcept { return port_; }
     [[nodiscard]] const std::string& output() const noexcept { return output_; }
-    void kill_hard();                 // SIGKILL and reap
+    void kill_hard();                  // SIGKILL and reap
     int terminate(int signal_number);  // send a signal, wait, return the exit status
 
     // One JSON-RPC call; returns the whole response object.
