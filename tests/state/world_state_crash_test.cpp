@@ -70,7 +70,9 @@ Head read_head(const storage::Database& db) {
     return head;
 }
 
-[[noreturn]] void writer(const std::string& path) {
+// Commits blocks until killed; signals `ready_fd` after its first block so that the kill
+// lands after at least one commit even on a slow (sanitized, loaded) machine.
+[[noreturn]] void writer(const std::string& path, int ready_fd) {
     auto db = storage::open_rocksdb(path);
     if (!db) _exit(2);
     Head head = read_head(**db);
@@ -83,6 +85,12 @@ Head read_head(const storage::Database& db) {
         head = {head.number + 1, *root};
         batch.put(storage::Column::kMetadata, kHeadKey, encode_head(head));
         if (!(*db)->write(batch, true)) _exit(4);
+        if (ready_fd >= 0) {
+            const char ready = 1;
+            if (::write(ready_fd, &ready, 1) != 1) _exit(5);
+            ::close(ready_fd);
+            ready_fd = -1;
+        }
     }
 }
 
@@ -106,10 +114,16 @@ TEST(WorldStateCrash, SigkillLeavesTheLastCommittedStateIntact) {
     std::mt19937 rng{std::random_device{}()};
     std::uint64_t previous_head = 0;
     for (int run = 0; run < 3; ++run) {
+        int ready[2];
+        ASSERT_EQ(::pipe(ready), 0);
         const pid_t child = fork();
         ASSERT_GE(child, 0);
-        if (child == 0) writer(directory.db());
-        std::this_thread::sleep_for(std::chrono::milliseconds(150 + rng() % 400));
+        if (child == 0) writer(directory.db(), ready[1]);
+        ::close(ready[1]);
+        char byte = 0;
+        ASSERT_EQ(::read(ready[0], &byte, 1), 1) << "the writer died before its first block";
+        ::close(ready[0]);
+        std::this_thread::sleep_for(std::chrono::milliseconds(rng() % 500));
         ASSERT_EQ(kill(child, SIGKILL), 0);
         int status = 0;
         ASSERT_EQ(waitpid(child, &status, 0), child);

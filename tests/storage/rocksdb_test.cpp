@@ -86,7 +86,10 @@ Bytes crash_key(std::uint64_t block, int i) {
     return to_bytes(crypto::keccak256(ByteView{seed, sizeof seed}));
 }
 
-[[noreturn]] void crash_writer(const std::string& path) {
+// Writes blocks until killed; after the first one it writes a byte to `ready_fd`, so that
+// the parent kills it at a random moment after that rather than after a fixed delay that a
+// slow (sanitized, loaded) machine might not reach.
+[[noreturn]] void crash_writer(const std::string& path, int ready_fd) {
     auto db = open_rocksdb(path);
     if (!db) _exit(2);
     ChainStore chain{**db};
@@ -108,6 +111,10 @@ Bytes crash_key(std::uint64_t block, int i) {
         block.receipts = Bytes(50, static_cast<std::uint8_t>(n));
         ChainStore::add_block(batch, block);
         if (!(*db)->write(batch, /*sync=*/true)) _exit(4);
+        if (n == 0) {
+            const char ready = 1;
+            if (::write(ready_fd, &ready, 1) != 1) _exit(5);
+        }
     }
 }
 
@@ -116,10 +123,22 @@ TEST(RocksDb, KilledWriterLeavesOnlyCompleteBlocksAndTheirState) {
     int runs_with_blocks = 0;
     for (int run = 0; run < 4; ++run) {
         TemporaryDirectory directory;
+        int ready[2];
+        ASSERT_EQ(::pipe(ready), 0);
         const pid_t child = fork();
         ASSERT_GE(child, 0);
-        if (child == 0) crash_writer(directory.db());
-        std::this_thread::sleep_for(std::chrono::milliseconds(150 + rng() % 600));
+        if (child == 0) crash_writer(directory.db(), ready[1]);
+        ::close(ready[1]);
+        // Half the runs are killed at once (possibly before the first block), half after
+        // the first block plus a random delay.
+        if (run % 2 == 1) {
+            char byte = 0;
+            ASSERT_EQ(::read(ready[0], &byte, 1), 1) << "the writer died before its first block";
+            std::this_thread::sleep_for(std::chrono::milliseconds(rng() % 400));
+        } else {
+            std::this_thread::sleep_for(std::chrono::milliseconds(rng() % 300));
+        }
+        ::close(ready[0]);
         ASSERT_EQ(kill(child, SIGKILL), 0);
         int status = 0;
         ASSERT_EQ(waitpid(child, &status, 0), child);
