@@ -1,6 +1,8 @@
 // BN254 field arithmetic (see bn254_field.hpp).
 #include "evm/precompiles/bn254_field.hpp"
 
+#include <gmp.h>
+
 namespace qtm::evm::bn254 {
 
 namespace {
@@ -149,8 +151,23 @@ Fp Fp::pow(const U256& exponent) const noexcept {
     return result;
 }
 
+// By GMP's extended Euclid (inputs are public: no constant-time requirement): about ten
+// times faster than Fermat's a^(p-2), and the Miller loop inverts once per step.
 Fp Fp::inverse() const noexcept {
-    return pow(modulus() - U256{2});
+    const auto value = to_u256().to_be_bytes();
+    const auto p = modulus().to_be_bytes();
+    mpz_t a, m, r;
+    mpz_inits(a, m, r, nullptr);
+    mpz_import(a, value.size(), 1, 1, 1, 0, value.data());
+    mpz_import(m, p.size(), 1, 1, 1, 0, p.data());
+    ByteArray<32> out{};
+    if (mpz_invert(r, a, m) != 0) {
+        std::size_t count = 0;
+        const std::size_t bytes = (mpz_sizeinbase(r, 2) + 7) / 8;
+        mpz_export(out.data() + (out.size() - bytes), &count, 1, 1, 1, 0, r);
+    }
+    mpz_clears(a, m, r, nullptr);
+    return from_u256(U256::from_be_bytes(out));
 }
 
 Fp2 Fp2::pow(const U256& exponent) const noexcept {
