@@ -4,11 +4,9 @@
 // G1 is y^2 = x^3 + 3 over Fp; G2 is the D-type twist y^2 = x^3 + 3/xi over Fp2, mapped into
 // E(Fp12) by (x, y) -> (x w^2, y w^3). The pairing is the optimal ate pairing: a Miller loop
 // over 6u+2 in affine twist coordinates, the two Frobenius steps, and the final
-// exponentiation by (p^12 - 1)/r (easy part by Frobenius and inversion, hard part by square
-// and multiply). Points come in as 32-byte big-endian coordinates, (0, 0) for infinity; a G2
+// exponentiation by (p^12 - 1)/r (easy part by Frobenius and inversion, hard part by the
+// u-based chain). Points come in as 32-byte big-endian coordinates, (0, 0) for infinity; a G2
 // coordinate is its imaginary part first.
-#include <gmp.h>
-
 #include <algorithm>
 #include <vector>
 
@@ -198,32 +196,6 @@ Fp12 miller_loop(const Affine<Fp2>& q, const Affine<Fp>& p) noexcept {
     return f;
 }
 
-// (p^4 - p^2 + 1) / r, most significant bit first.
-const std::vector<bool>& hard_exponent_bits() {
-    static const std::vector<bool> bits = [] {
-        mpz_t p, r, e;
-        mpz_inits(p, r, e, nullptr);
-        const auto p_bytes = Fp::modulus().to_be_bytes();
-        const auto r_bytes = kGroupOrder.to_be_bytes();
-        mpz_import(p, 32, 1, 1, 1, 0, p_bytes.data());
-        mpz_import(r, 32, 1, 1, 1, 0, r_bytes.data());
-        mpz_t p2;
-        mpz_init(p2);
-        mpz_mul(p2, p, p);
-        mpz_mul(e, p2, p2);
-        mpz_sub(e, e, p2);
-        mpz_add_ui(e, e, 1);
-        mpz_divexact(e, e, r);
-        std::vector<bool> result;
-        for (auto bit = static_cast<long>(mpz_sizeinbase(e, 2)) - 1; bit >= 0; --bit) {
-            result.push_back(mpz_tstbit(e, static_cast<mp_bitcnt_t>(bit)) != 0);
-        }
-        mpz_clears(p, r, e, p2, nullptr);
-        return result;
-    }();
-    return bits;
-}
-
 constexpr std::uint64_t kCurveU = 4965661367192848881ULL;  // the BN parameter u
 
 Fp12 power_of_u(const Fp12& f) {
@@ -231,17 +203,6 @@ Fp12 power_of_u(const Fp12& f) {
     for (int bit = 63; bit >= 0; --bit) {
         result = result.square();
         if ((kCurveU >> bit) & 1) result = result * f;
-    }
-    return result;
-}
-
-// The hard part by plain square-and-multiply over (p^4 - p^2 + 1)/r: the reference the
-// faster chain below is tested against (QTM_BN254_REFERENCE_EXPONENTIATION).
-[[maybe_unused]] Fp12 hard_part_reference(const Fp12& g) {
-    Fp12 result = Fp12::one();
-    for (const bool bit : hard_exponent_bits()) {
-        result = result.square();
-        if (bit) result = result * g;
     }
     return result;
 }
@@ -277,11 +238,7 @@ Fp12 final_exponentiation(const Fp12& f) {
     // Easy part: f^((p^6 - 1)(p^2 + 1)).
     Fp12 g = f.conjugate() * f.inverse();
     g = g.frobenius().frobenius() * g;
-#ifdef QTM_BN254_REFERENCE_EXPONENTIATION
-    return hard_part_reference(g);
-#else
     return hard_part(g);
-#endif
 }
 
 template <std::size_t N>
