@@ -5,6 +5,7 @@
 #include "chain/chain_spec.hpp"
 #include "chain/keys.hpp"
 #include "node/head_state.hpp"
+#include "state/world_state.hpp"
 #include "storage/chain_store.hpp"
 
 namespace qtm::chain {
@@ -200,6 +201,54 @@ TEST_F(ExecutorTest, RevertedCallIsIncludedAndCharged) {
     EXPECT_FALSE(second->receipts[0].success);
     EXPECT_EQ(second->results[0].status, evm::Status::kRevert);
     EXPECT_GT(second->block.header.gas_used, 21000U + 4500U);
+}
+
+}  // namespace
+}  // namespace qtm::chain
+
+namespace qtm::chain {
+namespace {
+
+// EIP-3529 through the QTM executor: clearing a slot refunds 4,800 gas, capped at a fifth of
+// the gas used, and the refund comes back to the sender.
+TEST(ExecutorRefund, ClearingAStorageSlotRefundsUnderTheEip3529Cap) {
+    ChainSpec spec = *builtin_chain_spec("dev");
+    Address contract{};
+    contract.fill(0xcc);
+    // PUSH1 0 PUSH1 0 SSTORE STOP: clears slot 0, which genesis sets to 1.
+    spec.alloc[contract] = GenesisAccount{.balance = U256{},
+                                          .nonce = 1,
+                                          .code = Bytes{0x60, 0x00, 0x60, 0x00, 0x55, 0x00},
+                                          .storage = {{U256{0}, U256{1}}}};
+    auto db = storage::make_memory_database();
+    storage::WriteBatch batch;
+    auto genesis = build_genesis(spec, *db, batch);
+    ASSERT_TRUE(genesis.has_value()) << genesis.error().message;
+    ASSERT_TRUE(db->write(batch, false).has_value());
+
+    const AccountKey sender{crypto::SignatureScheme::kMlDsa44, dev_account_seed(0)};
+    Transaction tx;
+    tx.chain_id = spec.chain_id;
+    tx.max_priority_fee_per_gas = U256{1};
+    tx.max_fee_per_gas = U256{50'000'000'000};
+    tx.gas_limit = 200'000;
+    tx.to = contract;
+    sign_transaction(tx, sender, true);
+
+    BlockExecutor executor{spec, *db};
+    const std::vector<Transaction> txs = {tx};
+    auto block = executor.build(genesis->block.header, genesis->block.header.timestamp + 2,
+                                Address{}, txs, nullptr);
+    ASSERT_TRUE(block.has_value()) << block.error().message;
+    ASSERT_EQ(block->results.size(), 1U);
+    // 21,000 + 4,500 (ML-DSA-44) + 20,000 + 16 * 1,312 (key registration) + 3 + 3 + 5,000
+    // (cold SSTORE resetting a non-zero slot) = 71,498; refund min(4,800, 71,498 / 5).
+    const std::uint64_t before_refund = 21'000 + 4'500 + 20'000 + 16 * 1'312 + 3 + 3 + 5'000;
+    EXPECT_EQ(block->results[0].gas_used, before_refund - 4'800);
+    EXPECT_TRUE(block->receipts[0].success);
+    ASSERT_TRUE(db->write(block->batch, false).has_value());
+    state::WorldState after{*db, block->block.header.state_root};
+    EXPECT_EQ(after.storage(contract, U256{0}), U256{0});
 }
 
 }  // namespace
