@@ -4,6 +4,8 @@
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <string>
 
 #include <spdlog/sinks/stdout_color_sinks.h>
@@ -12,6 +14,7 @@
 #include "base/hex.hpp"
 #include "chain/chain_spec.hpp"
 #include "chain/keys.hpp"
+#include "chain/keystore.hpp"
 #include "node/node.hpp"
 #include "qtm_version.hpp"
 #include "rpc/eth_api.hpp"
@@ -38,6 +41,26 @@ void configure_logging(const std::string& format) {
     spdlog::set_default_logger(logger);
 }
 
+// Decrypts a keystore with the password file's first line. Errors never quote either.
+qtm::Result<qtm::chain::AccountKey, std::string> unlock_keystore(const std::string& path,
+                                                                 const std::string& password_path) {
+    std::ifstream keystore_file{path};
+    std::ostringstream keystore;
+    keystore << keystore_file.rdbuf();
+    std::ifstream password_stream{password_path};
+    std::string password;
+    if (!password_stream || !std::getline(password_stream, password)) {
+        return qtm::unexpected(std::string{"cannot read the password file"});
+    }
+    while (!password.empty() && (password.back() == '\r' || password.back() == ' ')) {
+        password.pop_back();
+    }
+    auto secret = qtm::chain::decrypt_keystore(keystore.str(), password);
+    qtm::secure_wipe(password.data(), password.size());
+    if (!secret) return qtm::unexpected(secret.error().message);
+    return qtm::chain::AccountKey{secret->scheme(), secret->seed()};
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -57,6 +80,8 @@ int main(int argc, char** argv) {
     std::string log_format = "text";
     std::vector<std::string> cors;
     double rate_limit = 0;
+    std::vector<std::string> unlock;
+    std::string password_file;
     app.add_flag("--dev", dev, "Run a one-validator development chain");
     app.add_option("--datadir", datadir, "Where the chain's database lives (RocksDB)")
         ->capture_default_str();
@@ -79,6 +104,12 @@ int main(int argc, char** argv) {
     app.add_option("--http-rate-limit", rate_limit,
                    "Requests per second allowed per client IP (0: unlimited)")
         ->capture_default_str();
+    app.add_option("--unlock", unlock,
+                   "Keystore file (qtm account new) whose account the node signs for "
+                   "(eth_sendTransaction); repeatable")
+        ->check(CLI::ExistingFile);
+    app.add_option("--password-file", password_file,
+                   "File whose first line is the password of the --unlock keystores");
     CLI11_PARSE(app, argc, argv);
 
     if (!dev) {
@@ -107,6 +138,20 @@ int main(int argc, char** argv) {
     options.proposer = validator.address();
     for (std::uint32_t i = 0; i < chain::kDevAccountCount; ++i) {
         options.signers.emplace_back(crypto::SignatureScheme::kMlDsa44, chain::dev_account_seed(i));
+    }
+    for (const auto& path : unlock) {
+        if (password_file.empty()) {
+            std::fprintf(stderr, "qtmd: --unlock needs --password-file\n");
+            return 2;
+        }
+        auto unlocked = unlock_keystore(path, password_file);
+        if (!unlocked) {
+            std::fprintf(stderr, "qtmd: cannot unlock %s: %s\n", path.c_str(),
+                         unlocked.error().c_str());
+            return 1;
+        }
+        spdlog::info("unlocked {} from {}", chain::to_checksum_address(unlocked->address()), path);
+        options.signers.push_back(std::move(*unlocked));
     }
     std::vector<std::pair<Address, std::string>> printed;
     for (std::uint32_t i = 0; i < chain::kDevAccountCount; ++i) {

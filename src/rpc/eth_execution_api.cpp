@@ -177,14 +177,23 @@ public:
 
     // The intrinsic gas a QTM transaction with these fields pays: Ethereum's, the ML-DSA-44
     // verification, and key registration when the sender has no registered key yet.
+    // The intrinsic gas the sender's transaction will pay: its scheme (the registered key's,
+    // else the node-held key's, else ML-DSA-44) sets the verification charge, and an
+    // unregistered sender also pays for registering its key.
     std::int64_t intrinsic(const CallRequest& call) {
+        auto scheme = crypto::SignatureScheme::kMlDsa44;
+        const auto registered = call.from ? world_->registered_key(*call.from) : std::nullopt;
+        if (registered) {
+            if (auto parsed = crypto::parse_signature_scheme(registered->scheme)) scheme = *parsed;
+        } else if (call.from) {
+            if (const chain::AccountKey* key = backend_.signer(*call.from)) scheme = key->scheme();
+        }
         std::int64_t gas = state::ethereum_intrinsic_gas(call.input, !call.to, call.access_list) +
-                           chain::verification_gas(crypto::SignatureScheme::kMlDsa44);
-        if (call.from && !world_->registered_key(*call.from)) {
+                           chain::verification_gas(scheme);
+        if (call.from && !registered) {
             gas += chain::kKeyRegistrationBaseGas +
                    chain::kKeyRegistrationGasPerByte *
-                       static_cast<std::int64_t>(
-                           crypto::signature_sizes(crypto::SignatureScheme::kMlDsa44).public_key);
+                       static_cast<std::int64_t>(crypto::signature_sizes(scheme).public_key);
         }
         return gas;
     }

@@ -5,11 +5,13 @@
 #include <signal.h>
 
 #include <filesystem>
+#include <fstream>
 #include <string>
 
 #include "base/hex.hpp"
 #include "chain/chain_spec.hpp"
 #include "chain/keys.hpp"
+#include "chain/keystore.hpp"
 #include "chain/transaction.hpp"
 #include "node_support.hpp"
 
@@ -199,6 +201,43 @@ TEST_F(DevNode, BadInputGetsJsonRpcErrorsAndTheChainGoesOn) {
     const std::uint64_t before = number(node.call("eth_blockNumber"));
     EXPECT_TRUE(test::wait_until([&] { return number(node.call("eth_blockNumber")) > before + 1; },
                                  std::chrono::seconds(10)));
+}
+
+TEST_F(DevNode, UnlockedKeystoreAccountsSignForEthSendTransaction) {
+    ByteArray<32> seed{};
+    seed.fill(0x42);
+    const chain::AccountKey owner{crypto::SignatureScheme::kMlDsa65, seed};
+    std::filesystem::create_directories(datadir_);
+    const auto keystore = datadir_ / "owner.json";
+    const auto password = datadir_ / "password";
+    std::ofstream{keystore} << *chain::encrypt_keystore(crypto::SignatureScheme::kMlDsa65, seed,
+                                                        "s3cret", {.n = 1u << 10, .r = 8, .p = 1});
+    std::ofstream{password} << "s3cret\n";
+    QtmdProcess node{datadir_ / "chain",
+                     {"--block-time", "0.3", "--unlock", keystore.string(), "--password-file",
+                      password.string()}};
+    const std::string owner_hex = to_hex(owner.address());
+    const Json accounts = node.call("eth_accounts");
+    ASSERT_EQ(accounts.at("result").size(), chain::kDevAccountCount + 1) << accounts.dump();
+    EXPECT_EQ(accounts.at("result").back(), owner_hex);
+    EXPECT_EQ(node.output().find("s3cret"), std::string::npos) << "the password never appears";
+
+    // Fund it from a dev account, then let the node sign for it (first transaction: its
+    // ML-DSA-65 key is registered).
+    const std::string dev = accounts.at("result").at(0).get<std::string>();
+    const Json funded = node.call(
+        "eth_sendTransaction",
+        Json::array({{{"from", dev}, {"to", owner_hex}, {"value", "0xde0b6b3a7640000"}}}));
+    ASSERT_TRUE(funded.contains("result")) << funded.dump();
+    EXPECT_EQ(wait_for_receipt(node, funded.at("result").get<std::string>()).at("status"), "0x1");
+    const Json spent = node.call("eth_sendTransaction",
+                                 Json::array({{{"from", owner_hex},
+                                               {"to", "0x3333333333333333333333333333333333333333"},
+                                               {"value", "0x7"}}}));
+    ASSERT_TRUE(spent.contains("result")) << spent.dump();
+    EXPECT_EQ(wait_for_receipt(node, spent.at("result").get<std::string>()).at("status"), "0x1");
+    const Json key = node.call("qtm_getPublicKey", Json::array({owner_hex}));
+    EXPECT_EQ(key.at("result").at("publicKey"), to_hex(owner.public_key()));
 }
 
 }  // namespace
