@@ -16,10 +16,12 @@ struct ApiLimits {
 
 void register_read_api(Dispatcher& dispatcher, Backend& backend, const ApiLimits& limits);
 void register_execution_api(Dispatcher& dispatcher, Backend& backend, const ApiLimits& limits);
+void register_proof_api(Dispatcher& dispatcher, Backend& backend);
 
 inline void register_api(Dispatcher& dispatcher, Backend& backend, const ApiLimits& limits) {
     register_read_api(dispatcher, backend, limits);
     register_execution_api(dispatcher, backend, limits);
+    register_proof_api(dispatcher, backend);
 }
 
 }  // namespace qtm::rpc
