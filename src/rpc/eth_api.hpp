@@ -17,11 +17,13 @@ struct ApiLimits {
 void register_read_api(Dispatcher& dispatcher, Backend& backend, const ApiLimits& limits);
 void register_execution_api(Dispatcher& dispatcher, Backend& backend, const ApiLimits& limits);
 void register_proof_api(Dispatcher& dispatcher, Backend& backend);
+void register_filter_api(Dispatcher& dispatcher, Backend& backend, const ApiLimits& limits);
 
 inline void register_api(Dispatcher& dispatcher, Backend& backend, const ApiLimits& limits) {
     register_read_api(dispatcher, backend, limits);
     register_execution_api(dispatcher, backend, limits);
     register_proof_api(dispatcher, backend);
+    register_filter_api(dispatcher, backend, limits);
 }
 
 }  // namespace qtm::rpc

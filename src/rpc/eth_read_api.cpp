@@ -7,6 +7,7 @@
 #include "rpc/chain_reader.hpp"
 #include "rpc/eth_api.hpp"
 #include "rpc/format.hpp"
+#include "rpc/log_query.hpp"
 #include "rpc/params.hpp"
 #include "state/world_state.hpp"
 
@@ -31,57 +32,6 @@ void check_state(const state::WorldState& world) {
         throw RpcError{code::kServer, "missing trie node: " + world.error()->message};
     }
 }
-
-bool topic_matches(const Json& filter, const Hash32& topic) {
-    if (filter.is_null()) return true;
-    if (filter.is_array()) {
-        if (filter.empty()) return true;
-        return std::any_of(filter.begin(), filter.end(),
-                           [&](const Json& option) { return to_hash(option, "topics") == topic; });
-    }
-    return to_hash(filter, "topics") == topic;
-}
-
-struct LogFilter {
-    std::vector<Address> addresses;
-    Json topics = Json::array();
-
-    [[nodiscard]] bool matches(const state::Log& log) const {
-        if (!addresses.empty() &&
-            std::find(addresses.begin(), addresses.end(), log.address) == addresses.end()) {
-            return false;
-        }
-        if (topics.size() > log.topics.size()) {
-            for (std::size_t i = log.topics.size(); i < topics.size(); ++i) {
-                if (!topics[i].is_null()) return false;
-            }
-        }
-        for (std::size_t i = 0; i < topics.size() && i < log.topics.size(); ++i) {
-            if (!topic_matches(topics[i], log.topics[i])) return false;
-        }
-        return true;
-    }
-    [[nodiscard]] bool bloom_may_match(const chain::Bloom& bloom) const {
-        if (!addresses.empty() &&
-            std::none_of(addresses.begin(), addresses.end(), [&](const Address& address) {
-                return chain::bloom_may_contain(bloom, address);
-            })) {
-            return false;
-        }
-        for (const auto& position : topics) {
-            if (position.is_null() || (position.is_array() && position.empty())) continue;
-            const std::vector<Json> options = position.is_array()
-                                                  ? position.get<std::vector<Json>>()
-                                                  : std::vector<Json>{position};
-            if (std::none_of(options.begin(), options.end(), [&](const Json& option) {
-                    return chain::bloom_may_contain(bloom, to_hash(option, "topics"));
-                })) {
-                return false;
-            }
-        }
-        return true;
-    }
-};
 
 }  // namespace
 
@@ -310,79 +260,10 @@ void register_read_api(Dispatcher& dispatcher, Backend& backend, const ApiLimits
     dispatcher.add("eth_getLogs", [&backend, reader, limits](const Json& params) {
         expect_at_most(params, 1);
         const Json& filter_json = *param(params, 0, "filter");
-        if (!filter_json.is_object()) {
-            throw RpcError{code::kInvalidParams, "invalid argument filter: expected an object"};
-        }
-        LogFilter filter;
-        if (const auto it = filter_json.find("address");
-            it != filter_json.end() && !it->is_null()) {
-            if (it->is_array()) {
-                for (const auto& item : *it)
-                    filter.addresses.push_back(to_address(item, "address"));
-            } else {
-                filter.addresses.push_back(to_address(*it, "address"));
-            }
-        }
-        if (const auto it = filter_json.find("topics"); it != filter_json.end() && !it->is_null()) {
-            if (!it->is_array() || it->size() > 4) {
-                throw RpcError{code::kInvalidParams,
-                               "invalid argument topics: at most 4 positions"};
-            }
-            filter.topics = *it;
-        }
-        std::uint64_t from = 0;
-        std::uint64_t to = 0;
-        if (const auto it = filter_json.find("blockHash"); it != filter_json.end()) {
-            const auto number = reader->resolve(to_hash(*it, "blockHash"));
-            if (!number) throw RpcError{code::kServer, "unknown block"};
-            from = to = *number;
-        } else {
-            const std::uint64_t head = backend.head().number;
-            const auto resolve = [&](const char* key) -> std::uint64_t {
-                const auto it2 = filter_json.find(key);
-                if (it2 == filter_json.end() || it2->is_null()) return head;
-                const BlockRef ref = to_block_ref(&*it2, key);
-                if (const auto* number = std::get_if<std::uint64_t>(&ref))
-                    return std::min(*number, head + 1);
-                const auto resolved = reader->resolve(ref);
-                if (!resolved) throw RpcError{code::kServer, "unknown block"};
-                return *resolved;
-            };
-            from = resolve("fromBlock");
-            to = resolve("toBlock");
-            if (from > to) throw RpcError{code::kInvalidParams, "invalid block range params"};
-            if (to > head) to = head;
-            if (from > to) return Json::array();
-            if (to - from + 1 > limits.max_log_range) {
-                throw RpcError{code::kLimitExceeded, "query exceeds max block range " +
-                                                         std::to_string(limits.max_log_range)};
-            }
-        }
-        Json out = Json::array();
-        for (std::uint64_t n = from; n <= to; ++n) {
-            const auto header = reader->header(n);
-            if (!header || !filter.bloom_may_match(header->logs_bloom)) continue;
-            const auto block = reader->block(n);
-            if (!block) continue;
-            std::size_t log_index = 0;
-            for (std::uint32_t i = 0; i < block->receipts.size(); ++i) {
-                const TxContextInBlock where{block->hash, n, i, block->header.base_fee};
-                for (const auto& log : block->receipts[i].logs) {
-                    if (filter.matches(log)) {
-                        if (out.size() >= limits.max_log_results) {
-                            throw RpcError{code::kLimitExceeded,
-                                           "query returned more than " +
-                                               std::to_string(limits.max_log_results) +
-                                               " results; narrow the block range or the filter"};
-                        }
-                        out.push_back(
-                            format_log(log, where, block->transaction_hashes[i], log_index));
-                    }
-                    ++log_index;
-                }
-            }
-        }
-        return out;
+        const LogFilter filter = parse_log_filter(filter_json);
+        const auto range = resolve_log_range(backend, *reader, filter_json, limits);
+        if (!range) return Json::array();
+        return collect_logs(*reader, filter, range->first, range->second, limits);
     });
 
     // ---- pool

@@ -300,5 +300,53 @@ TEST_F(DevNode, GetProofVerifiesAgainstTheBlockStateRoot) {
         -32602);
 }
 
+TEST_F(DevNode, PollingFiltersReportNewBlocksPendingTransactionsAndLogs) {
+    QtmdProcess node{datadir_, {"--block-time", "0.3"}};
+    const std::string topic = "0x" + std::string(64, '1');
+    const std::string block_filter = node.call("eth_newBlockFilter").at("result");
+    const std::string pending_filter = node.call("eth_newPendingTransactionFilter").at("result");
+    const std::string log_filter =
+        node.call("eth_newFilter", Json::array({{{"topics", Json::array({topic})}}})).at("result");
+
+    // A creation whose initcode logs 42 under `topic`: PUSH1 42 PUSH1 0 MSTORE PUSH32 topic
+    // PUSH1 32 PUSH1 0 LOG1 STOP.
+    const std::string initcode = "0x602a6000527f" + std::string(64, '1') + "60206000a100";
+    const std::string from = node.call("eth_accounts").at("result").at(0);
+    const Json sent =
+        node.call("eth_sendTransaction", Json::array({{{"from", from}, {"data", initcode}}}));
+    ASSERT_TRUE(sent.contains("result")) << sent.dump();
+    const std::string hash = sent.at("result");
+    const Json receipt = wait_for_receipt(node, hash);
+    EXPECT_EQ(receipt.at("status"), "0x1");
+
+    const Json pending = node.call("eth_getFilterChanges", Json::array({pending_filter}));
+    EXPECT_NE(pending.at("result").dump().find(hash), std::string::npos) << pending.dump();
+    const Json blocks = node.call("eth_getFilterChanges", Json::array({block_filter}));
+    ASSERT_GE(blocks.at("result").size(), 1U) << blocks.dump();
+    EXPECT_NE(blocks.at("result").dump().find(receipt.at("blockHash").get<std::string>()),
+              std::string::npos);
+    const Json logs = node.call("eth_getFilterChanges", Json::array({log_filter}));
+    ASSERT_EQ(logs.at("result").size(), 1U) << logs.dump();
+    EXPECT_EQ(logs.at("result").at(0).at("transactionHash"), hash);
+    EXPECT_EQ(logs.at("result").at(0).at("data"), "0x" + std::string(62, '0') + "2a");
+    // Polled: nothing new the second time.
+    EXPECT_TRUE(node.call("eth_getFilterChanges", Json::array({log_filter})).at("result").empty());
+    // eth_getFilterLogs re-runs the whole query (from the latest block by default: empty
+    // unless the head is still the log's block), and works only on log filters.
+    EXPECT_TRUE(node.call("eth_getFilterLogs", Json::array({log_filter})).contains("result"));
+    EXPECT_EQ(node.call("eth_getFilterLogs", Json::array({block_filter})).at("error").at("code"),
+              -32000);
+
+    EXPECT_EQ(node.call("eth_uninstallFilter", Json::array({log_filter})).at("result"), true);
+    EXPECT_EQ(node.call("eth_uninstallFilter", Json::array({log_filter})).at("result"), false);
+    EXPECT_EQ(
+        node.call("eth_getFilterChanges", Json::array({log_filter})).at("error").at("message"),
+        "filter not found");
+    EXPECT_EQ(node.call("eth_newFilter", Json::array({{{"topics", Json::array({"0x12"})}}}))
+                  .at("error")
+                  .at("code"),
+              -32602);
+}
+
 }  // namespace
 }  // namespace qtm
