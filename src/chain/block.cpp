@@ -111,6 +111,17 @@ Bytes encode_body(const std::vector<Transaction>& transactions) {
     return wrap_list(payload);
 }
 
+Bytes encode_body_of_encoded(const std::vector<Bytes>& encoded_transactions) {
+    std::size_t total = 0;
+    for (const auto& tx : encoded_transactions)
+        total += tx.size() + 9;
+    Bytes payload;
+    payload.reserve(total);
+    for (const auto& tx : encoded_transactions)
+        rlp::append_string(payload, tx);
+    return wrap_list(payload);
+}
+
 Result<std::vector<Transaction>, BlockDecodeError> decode_body(ByteView encoded) {
     rlp::Decoder outer{encoded};
     auto list = outer.read_list();
@@ -264,6 +275,10 @@ Hash32 indexed_root(const std::vector<Item>& items, Encoder encode_item) {
 
 Hash32 transactions_root(const std::vector<Transaction>& transactions) {
     return indexed_root(transactions, [](const Transaction& tx) { return encode(tx); });
+}
+
+Hash32 transactions_root_of_encoded(const std::vector<Bytes>& encoded_transactions) {
+    return indexed_root(encoded_transactions, [](const Bytes& tx) { return tx; });
 }
 
 Hash32 receipts_root(const std::vector<Receipt>& receipts) {

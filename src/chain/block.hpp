@@ -70,6 +70,8 @@ enum class BlockDecodeError {
 
 // The body: rlp([transaction, ...]).
 [[nodiscard]] Bytes encode_body(const std::vector<Transaction>& transactions);
+// The same from transactions already encoded (the executor encodes each once).
+[[nodiscard]] Bytes encode_body_of_encoded(const std::vector<Bytes>& encoded_transactions);
 [[nodiscard]] Result<std::vector<Transaction>, BlockDecodeError> decode_body(ByteView encoded);
 [[nodiscard]] Bytes encode_block(const Block& block);
 [[nodiscard]] Result<Block, BlockDecodeError> decode_block(ByteView encoded);
@@ -86,6 +88,7 @@ void add_to_bloom(Bloom& bloom, ByteView item);
 [[nodiscard]] bool bloom_may_contain(const Bloom& bloom, ByteView item);
 
 [[nodiscard]] Hash32 transactions_root(const std::vector<Transaction>& transactions);
+[[nodiscard]] Hash32 transactions_root_of_encoded(const std::vector<Bytes>& encoded_transactions);
 [[nodiscard]] Hash32 receipts_root(const std::vector<Receipt>& receipts);
 
 }  // namespace qtm::chain

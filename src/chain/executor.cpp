@@ -1,5 +1,6 @@
 #include "chain/executor.hpp"
 
+#include "crypto/keccak.hpp"
 #include "state/transaction.hpp"
 #include "state/world_state.hpp"
 #include "storage/chain_store.hpp"
@@ -14,6 +15,7 @@ struct BlockExecutor::Run {
     state::WorldState world;
     state::BlockEnv env;
     ExecutedBlock out;
+    std::vector<Bytes> encoded;  // of out.block.transactions: each encoded once
     std::uint64_t gas_used{0};
     std::size_t body_bytes{0};
 };
@@ -66,7 +68,7 @@ std::optional<std::string> key_rule_violation(state::WorldState& world, const Tr
 std::optional<std::string> apply(state::WorldState& world, const state::BlockEnv& env,
                                  const Transaction& tx, std::uint64_t chain_id,
                                  std::uint64_t& gas_used, evm::AnalysisCache& cache,
-                                 ExecutedBlock& out) {
+                                 const Hash32& hash, ExecutedBlock& out) {
     if (tx.chain_id != chain_id) return std::string{"invalid chain id"};
     if (auto violation = key_rule_violation(world, tx)) return violation;
     const auto remaining =
@@ -80,9 +82,9 @@ std::optional<std::string> apply(state::WorldState& world, const state::BlockEnv
     receipt.logs = std::move(outcome->logs);
     receipt.logs_bloom = logs_bloom(receipt.logs);
     const U256 tip = std::min(tx.max_priority_fee_per_gas, tx.max_fee_per_gas - env.base_fee);
-    out.results.push_back(
-        TransactionResult{transaction_hash(tx), static_cast<std::uint64_t>(outcome->gas_used),
-                          env.base_fee + tip, outcome->contract_address, outcome->status});
+    out.results.push_back(TransactionResult{hash, static_cast<std::uint64_t>(outcome->gas_used),
+                                            env.base_fee + tip, outcome->contract_address,
+                                            outcome->status});
     out.receipts.push_back(std::move(receipt));
     out.block.transactions.push_back(tx);
     return std::nullopt;
@@ -106,7 +108,7 @@ Result<void, BlockError> BlockExecutor::finish(Run& run, const Header* received)
     header.timestamp = static_cast<std::uint64_t>(run.env.timestamp);
     header.proposer = run.env.coinbase;
     header.state_root = *root;
-    header.transactions_root = transactions_root(run.out.block.transactions);
+    header.transactions_root = transactions_root_of_encoded(run.encoded);
     header.receipts_root = receipts_root(run.out.receipts);
     header.logs_bloom = Bloom{};
     for (const auto& receipt : run.out.receipts) {
@@ -137,7 +139,7 @@ Result<void, BlockError> BlockExecutor::finish(Run& run, const Header* received)
     stored.hash = run.out.hash;
     stored.number = header.number;
     stored.header = encode_header(header);
-    stored.body = encode_body(run.out.block.transactions);
+    stored.body = encode_body_of_encoded(run.encoded);
     stored.receipts = encode_receipts(run.out.receipts);
     for (const auto& result : run.out.results)
         stored.txn_hashes.push_back(result.hash);
@@ -155,14 +157,17 @@ Result<ExecutedBlock, BlockError> BlockExecutor::build(const Header& parent,
     run.env = make_env(spec_, database_, parent, timestamp, proposer);
     const auto start = std::chrono::steady_clock::now();
     for (const auto& tx : candidates) {
-        const std::size_t size = encode(tx).size();
+        Bytes encoded = encode(tx);
+        const std::size_t size = encoded.size();
         if (run.body_bytes + size > spec_.max_block_bytes) continue;  // next block
         if (tx.gas_limit > spec_.gas_limit - run.gas_used) continue;  // next block
+        const Hash32 hash = crypto::keccak256(encoded);
         if (auto error = apply(run.world, run.env, tx, spec_.chain_id, run.gas_used,
-                               analysis_cache_, run.out)) {
-            if (rejected != nullptr) rejected->push_back(Rejection{transaction_hash(tx), *error});
+                               analysis_cache_, hash, run.out)) {
+            if (rejected != nullptr) rejected->push_back(Rejection{hash, *error});
             continue;
         }
+        run.encoded.push_back(std::move(encoded));
         run.body_bytes += size;
         if (run.world.error()) return unexpected(BlockError{run.world.error()->message});
     }
@@ -199,10 +204,13 @@ Result<ExecutedBlock, BlockError> BlockExecutor::validate(const Header& parent, 
                                std::string{to_string(verified.error())});
             }
         }
+        Bytes encoded = encode(tx);
+        const Hash32 hash = crypto::keccak256(encoded);
         if (auto error = apply(run.world, run.env, tx, spec_.chain_id, run.gas_used,
-                               analysis_cache_, run.out)) {
+                               analysis_cache_, hash, run.out)) {
             return invalid("transaction " + std::to_string(i) + ": " + *error);
         }
+        run.encoded.push_back(std::move(encoded));
         if (run.world.error()) return unexpected(BlockError{run.world.error()->message});
     }
     run.out.execution_time = std::chrono::steady_clock::now() - start;

@@ -3,12 +3,19 @@
 // Per sender, transactions are kept by nonce; which of them are pending is derived from the
 // sender's state nonce: the run of consecutive nonces starting there is pending, everything
 // after a gap is queued. Each change to a sender re-derives its split (`reorganize`).
+//
+// Admission runs in three phases so that the lock is never held across an ML-DSA
+// verification: stateless checks and hashing (no lock), a look-up of the key each signature
+// must verify under (lock), the verifications (no lock, in parallel for a batch), and the
+// stateful checks and insertion (lock), in input order.
 #include "chain/txpool.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <map>
 #include <mutex>
 #include <queue>
+#include <system_error>
 #include <thread>
 #include <unordered_map>
 
@@ -52,10 +59,52 @@ std::string_view to_string(TxPoolError error) noexcept {
 
 namespace {
 
+using TimePoint = std::chrono::steady_clock::time_point;
+
 constexpr std::size_t kSlotSize = 32 * 1024;  // geth's txSlotSize
 
 std::size_t slots_of(std::size_t size) {
     return (size + kSlotSize - 1) / kSlotSize;
+}
+
+// Prices come from outside: arithmetic on them must not wrap into something affordable.
+std::optional<U256> checked_mul(const U256& a, const U256& b) {
+    if (!a.is_zero() && b > U256::max() / a) return std::nullopt;
+    return a * b;
+}
+
+std::optional<U256> checked_add(const U256& a, const U256& b) {
+    const U256 sum = a + b;
+    if (sum < a) return std::nullopt;
+    return sum;
+}
+
+// gas limit × fee cap + value; nullopt when no balance could pay it.
+std::optional<U256> cost_of(const Transaction& tx) {
+    const auto gas = checked_mul(U256{tx.gas_limit}, tx.max_fee_per_gas);
+    return gas ? checked_add(*gas, tx.value) : std::nullopt;
+}
+
+// floor(price × (100 + percent) / 100), exactly, without the intermediate overflowing.
+std::optional<U256> bumped(const U256& price, std::uint32_t percent) {
+    const U256 factor{std::uint64_t{100} + percent};
+    const auto whole = checked_mul(price / U256{100}, factor);
+    return whole ? checked_add(*whole, price % U256{100} * factor / U256{100}) : std::nullopt;
+}
+
+U256 effective_tip(const Transaction& tx, const U256& base_fee) {
+    if (tx.max_fee_per_gas < base_fee) return U256{};
+    return std::min(tx.max_priority_fee_per_gas, tx.max_fee_per_gas - base_fee);
+}
+
+bool same_key(const std::optional<state::RegisteredKey>& a,
+              const std::optional<state::RegisteredKey>& b) {
+    if (!a || !b) return !a && !b;
+    return a->scheme == b->scheme && a->public_key == b->public_key;
+}
+
+state::RegisteredKey carried_key(const Transaction& tx) {
+    return state::RegisteredKey{crypto::to_byte(tx.scheme), tx.public_key};
 }
 
 struct Entry {
@@ -68,30 +117,55 @@ struct Sender {
     std::size_t pending_count{0};
 };
 
-U256 effective_tip(const Transaction& tx, const U256& base_fee) {
-    if (tx.max_fee_per_gas < base_fee) return U256{};
-    return std::min(tx.max_priority_fee_per_gas, tx.max_fee_per_gas - base_fee);
-}
+// A transaction on its way in, with what is learnt of it before it is admitted.
+struct Incoming {
+    const Transaction* tx{nullptr};
+    std::size_t size{0};
+    Hash32 hash{};
+    std::optional<TxPoolError> refused;       // decided before the stateful checks
+    std::optional<state::RegisteredKey> key;  // what the signature was verified under
+    bool verified{false};
+};
 
-U256 bumped(const U256& price, std::uint32_t percent) {
-    return price * U256{100 + percent} / U256{100};
-}
+struct Victim {
+    Address sender{};
+    std::uint64_t nonce{0};
+    U256 tip{};
+    bool pending{false};
+    TimePoint added{};
+    std::size_t size{0};
+};
 
 }  // namespace
 
 struct TxPool::Impl {
-    TxPoolConfig config;
+    TxPoolConfig config;  // never changed after construction: read without the lock
     const PoolStateReader& state;
     mutable std::mutex mutex;
     std::map<Address, Sender> senders;
-    std::unordered_map<Hash32, Address, state::ByteArrayHasher> by_hash;
+    std::unordered_map<Hash32, std::pair<Address, std::uint64_t>, state::ByteArrayHasher> by_hash;
     std::size_t slots{0};
     std::size_t bytes{0};
     std::size_t pending{0};
     std::size_t queued{0};
+    U256 base_fee{};  // the latest head's, to price transactions against each other
     std::vector<Listener> listeners;
 
     Impl(TxPoolConfig c, const PoolStateReader& s) : config{std::move(c)}, state{s} {}
+
+    // The rules that need neither the state nor the pool.
+    std::optional<TxPoolError> check_stateless(const Transaction& tx, std::size_t size) const {
+        if (size > kMaxTransactionSize) return TxPoolError::kOversizedData;
+        if (tx.chain_id != config.chain_id) return TxPoolError::kInvalidChainId;
+        if (tx.max_priority_fee_per_gas > tx.max_fee_per_gas) return TxPoolError::kTipAboveFeeCap;
+        if (tx.gas_limit > config.block_gas_limit) return TxPoolError::kGasLimitExceeded;
+        // gas_limit fits an int64 here: block gas limits do.
+        if (static_cast<std::int64_t>(tx.gas_limit) < intrinsic_gas(tx)) {
+            return TxPoolError::kIntrinsicGasTooLow;
+        }
+        if (tx.max_priority_fee_per_gas < config.min_tip) return TxPoolError::kUnderpriced;
+        return std::nullopt;
+    }
 
     // The key a transaction must be signed with: the registered one, or else the one an
     // earlier pooled transaction of the sender carries (so that a new account can queue
@@ -102,10 +176,7 @@ struct TxPool::Impl {
         if (sender == senders.end()) return std::nullopt;
         for (const auto& [nonce, entry] : sender->second.by_nonce) {
             if (nonce >= tx.nonce) break;
-            const Transaction& earlier = entry.pooled.tx;
-            if (!earlier.public_key.empty()) {
-                return state::RegisteredKey{crypto::to_byte(earlier.scheme), earlier.public_key};
-            }
+            if (!entry.pooled.tx.public_key.empty()) return carried_key(entry.pooled.tx);
         }
         return std::nullopt;
     }
@@ -154,128 +225,147 @@ struct TxPool::Impl {
         if (sender.by_nonce.empty()) senders.erase(found);
     }
 
-    // The cheapest transaction that may be evicted for a better-paying newcomer: any queued
-    // transaction, or the last pending one of an account above its guaranteed slots
-    // (evicting the last keeps the rest executable). Ties go to the oldest.
-    struct Victim {
-        Address sender;
-        std::uint64_t nonce;
-        U256 tip;
-        std::chrono::steady_clock::time_point added;
-    };
-    std::optional<Victim> cheapest_evictable(const Address& excluded) const {
-        std::optional<Victim> best;
-        auto consider = [&](const Address& address, const Entry& entry) {
-            const Victim candidate{address, entry.pooled.tx.nonce,
-                                   entry.pooled.tx.max_priority_fee_per_gas, entry.pooled.added};
-            if (!best || candidate.tip < best->tip ||
-                (candidate.tip == best->tip && candidate.added < best->added)) {
-                best = candidate;
-            }
+    // What must go for a newcomer of `size` bytes to fit (`freed` bytes leave with the
+    // transaction it replaces). Only transactions paying a strictly lower effective tip can
+    // go, cheapest first; on a tie queued before pending, then the higher nonce (as geth: it
+    // keeps a sender's earlier nonces executable), then the oldest. Candidates: other
+    // senders' queued transactions and, unless the newcomer would itself be queued (geth
+    // never lets a future transaction churn pending ones), the pending transactions an
+    // account holds beyond its `account_slots`, which are thus guaranteed.
+    Result<std::vector<Victim>, TxPoolError> make_room(const Transaction& tx, std::size_t size,
+                                                       std::size_t freed,
+                                                       bool newcomer_pending) const {
+        std::size_t need_slots = slots - slots_of(freed) + slots_of(size);
+        std::size_t need_bytes = bytes - freed + size;
+        const auto fits = [&] {
+            return need_slots <= config.global_slots && need_bytes <= config.max_bytes;
         };
+        if (fits()) return std::vector<Victim>{};
+        std::vector<Victim> candidates;
         for (const auto& [address, sender] : senders) {
-            if (address == excluded) continue;
+            if (address == tx.from) continue;
+            std::size_t pending_seen = 0;
             for (const auto& [nonce, entry] : sender.by_nonce) {
-                if (!entry.pending) consider(address, entry);
-            }
-            if (sender.pending_count > config.account_slots) {
-                for (auto it = sender.by_nonce.rbegin(); it != sender.by_nonce.rend(); ++it) {
-                    if (it->second.pending) {
-                        consider(address, it->second);
-                        break;
-                    }
-                }
+                if (entry.pending && (!newcomer_pending || ++pending_seen <= config.account_slots))
+                    continue;
+                candidates.push_back(Victim{address, nonce,
+                                            effective_tip(entry.pooled.tx, base_fee), entry.pending,
+                                            entry.pooled.added, entry.pooled.size});
             }
         }
-        return best;
+        std::sort(candidates.begin(), candidates.end(), [](const Victim& a, const Victim& b) {
+            if (a.tip != b.tip) return a.tip < b.tip;
+            if (a.pending != b.pending) return !a.pending;
+            if (a.nonce != b.nonce) return a.nonce > b.nonce;
+            return a.added < b.added;
+        });
+        const U256 tip = effective_tip(tx, base_fee);
+        std::vector<Victim> victims;
+        for (const auto& candidate : candidates) {
+            if (candidate.tip >= tip) return unexpected(TxPoolError::kUnderpriced);
+            victims.push_back(candidate);
+            need_slots -= slots_of(candidate.size);
+            need_bytes -= candidate.size;
+            if (fits()) return victims;
+        }
+        return unexpected(TxPoolError::kPoolFull);
     }
 
-    Result<Hash32, TxPoolError> admit(const Transaction& tx, std::optional<bool> signature_ok,
-                                      std::chrono::steady_clock::time_point now,
+    Result<Hash32, TxPoolError> admit(const Incoming& in, TimePoint now,
                                       std::vector<Hash32>& promoted) {
-        const Bytes encoded = encode(tx);
-        if (encoded.size() > kMaxTransactionSize) return unexpected(TxPoolError::kOversizedData);
-        if (tx.chain_id != config.chain_id) return unexpected(TxPoolError::kInvalidChainId);
-        if (tx.max_priority_fee_per_gas > tx.max_fee_per_gas) {
-            return unexpected(TxPoolError::kTipAboveFeeCap);
-        }
-        if (tx.gas_limit > config.block_gas_limit) {
-            return unexpected(TxPoolError::kGasLimitExceeded);
-        }
-        if (static_cast<std::int64_t>(tx.gas_limit) < intrinsic_gas(tx)) {
-            return unexpected(TxPoolError::kIntrinsicGasTooLow);
-        }
-        if (tx.max_priority_fee_per_gas < config.min_tip) {
-            return unexpected(TxPoolError::kUnderpriced);
-        }
-        const Hash32 hash = crypto::keccak256(encoded);
-        if (by_hash.contains(hash)) return unexpected(TxPoolError::kAlreadyKnown);
-        if (tx.nonce < state.nonce(tx.from)) return unexpected(TxPoolError::kNonceTooLow);
+        const Transaction& tx = *in.tx;
+        if (in.refused) return unexpected(*in.refused);
+        if (by_hash.contains(in.hash)) return unexpected(TxPoolError::kAlreadyKnown);
+        const std::uint64_t state_nonce = state.nonce(tx.from);
+        if (tx.nonce < state_nonce) return unexpected(TxPoolError::kNonceTooLow);
+        // Verified under a key that no longer holds (an earlier transaction of the batch that
+        // carried it was refused): verify again, here, as rarely happens.
+        const auto key = expected_key(tx);
         const bool verified =
-            signature_ok ? *signature_ok : verify_signature(tx, expected_key(tx)).has_value();
+            same_key(key, in.key) ? in.verified : verify_signature(tx, key).has_value();
         if (!verified) return unexpected(TxPoolError::kInvalidSignature);
-        // gas * price + value must be affordable (U256 overflow is impossible to pay for).
-        const U256 gas_cost = U256{tx.gas_limit} * tx.max_fee_per_gas;
-        const U256 cost = gas_cost + tx.value;
-        if (cost < gas_cost || state.balance(tx.from) < cost) {
+
+        const auto found = senders.find(tx.from);
+        const Sender* sender = found == senders.end() ? nullptr : &found->second;
+        const Entry* replaced = nullptr;
+        if (sender) {
+            const auto same = sender->by_nonce.find(tx.nonce);
+            if (same != sender->by_nonce.end()) replaced = &same->second;
+        }
+
+        // geth's overdraft rule: the sender's other pending transactions are paid for first.
+        std::optional<U256> need = cost_of(tx);
+        if (sender) {
+            for (const auto& [nonce, entry] : sender->by_nonce) {
+                if (!need || !entry.pending) break;
+                if (nonce == tx.nonce) continue;
+                const auto cost = cost_of(entry.pooled.tx);
+                need = cost ? checked_add(*need, *cost) : std::nullopt;
+            }
+        }
+        if (!need || state.balance(tx.from) < *need) {
             return unexpected(TxPoolError::kInsufficientFunds);
         }
 
-        Sender& sender = senders[tx.from];
-        const auto same_nonce = sender.by_nonce.find(tx.nonce);
-        const std::size_t new_slots = slots_of(encoded.size());
-        if (same_nonce != sender.by_nonce.end()) {
-            const Transaction& old = same_nonce->second.pooled.tx;
-            if (tx.max_fee_per_gas < bumped(old.max_fee_per_gas, config.price_bump_percent) ||
-                tx.max_priority_fee_per_gas <
-                    bumped(old.max_priority_fee_per_gas, config.price_bump_percent)) {
+        if (replaced) {
+            const Transaction& old = replaced->pooled.tx;
+            const auto fee_cap = bumped(old.max_fee_per_gas, config.price_bump_percent);
+            const auto tip = bumped(old.max_priority_fee_per_gas, config.price_bump_percent);
+            // Strictly higher too, as geth, so that a zero bump cannot churn identical prices.
+            if (!fee_cap || !tip || tx.max_fee_per_gas <= old.max_fee_per_gas ||
+                tx.max_priority_fee_per_gas <= old.max_priority_fee_per_gas ||
+                tx.max_fee_per_gas < *fee_cap || tx.max_priority_fee_per_gas < *tip) {
                 return unexpected(TxPoolError::kReplacementUnderpriced);
             }
-            remove(sender, same_nonce);
-        } else {
-            // Would it be queued, and is the sender's queue full?
-            std::uint64_t next = state.nonce(tx.from);
-            for (const auto& [nonce, entry] : sender.by_nonce) {
-                if (nonce != next) break;
-                ++next;
-            }
-            if (tx.nonce != next) {
-                const std::size_t sender_queued = sender.by_nonce.size() - sender.pending_count;
-                if (sender_queued >= config.account_queue) {
-                    if (sender.by_nonce.empty()) senders.erase(tx.from);
-                    return unexpected(TxPoolError::kAccountLimit);
-                }
-                if (queued >= config.global_queue) {
-                    if (sender.by_nonce.empty()) senders.erase(tx.from);
-                    return unexpected(TxPoolError::kPoolFull);
-                }
-            }
-        }
-        // Make room: evict cheaper transactions of other senders, or refuse.
-        while (slots + new_slots > config.global_slots ||
-               bytes + encoded.size() > config.max_bytes) {
-            const auto victim = cheapest_evictable(tx.from);
-            if (!victim || victim->tip >= tx.max_priority_fee_per_gas) {
-                if (sender.by_nonce.empty()) senders.erase(tx.from);
-                return unexpected(victim ? TxPoolError::kUnderpriced : TxPoolError::kPoolFull);
-            }
-            Sender& owner = senders.at(victim->sender);
-            remove(owner, owner.by_nonce.find(victim->nonce));
-            std::vector<Hash32> ignored;
-            reorganize(victim->sender, ignored);  // later nonces of the owner become queued
         }
 
-        Entry entry{PoolTransaction{tx, hash, encoded.size(), now}, false};
-        sender.by_nonce.emplace(tx.nonce, std::move(entry));
+        std::uint64_t next = state_nonce;  // the sender's first nonce gap
+        if (sender) {
+            for (auto it = sender->by_nonce.find(next);
+                 it != sender->by_nonce.end() && it->first == next; ++it) {
+                ++next;
+            }
+        }
+        const bool newcomer_pending = tx.nonce <= next;
+        if (!newcomer_pending && !replaced) {
+            const std::size_t sender_queued =
+                sender ? sender->by_nonce.size() - sender->pending_count : 0;
+            if (sender_queued >= config.account_queue) {
+                return unexpected(TxPoolError::kAccountLimit);
+            }
+            if (queued >= config.global_queue) return unexpected(TxPoolError::kPoolFull);
+        }
+
+        auto victims =
+            make_room(tx, in.size, replaced ? replaced->pooled.size : 0, newcomer_pending);
+        if (!victims) return unexpected(victims.error());
+
+        // Every check passed: from here on the pool changes.
+        std::vector<Address> touched;
+        for (const auto& victim : *victims) {
+            Sender& owner = senders.at(victim.sender);
+            remove(owner, owner.by_nonce.find(victim.nonce));
+            touched.push_back(victim.sender);
+        }
+        std::vector<Hash32> demoted_only;  // evicting can only demote the victims' later nonces
+        for (const auto& address : touched)
+            reorganize(address, demoted_only);
+
+        Sender& target = senders[tx.from];
+        if (const auto same = target.by_nonce.find(tx.nonce); same != target.by_nonce.end()) {
+            remove(target, same);
+        }
+        target.by_nonce.emplace(tx.nonce, Entry{PoolTransaction{tx, in.hash, in.size, now}, false});
         ++queued;  // reorganize() moves it to pending when it is executable
-        slots += new_slots;
-        bytes += encoded.size();
-        by_hash.emplace(hash, tx.from);
+        slots += slots_of(in.size);
+        bytes += in.size;
+        by_hash.emplace(in.hash, std::pair{tx.from, tx.nonce});
         reorganize(tx.from, promoted);
-        return hash;
+        return in.hash;
     }
 
     void notify(const std::vector<Hash32>& promoted) {
+        if (promoted.empty()) return;
         std::vector<Listener> copy;
         {
             const std::lock_guard lock{mutex};
@@ -285,6 +375,87 @@ struct TxPool::Impl {
             for (const auto& listener : copy)
                 listener(hash);
         }
+    }
+
+    std::vector<Result<Hash32, TxPoolError>> add_all(const Transaction* txs, std::size_t count,
+                                                     TimePoint now) {
+        std::vector<Incoming> incoming(count);
+        for (std::size_t i = 0; i < count; ++i) {
+            const Bytes encoded = encode(txs[i]);
+            incoming[i].tx = &txs[i];
+            incoming[i].size = encoded.size();
+            incoming[i].hash = crypto::keccak256(encoded);
+            incoming[i].refused = check_stateless(txs[i], encoded.size());
+        }
+        {
+            // A transaction already pooled or stale is refused before its costly verification.
+            // A new account's later transactions verify under the key an earlier one of the
+            // batch carries (the lowest nonce that carries one).
+            const std::lock_guard lock{mutex};
+            std::map<Address, std::pair<std::uint64_t, state::RegisteredKey>> carriers;
+            for (const auto& in : incoming) {
+                if (in.refused || in.tx->public_key.empty()) continue;
+                const auto known = carriers.find(in.tx->from);
+                if (known == carriers.end() || in.tx->nonce < known->second.first) {
+                    carriers.insert_or_assign(in.tx->from,
+                                              std::pair{in.tx->nonce, carried_key(*in.tx)});
+                }
+            }
+            for (auto& in : incoming) {
+                if (in.refused) continue;
+                if (by_hash.contains(in.hash)) {
+                    in.refused = TxPoolError::kAlreadyKnown;
+                } else if (in.tx->nonce < state.nonce(in.tx->from)) {
+                    in.refused = TxPoolError::kNonceTooLow;
+                } else {
+                    in.key = expected_key(*in.tx);
+                    const auto carrier = carriers.find(in.tx->from);
+                    if (!in.key && carrier != carriers.end() &&
+                        carrier->second.first < in.tx->nonce) {
+                        in.key = carrier->second.second;
+                    }
+                }
+            }
+        }
+        verify(incoming);
+
+        std::vector<Result<Hash32, TxPoolError>> results;
+        results.reserve(count);
+        std::vector<Hash32> promoted;
+        {
+            const std::lock_guard lock{mutex};
+            for (const auto& in : incoming)
+                results.push_back(admit(in, now, promoted));
+        }
+        notify(promoted);
+        return results;
+    }
+
+    // The calling thread verifies too, so that the work completes even when no thread can
+    // be started.
+    void verify(std::vector<Incoming>& incoming) const {
+        std::vector<Incoming*> work;
+        for (auto& in : incoming) {
+            if (!in.refused) work.push_back(&in);
+        }
+        std::atomic<std::size_t> next{0};
+        const auto run = [&] {
+            for (std::size_t i = next++; i < work.size(); i = next++) {
+                work[i]->verified = verify_signature(*work[i]->tx, work[i]->key).has_value();
+            }
+        };
+        std::vector<std::thread> helpers;
+        const std::size_t threads = std::min(config.verify_threads, work.size());
+        for (std::size_t t = 1; t < threads; ++t) {
+            try {
+                helpers.emplace_back(run);
+            } catch (const std::system_error&) {
+                break;
+            }
+        }
+        run();
+        for (auto& helper : helpers)
+            helper.join();
     }
 };
 
@@ -299,60 +470,12 @@ TxPool::~TxPool() = default;
 
 Result<Hash32, TxPoolError> TxPool::add(const Transaction& tx,
                                         std::chrono::steady_clock::time_point now) {
-    std::vector<Hash32> promoted;
-    Result<Hash32, TxPoolError> result = unexpected(TxPoolError::kInvalidSignature);
-    {
-        const std::lock_guard lock{impl_->mutex};
-        result = impl_->admit(tx, std::nullopt, now, promoted);
-    }
-    impl_->notify(promoted);
-    return result;
+    return std::move(impl_->add_all(&tx, 1, now).front());
 }
 
 std::vector<Result<Hash32, TxPoolError>> TxPool::add_batch(
     const std::vector<Transaction>& txs, std::chrono::steady_clock::time_point now) {
-    // Signatures first, in parallel and outside the lock. The expected key is read from the
-    // state or, for a sender's later transactions, from an earlier one in the batch or pool.
-    std::vector<std::optional<state::RegisteredKey>> keys(txs.size());
-    {
-        const std::lock_guard lock{impl_->mutex};
-        std::map<Address, state::RegisteredKey> carried;
-        for (std::size_t i = 0; i < txs.size(); ++i) {
-            keys[i] = impl_->expected_key(txs[i]);
-            if (!keys[i]) {
-                if (const auto it = carried.find(txs[i].from); it != carried.end())
-                    keys[i] = it->second;
-            }
-            if (!txs[i].public_key.empty() && !carried.contains(txs[i].from)) {
-                carried.emplace(txs[i].from, state::RegisteredKey{crypto::to_byte(txs[i].scheme),
-                                                                  txs[i].public_key});
-            }
-        }
-    }
-    std::vector<char> valid(txs.size(), 0);
-    const std::size_t threads = std::min(impl_->config.verify_threads, txs.size());
-    std::vector<std::thread> workers;
-    for (std::size_t t = 0; t < threads; ++t) {
-        workers.emplace_back([&, t] {
-            for (std::size_t i = t; i < txs.size(); i += threads) {
-                valid[i] = verify_signature(txs[i], keys[i]).has_value() ? 1 : 0;
-            }
-        });
-    }
-    for (auto& worker : workers)
-        worker.join();
-
-    std::vector<Result<Hash32, TxPoolError>> results;
-    results.reserve(txs.size());
-    std::vector<Hash32> promoted;
-    {
-        const std::lock_guard lock{impl_->mutex};
-        for (std::size_t i = 0; i < txs.size(); ++i) {
-            results.push_back(impl_->admit(txs[i], valid[i] != 0, now, promoted));
-        }
-    }
-    impl_->notify(promoted);
-    return results;
+    return impl_->add_all(txs.data(), txs.size(), now);
 }
 
 std::vector<Transaction> TxPool::best(const U256& base_fee, std::uint64_t gas_limit,
@@ -360,7 +483,7 @@ std::vector<Transaction> TxPool::best(const U256& base_fee, std::uint64_t gas_li
     const std::lock_guard lock{impl_->mutex};
     struct Head {
         U256 tip;
-        std::chrono::steady_clock::time_point added;
+        TimePoint added;
         const Sender* sender;
         std::map<std::uint64_t, Entry>::const_iterator next;
     };
@@ -369,65 +492,53 @@ std::vector<Transaction> TxPool::best(const U256& base_fee, std::uint64_t gas_li
         return a.added > b.added;  // earlier first on equal tips
     };
     std::priority_queue<Head, std::vector<Head>, decltype(worse)> heads{worse};
-    for (const auto& [address, sender] : impl_->senders) {
-        const auto first = sender.by_nonce.begin();
-        if (first == sender.by_nonce.end() || !first->second.pending) continue;
-        const Transaction& tx = first->second.pooled.tx;
-        if (tx.max_fee_per_gas < base_fee) continue;
-        heads.push(Head{effective_tip(tx, base_fee), first->second.pooled.added, &sender, first});
-    }
+    const auto push_if_payable = [&](const Sender& sender, auto it) {
+        if (it == sender.by_nonce.end() || !it->second.pending) return;
+        const Transaction& tx = it->second.pooled.tx;
+        if (tx.max_fee_per_gas < base_fee) return;  // and so its later nonces wait too
+        heads.push(Head{effective_tip(tx, base_fee), it->second.pooled.added, &sender, it});
+    };
+    for (const auto& [address, sender] : impl_->senders)
+        push_if_payable(sender, sender.by_nonce.cbegin());
     std::vector<Transaction> out;
     std::uint64_t gas = 0;
     std::size_t bytes = 0;
     while (!heads.empty()) {
-        Head head = heads.top();
+        const Head head = heads.top();
         heads.pop();
         const PoolTransaction& pooled = head.next->second.pooled;
-        if (gas + pooled.tx.gas_limit > gas_limit || bytes + pooled.size > max_bytes) {
+        if (pooled.tx.gas_limit > gas_limit - gas || pooled.size > max_bytes - bytes) {
             continue;  // this sender's later nonces cannot go without this one
         }
         out.push_back(pooled.tx);
         gas += pooled.tx.gas_limit;
         bytes += pooled.size;
-        ++head.next;
-        if (head.next == head.sender->by_nonce.end() || !head.next->second.pending) continue;
-        const Transaction& next = head.next->second.pooled.tx;
-        if (next.max_fee_per_gas < base_fee) continue;
-        head.tip = effective_tip(next, base_fee);
-        head.added = head.next->second.pooled.added;
-        heads.push(head);
+        push_if_payable(*head.sender, std::next(head.next));
     }
     return out;
 }
 
 void TxPool::on_new_head(const U256& base_fee, std::chrono::steady_clock::time_point now) {
-    (void)base_fee;  // transactions below the base fee stay; best() skips them
     std::vector<Hash32> promoted;
     {
         const std::lock_guard lock{impl_->mutex};
+        impl_->base_fee = base_fee;
         std::vector<Address> addresses;
         addresses.reserve(impl_->senders.size());
         for (const auto& [address, sender] : impl_->senders)
             addresses.push_back(address);
         for (const auto& address : addresses) {
-            auto found = impl_->senders.find(address);
-            if (found == impl_->senders.end()) continue;
-            Sender& sender = found->second;
-            // Queued transactions past their lifetime go; so does everything no longer
-            // affordable (its later nonces become queued and may follow it later).
+            Sender& sender = impl_->senders.at(address);
+            // Queued transactions past their lifetime go; so does each one the sender can no
+            // longer afford on its own (its later nonces become queued and may follow it).
             const U256 balance = impl_->state.balance(address);
             for (auto it = sender.by_nonce.begin(); it != sender.by_nonce.end();) {
-                const Transaction& tx = it->second.pooled.tx;
+                const auto current = it++;
+                const Entry& entry = current->second;
                 const bool expired =
-                    !it->second.pending && now - it->second.pooled.added > impl_->config.lifetime;
-                const U256 cost = U256{tx.gas_limit} * tx.max_fee_per_gas + tx.value;
-                if (expired || balance < cost) {
-                    auto next = std::next(it);
-                    impl_->remove(sender, it);
-                    it = next;
-                } else {
-                    ++it;
-                }
+                    !entry.pending && now - entry.pooled.added > impl_->config.lifetime;
+                const auto cost = cost_of(entry.pooled.tx);
+                if (expired || !cost || balance < *cost) impl_->remove(sender, current);
             }
             impl_->reorganize(address, promoted);
         }
@@ -439,10 +550,8 @@ std::optional<PoolTransaction> TxPool::get(const Hash32& hash) const {
     const std::lock_guard lock{impl_->mutex};
     const auto found = impl_->by_hash.find(hash);
     if (found == impl_->by_hash.end()) return std::nullopt;
-    for (const auto& [nonce, entry] : impl_->senders.at(found->second).by_nonce) {
-        if (entry.pooled.hash == hash) return entry.pooled;
-    }
-    return std::nullopt;
+    const auto& [address, nonce] = found->second;
+    return impl_->senders.at(address).by_nonce.at(nonce).pooled;
 }
 
 TxPoolStatus TxPool::status() const {
