@@ -18,6 +18,7 @@
 #include <system_error>
 #include <thread>
 #include <unordered_map>
+#include <utility>
 
 #include "crypto/keccak.hpp"
 
@@ -159,10 +160,7 @@ struct TxPool::Impl {
         if (tx.chain_id != config.chain_id) return TxPoolError::kInvalidChainId;
         if (tx.max_priority_fee_per_gas > tx.max_fee_per_gas) return TxPoolError::kTipAboveFeeCap;
         if (tx.gas_limit > config.block_gas_limit) return TxPoolError::kGasLimitExceeded;
-        // gas_limit fits an int64 here: block gas limits do.
-        if (static_cast<std::int64_t>(tx.gas_limit) < intrinsic_gas(tx)) {
-            return TxPoolError::kIntrinsicGasTooLow;
-        }
+        if (std::cmp_less(tx.gas_limit, intrinsic_gas(tx))) return TxPoolError::kIntrinsicGasTooLow;
         if (tx.max_priority_fee_per_gas < config.min_tip) return TxPoolError::kUnderpriced;
         return std::nullopt;
     }
@@ -278,6 +276,8 @@ struct TxPool::Impl {
         if (by_hash.contains(in.hash)) return unexpected(TxPoolError::kAlreadyKnown);
         const std::uint64_t state_nonce = state.nonce(tx.from);
         if (tx.nonce < state_nonce) return unexpected(TxPoolError::kNonceTooLow);
+        // The state may have moved since the last head: count only what is still pending.
+        reorganize(tx.from, promoted);
         // Verified under a key that no longer holds (an earlier transaction of the batch that
         // carried it was refused): verify again, here, as rarely happens.
         const auto key = expected_key(tx);
@@ -347,9 +347,8 @@ struct TxPool::Impl {
             remove(owner, owner.by_nonce.find(victim.nonce));
             touched.push_back(victim.sender);
         }
-        std::vector<Hash32> demoted_only;  // evicting can only demote the victims' later nonces
         for (const auto& address : touched)
-            reorganize(address, demoted_only);
+            reorganize(address, promoted);
 
         Sender& target = senders[tx.from];
         if (const auto same = target.by_nonce.find(tx.nonce); same != target.by_nonce.end()) {
@@ -389,31 +388,30 @@ struct TxPool::Impl {
         }
         {
             // A transaction already pooled or stale is refused before its costly verification.
-            // A new account's later transactions verify under the key an earlier one of the
-            // batch carries (the lowest nonce that carries one).
+            // A new account's later transactions may verify under the key that an earlier
+            // transaction of the batch, with a lower nonce, carries (admit() checks that the
+            // carrier did get in).
             const std::lock_guard lock{mutex};
             std::map<Address, std::pair<std::uint64_t, state::RegisteredKey>> carriers;
-            for (const auto& in : incoming) {
-                if (in.refused || in.tx->public_key.empty()) continue;
-                const auto known = carriers.find(in.tx->from);
-                if (known == carriers.end() || in.tx->nonce < known->second.first) {
-                    carriers.insert_or_assign(in.tx->from,
-                                              std::pair{in.tx->nonce, carried_key(*in.tx)});
-                }
-            }
             for (auto& in : incoming) {
                 if (in.refused) continue;
+                const Transaction& tx = *in.tx;
                 if (by_hash.contains(in.hash)) {
                     in.refused = TxPoolError::kAlreadyKnown;
-                } else if (in.tx->nonce < state.nonce(in.tx->from)) {
+                    continue;
+                }
+                if (tx.nonce < state.nonce(tx.from)) {
                     in.refused = TxPoolError::kNonceTooLow;
-                } else {
-                    in.key = expected_key(*in.tx);
-                    const auto carrier = carriers.find(in.tx->from);
-                    if (!in.key && carrier != carriers.end() &&
-                        carrier->second.first < in.tx->nonce) {
-                        in.key = carrier->second.second;
-                    }
+                    continue;
+                }
+                in.key = expected_key(tx);
+                const auto carrier = carriers.find(tx.from);
+                if (!in.key && carrier != carriers.end() && carrier->second.first < tx.nonce) {
+                    in.key = carrier->second.second;
+                }
+                if (!tx.public_key.empty() &&
+                    (carrier == carriers.end() || tx.nonce < carrier->second.first)) {
+                    carriers.insert_or_assign(tx.from, std::pair{tx.nonce, carried_key(tx)});
                 }
             }
         }
@@ -429,6 +427,16 @@ struct TxPool::Impl {
         }
         notify(promoted);
         return results;
+    }
+
+    std::vector<PoolTransaction> content(bool want_pending) const {
+        std::vector<PoolTransaction> out;
+        for (const auto& [address, sender] : senders) {
+            for (const auto& [nonce, entry] : sender.by_nonce) {
+                if (entry.pending == want_pending) out.push_back(entry.pooled);
+            }
+        }
+        return out;
     }
 
     // The calling thread verifies too, so that the work completes even when no thread can
@@ -561,24 +569,12 @@ TxPoolStatus TxPool::status() const {
 
 std::vector<PoolTransaction> TxPool::pending() const {
     const std::lock_guard lock{impl_->mutex};
-    std::vector<PoolTransaction> out;
-    for (const auto& [address, sender] : impl_->senders) {
-        for (const auto& [nonce, entry] : sender.by_nonce) {
-            if (entry.pending) out.push_back(entry.pooled);
-        }
-    }
-    return out;
+    return impl_->content(true);
 }
 
 std::vector<PoolTransaction> TxPool::queued() const {
     const std::lock_guard lock{impl_->mutex};
-    std::vector<PoolTransaction> out;
-    for (const auto& [address, sender] : impl_->senders) {
-        for (const auto& [nonce, entry] : sender.by_nonce) {
-            if (!entry.pending) out.push_back(entry.pooled);
-        }
-    }
-    return out;
+    return impl_->content(false);
 }
 
 std::uint64_t TxPool::pending_nonce(const Address& address) const {

@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <map>
 #include <mutex>
 #include <thread>
@@ -137,9 +138,9 @@ protected:
 
 TEST_F(TxPoolTest, OversizedTransactionIsRefused) {
     TxPool pool{config(), state_};
-    EXPECT_EQ(error_of(pool.add(make({.gas = gas_for(130 * 1024), .data_bytes = 130 * 1024}),
-                                now_)),
-              TxPoolError::kOversizedData);
+    EXPECT_EQ(
+        error_of(pool.add(make({.gas = gas_for(130 * 1024), .data_bytes = 130 * 1024}), now_)),
+        TxPoolError::kOversizedData);
     // Just under the limit is fine.
     const auto large = make({.gas = gas_for(120 * 1024), .data_bytes = 120 * 1024});
     EXPECT_LE(encode(large).size(), kMaxTransactionSize);
@@ -179,10 +180,10 @@ TEST_F(TxPoolTest, IntrinsicGasCountsVerificationAndKeyRegistration) {
     EXPECT_EQ(error_of(pool.add(make({.from = 1, .gas = 25'500, .include_key = true}), now_)),
               TxPoolError::kIntrinsicGasTooLow);
     const auto registering = make({.from = 1, .gas = 100'000, .include_key = true});
-    EXPECT_EQ(intrinsic_gas(registering),
-              25'500 + kKeyRegistrationBaseGas +
-                  kKeyRegistrationGasPerByte *
-                      static_cast<std::int64_t>(key(1).public_key().size()));
+    EXPECT_EQ(
+        intrinsic_gas(registering),
+        25'500 + kKeyRegistrationBaseGas +
+            kKeyRegistrationGasPerByte * static_cast<std::int64_t>(key(1).public_key().size()));
     EXPECT_TRUE(add(pool, registering));
 }
 
@@ -207,10 +208,14 @@ TEST_F(TxPoolTest, BadSignaturesAndKeysAreInvalidSignature) {
     // An unregistered account must carry its key.
     state_.keys.erase(address(3));
     EXPECT_EQ(error_of(pool.add(make({.from = 3}), now_)), TxPoolError::kInvalidSignature);
-    // A carried key that differs from the registered one.
+    // A carried key that does not derive the sender's address.
     Transaction other_key = make({.from = 2, .include_key = true});
     other_key.public_key = key(1).public_key();
     EXPECT_EQ(error_of(pool.add(other_key, now_)), TxPoolError::kInvalidSignature);
+    // A carried key where a different one is registered.
+    state_.keys[address(1)] = state_.keys.at(address(2));
+    EXPECT_EQ(error_of(pool.add(make({.from = 1, .include_key = true}), now_)),
+              TxPoolError::kInvalidSignature);
     EXPECT_EQ(pool.status().pending + pool.status().queued, 0u);
 }
 
@@ -220,7 +225,6 @@ TEST_F(TxPoolTest, ANewAccountsLaterTransactionsUseItsPooledKey) {
     EXPECT_TRUE(add(pool, make({.from = 3, .nonce = 0, .include_key = true})));
     EXPECT_TRUE(add(pool, make({.from = 3, .nonce = 1})));
     // Not for a nonce below the carrier's: that one would execute before the key exists.
-    state_.nonces[address(2)] = 0;
     state_.keys.erase(address(2));
     EXPECT_TRUE(add(pool, make({.from = 2, .nonce = 1, .include_key = true})));
     EXPECT_EQ(error_of(pool.add(make({.from = 2, .nonce = 0}), now_)),
@@ -269,7 +273,8 @@ TEST_F(TxPoolTest, EarlierPendingTransactionsArePaidForFirst) {
     EXPECT_EQ(error_of(pool.add(make({.nonce = 5}), now_)), TxPoolError::kInsufficientFunds);
     // A replacement is charged only its difference: exactly affordable.
     EXPECT_TRUE(
-        add(pool, make({.nonce = 1, .tip = U256{11} * kGwei / U256{10}, .fee_cap = U256{110} * kGwei})));
+        add(pool,
+            make({.nonce = 1, .tip = U256{11} * kGwei / U256{10}, .fee_cap = U256{110} * kGwei})));
     EXPECT_EQ(pool.status().pending, 2u);
 }
 
@@ -279,13 +284,12 @@ TEST_F(TxPoolTest, ReplacementNeedsTheBumpOnBothFeeFields) {
     TxPool pool{config(), state_};
     const auto original = make({.tip = U256{10} * kGwei, .fee_cap = U256{100} * kGwei});
     ASSERT_TRUE(add(pool, original));
-    EXPECT_EQ(error_of(pool.add(make({.tip = U256{10} * kGwei + U256{1},
-                                      .fee_cap = U256{200} * kGwei}),
-                                now_)),
+    EXPECT_EQ(error_of(pool.add(
+                  make({.tip = U256{10} * kGwei + U256{1}, .fee_cap = U256{200} * kGwei}), now_)),
               TxPoolError::kReplacementUnderpriced);  // tip +0%
-    EXPECT_EQ(error_of(pool.add(make({.tip = U256{20} * kGwei, .fee_cap = U256{109} * kGwei}),
-                                now_)),
-              TxPoolError::kReplacementUnderpriced);  // fee cap +9%
+    EXPECT_EQ(
+        error_of(pool.add(make({.tip = U256{20} * kGwei, .fee_cap = U256{109} * kGwei}), now_)),
+        TxPoolError::kReplacementUnderpriced);  // fee cap +9%
     const auto replacement = make({.tip = U256{11} * kGwei, .fee_cap = U256{110} * kGwei});
     EXPECT_TRUE(add(pool, replacement));  // exactly +10% on both
     EXPECT_FALSE(contains(pool, original));
@@ -300,13 +304,18 @@ TEST_F(TxPoolTest, ReplacementMustRaiseBothPricesEvenWithoutABump) {
     ASSERT_TRUE(add(pool, make({.value = U256{1}})));
     EXPECT_EQ(error_of(pool.add(make({.value = U256{2}}), now_)),
               TxPoolError::kReplacementUnderpriced);
+    EXPECT_EQ(error_of(pool.add(make({.tip = kGwei + U256{1}}), now_)),
+              TxPoolError::kReplacementUnderpriced);  // the fee cap is not higher
+    EXPECT_EQ(error_of(pool.add(make({.fee_cap = U256{100} * kGwei + U256{1}}), now_)),
+              TxPoolError::kReplacementUnderpriced);  // the tip is not higher
     EXPECT_TRUE(add(pool, make({.tip = kGwei + U256{1}, .fee_cap = U256{100} * kGwei + U256{1}})));
 }
 
 TEST_F(TxPoolTest, AReplacedQueuedTransactionStaysQueued) {
     TxPool pool{config(), state_};
     ASSERT_TRUE(add(pool, make({.nonce = 3})));
-    const auto replacement = make({.nonce = 3, .tip = U256{2} * kGwei, .fee_cap = U256{200} * kGwei});
+    const auto replacement =
+        make({.nonce = 3, .tip = U256{2} * kGwei, .fee_cap = U256{200} * kGwei});
     EXPECT_TRUE(add(pool, replacement));
     EXPECT_EQ(pool.status().queued, 1u);
     EXPECT_EQ(pool.status().pending, 0u);
@@ -394,7 +403,8 @@ TEST_F(TxPoolTest, QueuedTransactionsPerAccountAreLimited) {
     EXPECT_EQ(error_of(pool.add(make({.nonce = 7}), now_)), TxPoolError::kAccountLimit);
     // Neither a pending transaction nor a queued replacement counts against the queue.
     EXPECT_TRUE(add(pool, make({.nonce = 0})));
-    EXPECT_TRUE(add(pool, make({.nonce = 6, .tip = U256{2} * kGwei, .fee_cap = U256{200} * kGwei})));
+    EXPECT_TRUE(
+        add(pool, make({.nonce = 6, .tip = U256{2} * kGwei, .fee_cap = U256{200} * kGwei})));
     // Another account has its own queue.
     EXPECT_TRUE(add(pool, make({.from = 1, .nonce = 5})));
 }
@@ -446,8 +456,7 @@ TEST_F(TxPoolTest, AFullPoolEvictsTheCheapestOrRefusesTheNewcomer) {
     for (std::uint64_t n = 0; n < 3; ++n)
         ASSERT_TRUE(add(pool, make({.from = 0, .nonce = n, .tip = kGwei})));
     // Paying the same as the cheapest is not enough (geth: "transaction underpriced").
-    EXPECT_EQ(error_of(pool.add(make({.from = 1, .tip = kGwei}), now_)),
-              TxPoolError::kUnderpriced);
+    EXPECT_EQ(error_of(pool.add(make({.from = 1, .tip = kGwei}), now_)), TxPoolError::kUnderpriced);
     // A better-paying one evicts the cheapest: sender 0's last nonce (the higher nonce goes
     // first on a tie, which keeps the rest executable).
     ASSERT_TRUE(add(pool, make({.from = 1, .tip = U256{5} * kGwei})));
@@ -464,16 +473,16 @@ TEST_F(TxPoolTest, AFullPoolEvictsTheCheapestOrRefusesTheNewcomer) {
 
 TEST_F(TxPoolTest, EvictionPrefersQueuedTransactions) {
     TxPoolConfig c = config();
-    c.global_slots = 3;
+    c.global_slots = 5;
     c.account_slots = 1;
     TxPool pool{c, state_};
-    ASSERT_TRUE(add(pool, make({.from = 0, .nonce = 0})));
-    ASSERT_TRUE(add(pool, make({.from = 0, .nonce = 1})));  // pending, beyond its slot
-    const auto queued = make({.from = 1, .nonce = 4});      // same tip, queued
+    for (std::uint64_t n = 0; n < 4; ++n)  // nonces 1 to 3 beyond its slot
+        ASSERT_TRUE(add(pool, make({.from = 0, .nonce = n})));
+    const auto queued = make({.from = 1, .nonce = 2});  // same tip, lower nonce, but queued
     ASSERT_TRUE(add(pool, queued));
     ASSERT_TRUE(add(pool, make({.from = 2, .tip = U256{2} * kGwei})));
     EXPECT_FALSE(contains(pool, queued));
-    EXPECT_EQ(pool.pending_nonce(address(0)), 2u);
+    EXPECT_EQ(pool.pending_nonce(address(0)), 4u);
 }
 
 TEST_F(TxPoolTest, AFutureTransactionNeverEvictsPendingOnes) {
@@ -486,6 +495,22 @@ TEST_F(TxPoolTest, AFutureTransactionNeverEvictsPendingOnes) {
     EXPECT_EQ(error_of(pool.add(make({.from = 2, .nonce = 3, .tip = U256{9} * kGwei}), now_)),
               TxPoolError::kPoolFull);
     EXPECT_TRUE(add(pool, make({.from = 2, .nonce = 0, .tip = U256{9} * kGwei})));
+}
+
+TEST_F(TxPoolTest, ASenderNeverEvictsItsOwnTransactions) {
+    TxPoolConfig c = config();
+    c.global_slots = 2;
+    TxPool pool{c, state_};
+    const auto own_queued = make({.from = 0, .nonce = 5});
+    ASSERT_TRUE(add(pool, own_queued));
+    ASSERT_TRUE(add(pool, make({.from = 1})));
+    // Its own queued transaction would be the only candidate: the pool is full for it.
+    EXPECT_EQ(error_of(pool.add(make({.from = 0, .tip = U256{9} * kGwei}), now_)),
+              TxPoolError::kPoolFull);
+    EXPECT_TRUE(contains(pool, own_queued));
+    // Another sender may evict it.
+    EXPECT_TRUE(add(pool, make({.from = 2, .tip = U256{9} * kGwei})));
+    EXPECT_FALSE(contains(pool, own_queued));
 }
 
 TEST_F(TxPoolTest, EvictionPricesAtTheLatestBaseFee) {
@@ -578,18 +603,15 @@ TEST_F(TxPoolTest, BestRespectsTheGasBudgetPerSender) {
 
 TEST_F(TxPoolTest, BestRespectsTheByteBudget) {
     TxPool pool{config(), state_};
-    const auto big = make({.from = 0,
-                           .tip = U256{9} * kGwei,
-                           .gas = gas_for(10 * 1024),
-                           .data_bytes = 10 * 1024});
+    const auto big = make(
+        {.from = 0, .tip = U256{9} * kGwei, .gas = gas_for(10 * 1024), .data_bytes = 10 * 1024});
     const auto small = make({.from = 1});
     ASSERT_TRUE(add(pool, big));
     ASSERT_TRUE(add(pool, small));
     const auto best = pool.best(U256{}, 30'000'000, 4 * 1024);
     ASSERT_EQ(best.size(), 1u);
     EXPECT_EQ(transaction_hash(best[0]), transaction_hash(small));
-    EXPECT_EQ(pool.best(U256{}, 30'000'000, encode(big).size() + encode(small).size()).size(),
-              2u);
+    EXPECT_EQ(pool.best(U256{}, 30'000'000, encode(big).size() + encode(small).size()).size(), 2u);
 }
 
 // ---- Head updates ----
@@ -653,8 +675,8 @@ TEST_F(TxPoolTest, BatchAdmissionVerifiesInParallelAndAnswersInOrder) {
     std::vector<Transaction> batch;
     for (std::uint64_t n = 0; n < 6; ++n)
         batch.push_back(make({.from = 0, .nonce = n}));
-    batch.push_back(make({.from = 3, .nonce = 1}));  // key from the batch's carrier below
     batch.push_back(make({.from = 3, .nonce = 0, .include_key = true}));
+    batch.push_back(make({.from = 3, .nonce = 1}));  // under the key of the one before
     Transaction tampered = make({.from = 1});
     tampered.nonce = 9;
     batch.push_back(tampered);
