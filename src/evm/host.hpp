@@ -37,6 +37,28 @@ enum class StorageStatus : std::uint8_t {
     kModifiedRestored,  // X -> Y -> X
 };
 
+// The status of an SSTORE that changes a slot from `current` to `value`, where `original`
+// is the slot's value when the transaction began: every host reports it the same way.
+[[nodiscard]] constexpr StorageStatus storage_status(const U256& original, const U256& current,
+                                                     const U256& value) noexcept {
+    const U256 zero{};
+    if (current == value) return StorageStatus::kAssigned;
+    if (original == current) {
+        if (original == zero) return StorageStatus::kAdded;
+        if (value == zero) return StorageStatus::kDeleted;
+        return StorageStatus::kModified;
+    }
+    if (original == zero) {
+        return value == zero ? StorageStatus::kAddedDeleted : StorageStatus::kAssigned;
+    }
+    if (current == zero) {
+        return value == original ? StorageStatus::kDeletedRestored : StorageStatus::kDeletedAdded;
+    }
+    if (value == zero) return StorageStatus::kModifiedDeleted;
+    if (value == original) return StorageStatus::kModifiedRestored;
+    return StorageStatus::kAssigned;
+}
+
 // EIP-2929: whether an account or slot had been touched before in this transaction.
 enum class AccessStatus : std::uint8_t { kWarm, kCold };
 

@@ -37,26 +37,10 @@ U256 StateHost::get_storage(const Address& address, const U256& key) {
 
 evm::StorageStatus StateHost::set_storage(const Address& address, const U256& key,
                                           const U256& value) {
-    using evm::StorageStatus;
     const U256 current = state_.storage(address, key);
     const U256 original = state_.original_storage(address, key);
     if (current != value) state_.set_storage(address, key, value);
-    const U256 zero{};
-    if (current == value) return StorageStatus::kAssigned;
-    if (original == current) {
-        if (original == zero) return StorageStatus::kAdded;
-        if (value == zero) return StorageStatus::kDeleted;
-        return StorageStatus::kModified;
-    }
-    if (original == zero) {
-        return value == zero ? StorageStatus::kAddedDeleted : StorageStatus::kAssigned;
-    }
-    if (current == zero) {
-        return value == original ? StorageStatus::kDeletedRestored : StorageStatus::kDeletedAdded;
-    }
-    if (value == zero) return StorageStatus::kModifiedDeleted;
-    if (value == original) return StorageStatus::kModifiedRestored;
-    return StorageStatus::kAssigned;
+    return evm::storage_status(original, current, value);
 }
 
 U256 StateHost::get_transient_storage(const Address& address, const U256& key) {

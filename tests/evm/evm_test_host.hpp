@@ -109,25 +109,7 @@ public:
         } else {
             account(address).storage[key] = value;
         }
-        const U256 zero{};
-        if (current == value) {
-            return StorageStatus::kAssigned;
-        }
-        if (original == current) {
-            if (original == zero) return StorageStatus::kAdded;
-            if (value == zero) return StorageStatus::kDeleted;
-            return StorageStatus::kModified;
-        }
-        if (original == zero) {
-            return value == zero ? StorageStatus::kAddedDeleted : StorageStatus::kAssigned;
-        }
-        if (current == zero) {
-            return value == original ? StorageStatus::kDeletedRestored
-                                     : StorageStatus::kDeletedAdded;
-        }
-        if (value == zero) return StorageStatus::kModifiedDeleted;
-        if (value == original) return StorageStatus::kModifiedRestored;
-        return StorageStatus::kAssigned;
+        return storage_status(original, current, value);
     }
 
     U256 get_transient_storage(const Address& address, const U256& key) override {
