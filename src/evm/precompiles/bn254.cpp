@@ -12,6 +12,7 @@
 
 #include "evm/precompiles.hpp"
 #include "evm/precompiles/bn254_field.hpp"
+#include "evm/precompiles/input.hpp"
 
 namespace qtm::evm::precompile {
 
@@ -239,13 +240,6 @@ Fp12 final_exponentiation(const Fp12& f) {
     Fp12 g = f.conjugate() * f.inverse();
     g = g.frobenius().frobenius() * g;
     return hard_part(g);
-}
-
-template <std::size_t N>
-std::array<std::uint8_t, N> padded(ByteView input) noexcept {
-    std::array<std::uint8_t, N> out{};
-    std::copy_n(input.begin(), std::min(N, input.size()), out.begin());
-    return out;
 }
 
 }  // namespace

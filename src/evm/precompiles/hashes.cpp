@@ -11,22 +11,14 @@
 #include "base/u256.hpp"
 #include "crypto/keccak.hpp"
 #include "evm/precompiles.hpp"
+#include "evm/precompiles/input.hpp"
 
 namespace qtm::evm::precompile {
 
 namespace {
 
 std::int64_t word_priced(ByteView input, std::int64_t base, std::int64_t per_word) noexcept {
-    const auto words = static_cast<std::int64_t>((input.size() + 31) / 32);
-    return base + per_word * words;  // input sizes are bounded by memory gas; no overflow
-}
-
-// The first `size` bytes of the input, zero-padded on the right (as the EVM reads input).
-template <std::size_t N>
-std::array<std::uint8_t, N> padded(ByteView input) noexcept {
-    std::array<std::uint8_t, N> out{};
-    std::copy_n(input.begin(), std::min(N, input.size()), out.begin());
-    return out;
+    return base + per_word * words(input);
 }
 
 // One verification context for the process, never destroyed (it is immutable once made and

@@ -8,6 +8,7 @@
 #include "crypto/mldsa.hpp"
 #include "crypto/signature_scheme.hpp"
 #include "evm/precompiles.hpp"
+#include "evm/precompiles/input.hpp"
 
 namespace qtm::evm::precompile {
 
@@ -52,8 +53,7 @@ std::int64_t mldsa_verify_gas(ByteView input) noexcept {
             flat = kMldsaVerifyGas87;
         }
     }
-    const auto words = static_cast<std::int64_t>((input.size() + 31) / 32);
-    return flat + kMldsaVerifyWordGas * words;
+    return flat + kMldsaVerifyWordGas * words(input);
 }
 
 std::optional<Bytes> mldsa_verify(ByteView input) {
