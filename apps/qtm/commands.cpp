@@ -30,12 +30,10 @@ int fail(const std::string& message) {
     return 1;
 }
 
-std::optional<crypto::SignatureScheme> parse_scheme(const std::string& name) {
-    for (const auto scheme : {crypto::SignatureScheme::kMlDsa44, crypto::SignatureScheme::kMlDsa65,
-                              crypto::SignatureScheme::kMlDsa87}) {
-        if (name == crypto::to_string(scheme)) return scheme;
-    }
-    return std::nullopt;
+std::optional<crypto::SignatureScheme> scheme_named(const std::string& name) {
+    const auto scheme = crypto::signature_scheme_from_name(name);
+    if (!scheme) fail("unknown scheme " + name + " (ML-DSA-44, ML-DSA-65, ML-DSA-87)");
+    return scheme;
 }
 
 std::optional<std::string> read_file(const std::string& path) {
@@ -201,9 +199,8 @@ Json transaction_json(const chain::Transaction& tx) {
 
 int account_new(const std::string& scheme_name, const std::string& keystore_path,
                 const PasswordSource& password) {
-    const auto scheme = parse_scheme(scheme_name);
-    if (!scheme)
-        return fail("unknown scheme " + scheme_name + " (ML-DSA-44, ML-DSA-65, ML-DSA-87)");
+    const auto scheme = scheme_named(scheme_name);
+    if (!scheme) return 1;
     auto seed = crypto::random_array<32>();
     const int status = write_keystore(*scheme, seed, keystore_path, password);
     secure_wipe(seed.data(), seed.size());
@@ -212,9 +209,8 @@ int account_new(const std::string& scheme_name, const std::string& keystore_path
 
 int account_import(const std::string& scheme_name, const std::string& seed_file,
                    const std::string& keystore_path, const PasswordSource& password) {
-    const auto scheme = parse_scheme(scheme_name);
-    if (!scheme)
-        return fail("unknown scheme " + scheme_name + " (ML-DSA-44, ML-DSA-65, ML-DSA-87)");
+    const auto scheme = scheme_named(scheme_name);
+    if (!scheme) return 1;
     auto seed = read_seed(seed_file);
     if (!seed) return 1;
     const int status = write_keystore(*scheme, *seed, keystore_path, password);
@@ -240,9 +236,8 @@ int account_inspect(const std::string& keystore_path, bool decrypt, const Passwo
 }
 
 int key_address(const std::string& scheme_name, const std::string& seed_file) {
-    const auto scheme = parse_scheme(scheme_name);
-    if (!scheme)
-        return fail("unknown scheme " + scheme_name + " (ML-DSA-44, ML-DSA-65, ML-DSA-87)");
+    const auto scheme = scheme_named(scheme_name);
+    if (!scheme) return 1;
     auto seed = read_seed(seed_file);
     if (!seed) return 1;
     const chain::AccountKey key{*scheme, *seed};

@@ -74,10 +74,7 @@ std::string scheme_name(crypto::SignatureScheme scheme) {
 }
 
 Result<crypto::SignatureScheme, KeystoreError> parse_scheme(const std::string& name) {
-    for (const auto scheme : {crypto::SignatureScheme::kMlDsa44, crypto::SignatureScheme::kMlDsa65,
-                              crypto::SignatureScheme::kMlDsa87}) {
-        if (name == crypto::to_string(scheme)) return scheme;
-    }
+    if (const auto scheme = crypto::signature_scheme_from_name(name)) return *scheme;
     return unexpected(error(KeystoreErrorKind::kUnsupported,
                             "keystore field 'scheme': unknown scheme '" + name +
                                 "' (expected ML-DSA-44, ML-DSA-65 or ML-DSA-87)"));

@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string_view>
 
 #include "base/result.hpp"
@@ -57,6 +58,16 @@ struct SignatureSizes {
             return "ML-DSA-87";
     }
     return "invalid";
+}
+
+// The scheme whose to_string() name is `name` ("ML-DSA-44", "ML-DSA-65", "ML-DSA-87").
+[[nodiscard]] constexpr std::optional<SignatureScheme> signature_scheme_from_name(
+    std::string_view name) noexcept {
+    for (const auto scheme :
+         {SignatureScheme::kMlDsa44, SignatureScheme::kMlDsa65, SignatureScheme::kMlDsa87}) {
+        if (name == to_string(scheme)) return scheme;
+    }
+    return std::nullopt;
 }
 
 [[nodiscard]] constexpr std::string_view to_string(SignatureSchemeError error) noexcept {
