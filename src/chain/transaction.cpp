@@ -233,14 +233,20 @@ std::int64_t verification_gas(crypto::SignatureScheme scheme) noexcept {
     return 11000;
 }
 
-std::int64_t intrinsic_gas(const Transaction& tx) {
-    std::int64_t gas = state::ethereum_intrinsic_gas(tx.data, !tx.to, tx.access_list) +
-                       verification_gas(tx.scheme);
-    if (!tx.public_key.empty()) {
+std::int64_t intrinsic_gas(ByteView data, bool is_create,
+                           const std::vector<state::AccessListEntry>& access_list,
+                           crypto::SignatureScheme scheme, std::size_t carried_key_bytes) {
+    std::int64_t gas =
+        state::ethereum_intrinsic_gas(data, is_create, access_list) + verification_gas(scheme);
+    if (carried_key_bytes != 0) {
         gas += kKeyRegistrationBaseGas +
-               kKeyRegistrationGasPerByte * static_cast<std::int64_t>(tx.public_key.size());
+               kKeyRegistrationGasPerByte * static_cast<std::int64_t>(carried_key_bytes);
     }
     return gas;
+}
+
+std::int64_t intrinsic_gas(const Transaction& tx) {
+    return intrinsic_gas(tx.data, !tx.to, tx.access_list, tx.scheme, tx.public_key.size());
 }
 
 state::TxParams to_tx_params(const Transaction& tx) {

@@ -82,6 +82,12 @@ enum class SignatureError {
 // flat ML-DSA verification cost per scheme and, for a transaction that registers its key,
 // the cost of storing it. The signature and key bytes are not charged as calldata.
 [[nodiscard]] std::int64_t intrinsic_gas(const Transaction& tx);
+// The same from its parts, for a transaction not built yet (eth_estimateGas):
+// `carried_key_bytes` is the size of the public key it carries (0 once registered).
+[[nodiscard]] std::int64_t intrinsic_gas(ByteView data, bool is_create,
+                                         const std::vector<state::AccessListEntry>& access_list,
+                                         crypto::SignatureScheme scheme,
+                                         std::size_t carried_key_bytes);
 [[nodiscard]] std::int64_t verification_gas(crypto::SignatureScheme scheme) noexcept;
 inline constexpr std::int64_t kKeyRegistrationBaseGas = 20000;
 inline constexpr std::int64_t kKeyRegistrationGasPerByte = 16;

@@ -188,14 +188,10 @@ public:
         } else if (call.from) {
             if (const chain::AccountKey* key = backend_.signer(*call.from)) scheme = key->scheme();
         }
-        std::int64_t gas = state::ethereum_intrinsic_gas(call.input, !call.to, call.access_list) +
-                           chain::verification_gas(scheme);
-        if (call.from && !registered) {
-            gas += chain::kKeyRegistrationBaseGas +
-                   chain::kKeyRegistrationGasPerByte *
-                       static_cast<std::int64_t>(crypto::signature_sizes(scheme).public_key);
-        }
-        return gas;
+        const std::size_t carried_key_bytes =
+            call.from && !registered ? crypto::signature_sizes(scheme).public_key : 0;
+        return chain::intrinsic_gas(call.input, !call.to, call.access_list, scheme,
+                                    carried_key_bytes);
     }
 
     std::uint64_t estimate(const CallRequest& call) {
