@@ -7,18 +7,24 @@ set -euo pipefail
 root_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root_dir"
 
+# ccache, when installed, makes rebuilds in a fresh build directory cheap; it is optional.
+launcher=()
+if command -v ccache >/dev/null 2>&1; then
+  launcher=(-DCMAKE_C_COMPILER_LAUNCHER=ccache -DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+fi
+
 case "${1:-release}" in
   release)
-    cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+    cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "${launcher[@]}" >/dev/null
     cmake --build build
     ;;
   asan)
     if command -v clang++ >/dev/null 2>&1; then
       CC=clang CXX=clang++ cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug \
-        -DQTM_SANITIZE=ON -DQTM_FUZZ=ON -DQTM_BUILD_BENCH=OFF >/dev/null
+        -DQTM_SANITIZE=ON -DQTM_FUZZ=ON -DQTM_BUILD_BENCH=OFF "${launcher[@]}" >/dev/null
     else
       cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DQTM_SANITIZE=ON \
-        -DQTM_BUILD_BENCH=OFF >/dev/null
+        -DQTM_BUILD_BENCH=OFF "${launcher[@]}" >/dev/null
     fi
     cmake --build build-asan
     ;;

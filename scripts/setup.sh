@@ -49,12 +49,19 @@ else
   echo "setup: all Debian packages present"
 fi
 
-if [[ "${QTM_SKIP_NPM:-0}" != "1" && -f "$root_dir/tests/js/package.json" ]]; then
-  if [[ ! -d "$root_dir/tests/js/node_modules" || \
-        "$root_dir/tests/js/package-lock.json" -nt "$root_dir/tests/js/node_modules/.package-lock.json" ]]; then
-    echo "setup: installing npm dev dependencies of tests/js (npm ci)"
-    (cd "$root_dir/tests/js" && npm ci --no-audit --no-fund --loglevel=error)
-  else
-    echo "setup: npm dev dependencies of tests/js present"
-  fi
+# npm projects: tests/js (independent implementations), sdk/js (the SDK), tests/e2e (real
+# Ethereum clients). Each is installed with `npm ci` when its lock file is newer than its
+# node_modules.
+if [[ "${QTM_SKIP_NPM:-0}" != "1" ]]; then
+  for project in tests/js sdk/js tests/e2e; do
+    dir="$root_dir/$project"
+    [[ -f "$dir/package.json" ]] || continue
+    if [[ ! -d "$dir/node_modules" || \
+          "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]]; then
+      echo "setup: installing npm dependencies of $project (npm ci)"
+      (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+    else
+      echo "setup: npm dependencies of $project present"
+    fi
+  done
 fi
