@@ -1,0 +1,176 @@
+// Shared helpers of the end-to-end tests: start a real `qtmd --dev` on a temporary datadir
+// with free ports, read its banner, talk raw JSON-RPC to it, compile the test contracts
+// with solcjs, and find the SDK's compiled build.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const e2eDir = path.resolve(here, '..');
+export const repoDir = path.resolve(e2eDir, '../..');
+
+export const binDir = process.env.QTM_BIN_DIR ?? path.join(repoDir, 'build/bin');
+export const qtmdPath = path.join(binDir, 'qtmd');
+
+// The message used to skip the WebSocket tests while qtmd's banner says it serves none.
+export const NO_WS = 'WebSocket not served by this qtmd';
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+// Starts `qtmd --dev` and resolves once its banner has been printed:
+// { http, ws (null when not served), chainId, accounts: [{address, seed}], stop(), log() }.
+export async function startQtmd({ blockTime = 0.5, extraArgs = [] } = {}) {
+  if (!existsSync(qtmdPath)) {
+    throw new Error(`qtmd not found at ${qtmdPath}: build it and set QTM_BIN_DIR`);
+  }
+  const datadir = mkdtempSync(path.join(tmpdir(), 'qtm-e2e-'));
+  const child = spawn(
+    qtmdPath,
+    ['--dev', '--datadir', datadir, '--http-port', '0', '--ws-port', '0',
+      '--block-time', String(blockTime), ...extraArgs],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8');
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (chunk) => {
+    stderr += chunk;
+    if (stderr.length > 1 << 20) stderr = stderr.slice(-(1 << 19));
+  });
+  const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+
+  const banner = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      reject(new Error(`qtmd printed no complete banner in 60 s.\nstdout:\n${stdout}\nstderr:\n${stderr}`));
+    }, 60_000);
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+      const http = stdout.match(/^JSON-RPC\s+(http:\/\/\S+)/m);
+      const accounts = [...stdout.matchAll(/^\((\d+)\) (0x[0-9a-fA-F]{40}) .*\n\s+seed ([0-9a-fA-Fx]+)/gm)];
+      // The banner ends with a blank line after the last account's seed.
+      if (http && accounts.length > 0 && /seed [0-9a-fA-Fx]+\n\n/.test(stdout)) {
+        clearTimeout(timer);
+        const ws = stdout.match(/^WebSocket\s+(wss?:\/\/\S+)/m);
+        const chainId = stdout.match(/^Chain id\s+(\d+)/m);
+        resolve({
+          http: http[1],
+          ws: ws ? ws[1] : null,
+          chainId: chainId ? BigInt(chainId[1]) : null,
+          accounts: accounts.map((m) => ({ address: m[2], seed: m[3].startsWith('0x') ? m[3] : `0x${m[3]}` })),
+        });
+      }
+    });
+    exited.then(({ code, signal }) => {
+      clearTimeout(timer);
+      reject(new Error(`qtmd exited (code ${code}, signal ${signal}) before its banner.\nstdout:\n${stdout}\nstderr:\n${stderr}`));
+    });
+  });
+
+  let stopped = false;
+  return {
+    ...banner,
+    datadir,
+    log: () => stderr,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      const { code, signal } = await exited;
+      clearTimeout(timer);
+      rmSync(datadir, { recursive: true, force: true });
+      if (code !== 0) {
+        throw new Error(`qtmd did not stop cleanly (code ${code}, signal ${signal}):\n${stderr.slice(-4000)}`);
+      }
+    },
+  };
+}
+
+// One JSON-RPC call over HTTP; returns the whole response object ({result} or {error}).
+export async function rpcRaw(url, method, params = []) {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
+  });
+  if (response.status !== 200) throw new Error(`${method}: HTTP ${response.status}`);
+  return response.json();
+}
+
+// One JSON-RPC call over HTTP; returns its result or throws with the node's error.
+export async function rpc(url, method, params = []) {
+  const answer = await rpcRaw(url, method, params);
+  if (answer.error) {
+    const error = new Error(`${method}: ${answer.error.message} (${answer.error.code})`);
+    error.rpc = answer.error;
+    throw error;
+  }
+  return answer.result;
+}
+
+export async function waitForReceipt(url, hash, timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const receipt = await rpc(url, 'eth_getTransactionReceipt', [hash]);
+    if (receipt) return receipt;
+    await sleep(100);
+  }
+  throw new Error(`no receipt for ${hash} after ${timeoutMs} ms`);
+}
+
+export async function waitForBlock(url, number, timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const head = BigInt(await rpc(url, 'eth_blockNumber'));
+    if (head >= BigInt(number)) return head;
+    await sleep(100);
+  }
+  throw new Error(`block ${number} not reached after ${timeoutMs} ms`);
+}
+
+// Compiles tests/e2e/contracts/<name>.sol with solcjs for Cancun (QTM's EVM) and returns
+// { abi, bytecode } of the contract <name>.
+const compiled = new Map();
+export async function compileContract(name) {
+  if (compiled.has(name)) return compiled.get(name);
+  const { default: solc } = await import('solc');
+  const file = `${name}.sol`;
+  const input = {
+    language: 'Solidity',
+    sources: { [file]: { content: readFileSync(path.join(e2eDir, 'contracts', file), 'utf8') } },
+    settings: {
+      evmVersion: 'cancun',
+      optimizer: { enabled: true, runs: 200 },
+      outputSelection: { '*': { '*': ['abi', 'evm.bytecode.object'] } },
+    },
+  };
+  const output = JSON.parse(solc.compile(JSON.stringify(input)));
+  const errors = (output.errors ?? []).filter((e) => e.severity === 'error');
+  if (errors.length > 0) throw new Error(`solc: ${errors.map((e) => e.formattedMessage).join('\n')}`);
+  const contract = output.contracts[file][name];
+  const result = { abi: contract.abi, bytecode: `0x${contract.evm.bytecode.object}` };
+  compiled.set(name, result);
+  return result;
+}
+
+// The SDK (sdk/js, compiled to sdk/js/dist by `npm run build`): its entry point when built,
+// or null with the reason it is not.
+export const sdkDir = path.join(repoDir, 'sdk/js');
+export function sdkEntry() {
+  const packageFile = path.join(sdkDir, 'package.json');
+  if (!existsSync(packageFile)) return { entry: null, reason: 'sdk/js does not exist yet' };
+  const pkg = JSON.parse(readFileSync(packageFile, 'utf8'));
+  const candidates = [];
+  const exported = pkg.exports?.['.'];
+  if (typeof exported === 'string') candidates.push(exported);
+  else if (exported) candidates.push(exported.import, exported.default, exported.node?.import);
+  candidates.push(pkg.module, pkg.main, 'dist/index.js');
+  for (const candidate of candidates.filter(Boolean)) {
+    const file = path.join(sdkDir, candidate);
+    if (existsSync(file)) return { entry: file, reason: null };
+  }
+  return { entry: null, reason: 'sdk/js/dist is missing: run `npm run build` in sdk/js (ctest: sdk.build)' };
+}
