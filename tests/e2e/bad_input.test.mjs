@@ -151,8 +151,10 @@ test('eth_getLogs ranges: huge ranges are clamped to the head, inverted ones ref
   await expectError('eth_getLogs', [{ fromBlock: '0x2', toBlock: '0x1' }], -32602, /invalid block range params/);
   await expectError('eth_getLogs', [{ blockHash: `0x${'11'.repeat(32)}` }],
     -32000, /unknown block/);
-  // A fromBlock beyond the head: nothing yet.
-  assert.deepEqual(await rpc(node.http, 'eth_getLogs', [{ fromBlock: '0xffffffff' }]), []);
+  // A fromBlock beyond the head: nothing yet up to a later toBlock; an inverted range up to
+  // the head (toBlock defaults to latest).
+  assert.deepEqual(await rpc(node.http, 'eth_getLogs', [{ fromBlock: '0xffffffff', toBlock: '0xfffffffff' }]), []);
+  await expectError('eth_getLogs', [{ fromBlock: '0xffffffff' }], -32602, /invalid block range params/);
 });
 
 // A valid QTM transaction signed by the node (eth_signTransaction) for the tests to break.
