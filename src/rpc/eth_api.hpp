@@ -2,6 +2,8 @@
 // txpool_* and qtm_*, registered on a Dispatcher over a Backend.
 #pragma once
 
+#include <string>
+
 #include "rpc/backend.hpp"
 #include "rpc/json_rpc.hpp"
 
@@ -14,10 +16,19 @@ struct ApiLimits {
     std::string client_version{"qtmd"};
 };
 
+// What admin_* reports that the Backend does not know.
+struct AdminInfo {
+    std::string client_version;
+    std::string datadir;
+};
+
 void register_read_api(Dispatcher& dispatcher, Backend& backend, const ApiLimits& limits);
 void register_execution_api(Dispatcher& dispatcher, Backend& backend, const ApiLimits& limits);
 void register_proof_api(Dispatcher& dispatcher, Backend& backend);
 void register_filter_api(Dispatcher& dispatcher, Backend& backend, const ApiLimits& limits);
+
+// admin_*: only for the JWT-authenticated endpoint.
+void register_admin_api(Dispatcher& dispatcher, Backend& backend, const AdminInfo& info);
 
 inline void register_api(Dispatcher& dispatcher, Backend& backend, const ApiLimits& limits) {
     register_read_api(dispatcher, backend, limits);

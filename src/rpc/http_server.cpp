@@ -6,6 +6,7 @@
 #include <array>
 #include <boost/asio.hpp>
 #include <boost/beast.hpp>
+#include <cctype>
 #include <chrono>
 #include <map>
 #include <mutex>
@@ -101,6 +102,24 @@ private:
                     keep_alive);
             return;
         }
+        if (!host_allowed(request[http::field::host])) {
+            respond(http::status::forbidden,
+                    error_response(nullptr, code::kInvalidRequest,
+                                   "invalid host specified (allowed with --http-vhosts)")
+                        .dump(),
+                    keep_alive);
+            return;
+        }
+        if (config_.jwt_secret) {
+            if (auto authorized = check_token(request[http::field::authorization]); !authorized) {
+                respond(http::status::unauthorized,
+                        error_response(nullptr, code::kInvalidRequest,
+                                       "authentication required: " + authorized.error())
+                            .dump(),
+                        keep_alive);
+                return;
+            }
+        }
         std::string client;
         beast::error_code endpoint_error;
         const auto remote = stream_.socket().remote_endpoint(endpoint_error);
@@ -117,6 +136,38 @@ private:
         respond(http::status::ok, response ? *response : std::string{}, keep_alive);
     }
 
+    // geth's virtual-host check: the Host header (without its port) must be listed, unless
+    // the list has "*" or the host is an IP literal.
+    [[nodiscard]] bool host_allowed(std::string_view host_header) const {
+        const auto& allowed = config_.virtual_hosts;
+        if (std::find(allowed.begin(), allowed.end(), "*") != allowed.end()) return true;
+        std::string host{host_header};
+        if (!host.empty() && host.front() == '[') {
+            host = host.substr(1, host.find(']') - 1);  // [IPv6]:port
+        } else if (const auto colon = host.rfind(':');
+                   colon != std::string::npos && host.find(':') == colon) {
+            host.resize(colon);
+        }
+        if (host.empty()) return true;  // HTTP/1.0 without Host: nothing to rebind
+        beast::error_code error;
+        asio::ip::make_address(host, error);
+        if (!error) return true;
+        std::transform(host.begin(), host.end(), host.begin(),
+                       [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+        return std::find(allowed.begin(), allowed.end(), host) != allowed.end();
+    }
+
+    [[nodiscard]] Result<void, std::string> check_token(std::string_view authorization) const {
+        constexpr std::string_view kBearer = "Bearer ";
+        if (authorization.substr(0, kBearer.size()) != kBearer) {
+            return unexpected(std::string{"missing \"Authorization: Bearer <JWT>\" header"});
+        }
+        const auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                             std::chrono::system_clock::now().time_since_epoch())
+                             .count();
+        return verify_jwt(authorization.substr(kBearer.size()), *config_.jwt_secret, now);
+    }
+
     void respond(http::status status, std::string body, bool keep_alive) {
         auto response = std::make_shared<http::response<http::string_body>>(status, 11);
         response->set(http::field::server, "qtmd");
@@ -128,7 +179,8 @@ private:
                 (std::find(allowed.begin(), allowed.end(), "*") != allowed.end() ||
                  std::find(allowed.begin(), allowed.end(), std::string{origin}) != allowed.end())) {
                 response->set(http::field::access_control_allow_origin, origin);
-                response->set(http::field::access_control_allow_headers, "Content-Type");
+                response->set(http::field::access_control_allow_headers,
+                              "Content-Type, Authorization");
                 response->set(http::field::access_control_allow_methods, "POST, OPTIONS");
             }
         }

@@ -1,16 +1,20 @@
 // JSON-RPC over HTTP on Boost.Beast: one io_context served by a small thread pool; each
 // connection reads a request (body up to max_body_bytes, as geth's 5 MiB), answers POSTs
 // through the Dispatcher, and keeps the connection alive. CORS origins and a per-client
-// request rate limit (token bucket per remote IP) are configurable.
+// request rate limit (token bucket per remote IP) are configurable. As geth, the Host header
+// must name an allowed virtual host (IP literals always pass: DNS rebinding needs a name), and
+// a server given a JWT secret answers only requests with a valid "Authorization: Bearer" token.
 #pragma once
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "base/result.hpp"
 #include "rpc/json_rpc.hpp"
+#include "rpc/jwt.hpp"
 
 namespace qtm::rpc {
 
@@ -22,6 +26,8 @@ struct HttpConfig {
     std::vector<std::string> cors_origins{};  // "*" allows any
     double rate_limit_per_second{0};          // 0: unlimited
     double rate_limit_burst{100};
+    std::vector<std::string> virtual_hosts{"localhost"};  // "*" allows any (geth --http.vhosts)
+    std::optional<JwtSecret> jwt_secret{};                // set: every request needs a token
 };
 
 class HttpServer {

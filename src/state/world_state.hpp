@@ -123,6 +123,14 @@ public:
     bool warm_account(const Address& address);
     bool warm_storage(const Address& address, const U256& key);
     [[nodiscard]] bool created_in_transaction(const Address& address) const;
+    // What the current transaction has touched so far (eth_createAccessList reads them).
+    [[nodiscard]] const std::unordered_set<Address, ByteArrayHasher>& warm_accounts()
+        const noexcept {
+        return warm_accounts_;
+    }
+    [[nodiscard]] const std::set<std::pair<Address, U256>>& warm_slots() const noexcept {
+        return warm_slots_;
+    }
     void add_log(Log log);
     [[nodiscard]] const std::vector<Log>& logs() const noexcept { return logs_; }
 
