@@ -8,8 +8,8 @@ import { toBigInt } from './bytes.js';
 import { QtmError } from './errors.js';
 import { QtmKey, type SchemeId } from './keys.js';
 import { signMessage } from './message.js';
-import { getPublicKey, type RpcTarget } from './rpc.js';
-import { signTransaction, type QtmTransactionRequest } from './transaction.js';
+import { getPublicKey, type RpcTarget, toRequest } from './rpc.js';
+import { estimateGasCorrection, signTransaction, type QtmTransactionRequest } from './transaction.js';
 
 export interface QtmViemAccountOptions {
   /**
@@ -85,4 +85,25 @@ export function qtmViemAccount(key: QtmKey, options: QtmViemAccountOptions = {})
     },
   });
   return { ...account, publicKey: key.publicKeyHex, qtmKey: key, scheme: key.scheme } as QtmViemAccount;
+}
+
+/**
+ * eth_estimateGas for this account plus what the node's estimate misses: a node prices a
+ * sender without a registered key as ML-DSA-44, so an ML-DSA-65/87 account's first
+ * transaction needs more. viem estimates gas itself before the account signs, so pass
+ * `gas: await estimateQtmGas(url, account, request)` for such a transaction.
+ */
+export async function estimateQtmGas(
+  rpc: RpcTarget,
+  account: { address: string; scheme: SchemeId },
+  call: { to?: Hex | null; value?: bigint; data?: Hex; accessList?: ReadonlyArray<{ address: Hex; storageKeys: readonly Hex[] }> },
+): Promise<bigint> {
+  const params: Record<string, unknown> = { from: account.address };
+  if (call.to != null) params.to = call.to;
+  if (call.value != null) params.value = '0x' + call.value.toString(16);
+  if (call.data != null) params.input = call.data;
+  if (call.accessList != null) params.accessList = call.accessList;
+  const estimate = toBigInt((await toRequest(rpc)({ method: 'eth_estimateGas', params: [params] })) as string, 'gas', 64);
+  const registered = (await getPublicKey(rpc, account.address)) != null;
+  return estimate + estimateGasCorrection(account.scheme, registered);
 }
