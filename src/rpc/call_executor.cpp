@@ -125,6 +125,16 @@ CallRequest parse_call(const Json& object) {
     }
     if (const Json* v = field(object, "nonce")) call.nonce = to_u64(*v, "nonce");
     if (const Json* v = field(object, "accessList")) call.access_list = parse_access_list(*v);
+    if (const Json* v = field(object, "scheme")) {
+        const std::uint64_t id = to_u64(*v, "scheme");
+        const auto scheme = crypto::parse_signature_scheme(static_cast<std::uint8_t>(id & 0xff));
+        if (id > 0xff || !scheme) {
+            throw RpcError{code::kInvalidParams,
+                           "invalid argument 0: scheme must be 0x1 (ML-DSA-44), 0x2 (ML-DSA-65) "
+                           "or 0x3 (ML-DSA-87)"};
+        }
+        call.scheme = *scheme;
+    }
     return call;
 }
 
@@ -341,6 +351,8 @@ std::int64_t CallExecutor::intrinsic(const CallRequest& call) {
     const auto registered = call.from ? world_->registered_key(*call.from) : std::nullopt;
     if (registered) {
         if (auto parsed = crypto::parse_signature_scheme(registered->scheme)) scheme = *parsed;
+    } else if (call.scheme) {
+        scheme = *call.scheme;
     } else if (call.from) {
         if (const chain::AccountKey* key = backend_.signer(*call.from)) scheme = key->scheme();
     }

@@ -12,6 +12,7 @@
 #include <optional>
 #include <vector>
 
+#include "crypto/signature_scheme.hpp"
 #include "evm/analysis.hpp"
 #include "evm/host.hpp"
 #include "rpc/backend.hpp"
@@ -33,6 +34,9 @@ struct CallRequest {
     Bytes input{};
     std::vector<state::AccessListEntry> access_list;
     std::optional<std::uint64_t> nonce;
+    // QTM: the sender's signature scheme id ("scheme", as transactions are formatted), for
+    // estimating a first transaction from a key the node does not hold.
+    std::optional<crypto::SignatureScheme> scheme;
 };
 
 [[nodiscard]] CallRequest parse_call(const Json& object);
@@ -63,8 +67,9 @@ public:
     CallOutcome run(const CallRequest& call, std::int64_t gas,
                     std::vector<state::AccessListEntry>* accessed = nullptr);
 
-    // The intrinsic gas the sender's transaction will pay: its scheme (the registered
-    // key's, else the node-held key's, else ML-DSA-44) sets the verification charge, and an
+    // The intrinsic gas the sender's transaction will pay: its scheme (the registered key's,
+    // else the request's "scheme", else the node-held key's, else ML-DSA-44) sets the
+    // verification charge, and an
     // unregistered sender also pays for registering its key.
     [[nodiscard]] std::int64_t intrinsic(const CallRequest& call);
 
