@@ -129,14 +129,12 @@ void register_read_api(Dispatcher& dispatcher, Backend& backend, const ApiLimits
     };
     dispatcher.add("eth_getBlockByNumber", [reader, block_json](const Json& params) {
         expect_at_most(params, 2);
-        const bool full =
-            param(params, 1, "fullTransactions", false) != nullptr && params.at(1).get<bool>();
+        const bool full = optional_bool(params, 1, "fullTransactions");
         return block_json(reader->resolve(to_block_ref(param(params, 0, "block"), "block")), full);
     });
     dispatcher.add("eth_getBlockByHash", [reader, block_json](const Json& params) {
         expect_at_most(params, 2);
-        const bool full =
-            param(params, 1, "fullTransactions", false) != nullptr && params.at(1).get<bool>();
+        const bool full = optional_bool(params, 1, "fullTransactions");
         return block_json(reader->resolve(to_hash(*param(params, 0, "blockHash"), "blockHash")),
                           full);
     });

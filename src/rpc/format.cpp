@@ -10,6 +10,12 @@ namespace {
 
 const std::string kZeroWord = "0x" + std::string(64, '0');
 
+// The `type` of receipts: QTM transactions are type 0x51 (and their objects say so), but
+// receipts report 0x2, the EIP-1559 receipt whose fields (effectiveGasPrice, ...) they have,
+// because clients typed for Ethereum refuse any other value: `cast send` and `forge create`
+// fail with "unknown variant `0x51`" while waiting for the receipt.
+constexpr std::uint64_t kReceiptTypeForClients = 2;
+
 // keccak256(rlp([])): Ethereum's empty-ommers hash.
 constexpr const char* kEmptyUnclesHash =
     "0x1dcc4de8dec75d7aab85b567b6ccd41ad312451b948a7413f0a142fd40d49347";
@@ -117,7 +123,7 @@ Json format_receipt(const FullBlock& block, std::uint32_t index) {
              tx.to ? Json(nullptr) : Json(hex_data(creation_address(tx.from, tx.nonce)))},
             {"logs", logs},
             {"logsBloom", hex_data(receipt.logs_bloom)},
-            {"type", quantity(chain::kTransactionType)},
+            {"type", quantity(kReceiptTypeForClients)},
             {"status", receipt.success ? "0x1" : "0x0"}};
 }
 

@@ -69,6 +69,13 @@ Hash32 to_hash(const Json& value, const char* name) {
     return *bytes;
 }
 
+bool optional_bool(const Json& params, std::size_t index, const char* name) {
+    const Json* value = param(params, index, name, false);
+    if (value == nullptr) return false;
+    if (!value->is_boolean()) invalid(name, "expected true or false");
+    return value->get<bool>();
+}
+
 BlockRef to_block_ref(const Json* value, const char* name) {
     if (value == nullptr) return BlockTag::kLatest;
     if (value->is_object()) {  // EIP-1898

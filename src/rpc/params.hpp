@@ -24,6 +24,8 @@ void expect_at_most(const Json& params, std::size_t count);
 [[nodiscard]] Bytes to_data(const Json& value, const char* name);
 [[nodiscard]] Address to_address(const Json& value, const char* name);
 [[nodiscard]] Hash32 to_hash(const Json& value, const char* name);
+// The optional boolean at `index` (false when absent or null).
+[[nodiscard]] bool optional_bool(const Json& params, std::size_t index, const char* name);
 
 enum class BlockTag { kLatest, kPending, kSafe, kFinalized, kEarliest };
 // A block: a tag, a number, or (EIP-1898) a hash.

@@ -183,7 +183,7 @@ describe('QTM SDK viem account (eth_sendRawTransaction)', () => {
       t.skip(sdk.reason);
       return;
     }
-    const account = await sdkViemAccount(node.accounts[7].seed, client);
+    const account = await sdkViemAccount(node.accounts[7].seed, node.http);
     assert.equal(account.address.toLowerCase(), node.accounts[7].address.toLowerCase());
     const wallet = createWalletClient({ chain, transport: http(node.http), account });
     const to = randomAddress();
