@@ -152,10 +152,14 @@ for (const c of cases) {
     url, connections, duration, method: 'POST', body,
     headers: { 'content-type': 'application/json' },
     setupClient(client) {
-      client.on('body', (buffer) => {
+      // 'body' comes per chunk; 'response' once the answer is complete. Every answer must
+      // carry a result and no error member.
+      let chunks = [];
+      client.on('body', (buffer) => chunks.push(buffer));
+      client.on('response', () => {
         bodies++;
-        // Cheap check on every answer: a result and no error member.
-        const text = buffer.toString();
+        const text = Buffer.concat(chunks).toString();
+        chunks = [];
         if (!text.includes('"result":') || text.includes('"error":')) badBodies++;
       });
     },
