@@ -6,7 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ethers } from 'ethers';
 import {
-  NO_WS, compileContract, rpc, sdkEntry, startQtmd, waitForBlock,
+  NO_WS, compileContract, rpc, sdkEntry, startQtmd, waitForBlock, withTimeout,
 } from './lib/qtmd.mjs';
 import { sdkEthersSigner } from './lib/sdk.mjs';
 
@@ -236,16 +236,15 @@ describe('WebSocket', () => {
       const tx = await deployed.increment(4n);
       const receipt = await tx.wait(1, 30_000);
 
-      const timeout = (what) => new Promise((_, reject) => setTimeout(() => reject(new Error(`no ${what} in 20 s`)), 20_000));
-      const seen = await Promise.race([viaContract, timeout('contract event')]);
+      const seen = await withTimeout(viaContract, 20_000, 'contract event');
       assert.equal(seen.by, node.accounts[3].address);
       assert.equal(seen.amount, 4n);
       assert.equal(seen.newCount, 4n);
       assert.equal(seen.event.log.transactionHash, receipt.hash);
-      const log = await Promise.race([viaFilter, timeout('filter log')]);
+      const log = await withTimeout(viaFilter, 20_000, 'filter log');
       assert.equal(log.transactionHash, receipt.hash);
       assert.equal(log.address, address);
-      assert.ok((await Promise.race([newBlock, timeout('block')])) > 0);
+      assert.ok((await withTimeout(newBlock, 20_000, 'block')) > 0);
     } finally {
       await ws.destroy();
     }

@@ -8,7 +8,7 @@ import {
   BaseError, ContractFunctionRevertedError, createPublicClient, createWalletClient, defineChain,
   getContractAddress, http, parseEther, parseGwei, webSocket,
 } from 'viem';
-import { NO_WS, compileContract, sdkEntry, startQtmd, waitForBlock } from './lib/qtmd.mjs';
+import { NO_WS, compileContract, sdkEntry, startQtmd, waitForBlock, withTimeout } from './lib/qtmd.mjs';
 import { sdkViemAccount } from './lib/sdk.mjs';
 
 let node;
@@ -163,11 +163,10 @@ describe('WebSocket transport', () => {
       });
       await new Promise((resolve) => setTimeout(resolve, 500));
       const hash = await wallet.writeContract({ address, abi: counter.abi, functionName: 'increment', args: [3n] });
-      const timeout = (what) => new Promise((_, reject) => setTimeout(() => reject(new Error(`no ${what} in 20 s`)), 20_000));
-      const logs = await Promise.race([seen, timeout('event')]);
+      const logs = await withTimeout(seen, 20_000, 'event');
       assert.equal(logs[0].transactionHash, hash);
       assert.equal(logs[0].args.newCount, 3n);
-      assert.ok((await Promise.race([block, timeout('block number')])) > 0n);
+      assert.ok((await withTimeout(block, 20_000, 'block number')) > 0n);
     } finally {
       unwatch.forEach((stop) => stop());
       const transport = await wsClient.transport.getRpcClient?.();

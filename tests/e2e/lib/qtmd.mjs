@@ -77,10 +77,12 @@ export async function startQtmd({ blockTime = 0.5, extraArgs = [] } = {}) {
     async stop() {
       if (stopped) return;
       stopped = true;
+      const stopStart = Date.now();
       child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
       const { code, signal } = await exited;
       clearTimeout(timer);
+      if (process.env.QTM_E2E_DEBUG) console.error(`qtmd stopped in ${Date.now() - stopStart} ms`);
       rmSync(datadir, { recursive: true, force: true });
       if (code !== 0) {
         throw new Error(`qtmd did not stop cleanly (code ${code}, signal ${signal}):\n${stderr.slice(-4000)}`);
@@ -109,6 +111,15 @@ export async function rpc(url, method, params = []) {
     throw error;
   }
   return answer.result;
+}
+
+// Resolves like `promise`, or rejects after `ms` naming `what`; the timer never outlives it.
+export function withTimeout(promise, ms, what) {
+  let timer;
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no ${what} within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 export async function waitForReceipt(url, hash, timeoutMs = 30_000) {
