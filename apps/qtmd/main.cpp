@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <sstream>
 #include <string>
 
@@ -19,6 +20,8 @@
 #include "qtm_version.hpp"
 #include "rpc/eth_api.hpp"
 #include "rpc/http_server.hpp"
+#include "rpc/subscriptions.hpp"
+#include "rpc/ws_server.hpp"
 
 namespace {
 
@@ -75,7 +78,10 @@ int main(int argc, char** argv) {
     std::string datadir = "qtm-data";
     std::string http_address = "127.0.0.1";
     int http_port = 8545;
+    bool ws = true;
+    std::string ws_address = "127.0.0.1";
     int ws_port = 8546;
+    std::size_t ws_max_queue = rpc::WsConfig{}.max_queued_messages;
     double block_time = 2.0;
     std::string log_format = "text";
     std::vector<std::string> cors;
@@ -90,10 +96,21 @@ int main(int argc, char** argv) {
     app.add_option("--http-port", http_port, "JSON-RPC HTTP port (0: any free port)")
         ->capture_default_str()
         ->check(CLI::Range(0, 65535));
-    app.add_option("--ws-port", ws_port,
-                   "JSON-RPC WebSocket port (WebSocket is not served yet; see README status)")
+    app.add_flag("--ws,!--no-ws", ws,
+                 "Serve JSON-RPC and eth_subscribe over WebSocket (on by default; --no-ws: off)");
+    app.add_option("--ws-addr", ws_address, "JSON-RPC WebSocket listen address")
+        ->capture_default_str();
+    auto* ws_port_option =
+        app.add_option("--ws-port", ws_port,
+                       "JSON-RPC WebSocket port (0: any free port; when not given and "
+                       "--http-port is 0, any free port too)")
+            ->capture_default_str()
+            ->check(CLI::Range(0, 65535));
+    app.add_option("--ws-max-queue", ws_max_queue,
+                   "Messages a WebSocket client may leave unread before it is disconnected "
+                   "(close code 1008)")
         ->capture_default_str()
-        ->check(CLI::Range(0, 65535));
+        ->check(CLI::Range(1, 1'000'000));
     app.add_option("--block-time", block_time, "Seconds between dev blocks")
         ->capture_default_str()
         ->check(CLI::Range(0.1, 3600.0));
@@ -169,6 +186,19 @@ int main(int argc, char** argv) {
     rpc::ApiLimits limits;
     limits.client_version = std::string{"qtmd/"} + QTM_VERSION;
     rpc::register_api(dispatcher, node, limits);
+    // eth_subscribe: registered for both transports (HTTP answers "notifications not
+    // supported"); the hub hears of admitted transactions and committed blocks.
+    rpc::SubscriptionHub subscriptions;
+    rpc::register_subscription_api(dispatcher, subscriptions);
+    node.pool().subscribe(
+        [&subscriptions](const Hash32& hash) { subscriptions.on_pending_transaction(hash); });
+    node.subscribe_blocks([&subscriptions](const node::BlockEvent& event) {
+        if (!subscriptions.wants_blocks()) return;
+        rpc::BlockNotification block{event.block.header, event.hash, {}, event.receipts};
+        for (const auto& result : event.results)
+            block.transaction_hashes.push_back(result.hash);
+        subscriptions.on_block(block);
+    });
     rpc::HttpConfig http;
     http.address = http_address;
     http.port = static_cast<std::uint16_t>(http_port);
@@ -180,6 +210,22 @@ int main(int argc, char** argv) {
         return 1;
     }
 
+    std::unique_ptr<rpc::WsServer> ws_server;
+    if (ws) {
+        rpc::WsConfig ws_config;
+        ws_config.address = ws_address;
+        ws_config.port = static_cast<std::uint16_t>(
+            ws_port_option->count() == 0 && http_port == 0 ? 0 : ws_port);
+        ws_config.allowed_origins = cors;
+        ws_config.rate_limit_per_second = rate_limit;
+        ws_config.max_queued_messages = ws_max_queue;
+        ws_server = std::make_unique<rpc::WsServer>(ws_config, dispatcher, subscriptions);
+        if (auto started = ws_server->start(); !started) {
+            spdlog::critical("cannot start JSON-RPC over WebSocket: {}", started.error());
+            return 1;
+        }
+    }
+
     const auto head = node.head();
     std::printf("\nqtmd %s — development chain\n\n", QTM_VERSION);
     std::printf("Chain id      %llu (%s)\n", static_cast<unsigned long long>(node.spec().chain_id),
@@ -189,7 +235,11 @@ int main(int argc, char** argv) {
                 to_hex(node.head_hash()).c_str());
     std::printf("Data          %s\n", std::filesystem::absolute(datadir).string().c_str());
     std::printf("JSON-RPC      http://%s:%u\n", http_address.c_str(), server.port());
-    std::printf("WebSocket     not served yet (port %d reserved)\n", ws_port);
+    if (ws_server) {
+        std::printf("WebSocket     ws://%s:%u\n", ws_address.c_str(), ws_server->port());
+    } else {
+        std::printf("WebSocket     off (--ws serves JSON-RPC and eth_subscribe over WebSocket)\n");
+    }
     std::printf("Block time    %.1f s\n", block_time);
     std::printf("Validator     %s (ML-DSA-65, dev seed 0)\n\n",
                 chain::to_checksum_address(validator.address()).c_str());
@@ -214,6 +264,7 @@ int main(int argc, char** argv) {
     sigwait(&signals, &received);
     spdlog::info("received {}, shutting down", received == SIGINT ? "SIGINT" : "SIGTERM");
     server.stop();
+    if (ws_server) ws_server->stop();
     node.stop();
     spdlog::info("stopped at block {}", node.head().number);
     return 0;

@@ -37,7 +37,7 @@ QtmdProcess::QtmdProcess(const std::filesystem::path& datadir,
                 std::to_string(std::chrono::steady_clock::now().time_since_epoch().count());
     const std::string qtmd = (bin_dir() / "qtmd").string();
     std::vector<std::string> args = {qtmd,          "--dev", "--datadir", datadir.string(),
-                                     "--http-port", "0"};
+                                     "--http-port", "0",     "--ws-port", "0"};
     args.insert(args.end(), extra.begin(), extra.end());
     pid_ = ::fork();
     if (pid_ < 0) throw std::runtime_error{"fork failed"};
@@ -62,6 +62,8 @@ QtmdProcess::QtmdProcess(const std::filesystem::path& datadir,
             std::smatch match;
             if (std::regex_search(output_, match, banner)) {
                 port_ = std::stoi(match[1]);
+                const std::regex ws{R"(WebSocket +ws://127\.0\.0\.1:(\d+))"};
+                if (std::regex_search(output_, match, ws)) ws_port_ = std::stoi(match[1]);
                 return true;
             }
             return false;

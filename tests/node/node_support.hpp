@@ -19,8 +19,8 @@ using Json = nlohmann::json;
 
 class QtmdProcess {
 public:
-    // Starts `qtmd --dev --datadir DIR --http-port 0 <extra...>` and waits until its banner
-    // names the JSON-RPC port. Throws std::runtime_error if it does not come up in 60 s.
+    // Starts `qtmd --dev --datadir DIR --http-port 0 --ws-port 0 <extra...>` and waits until its
+    // banner names the JSON-RPC port. Throws std::runtime_error if it does not come up in 60 s.
     QtmdProcess(const std::filesystem::path& datadir, const std::vector<std::string>& extra);
     ~QtmdProcess();  // SIGKILLs a still-running child
     QtmdProcess(const QtmdProcess&) = delete;
@@ -35,10 +35,13 @@ public:
     [[nodiscard]] Json call(const std::string& method, const Json& params = Json::array()) const;
     // The raw HTTP exchange: status code and body.
     [[nodiscard]] std::pair<int, std::string> post(const std::string& body) const;
+    // The WebSocket JSON-RPC port from the banner (qtmd serves it by default); 0 when off.
+    [[nodiscard]] int ws_port() const noexcept { return ws_port_; }
 
 private:
     pid_t pid_{-1};
     int port_{0};
+    int ws_port_{0};
     std::filesystem::path log_path_;
     std::string output_;
 };
