@@ -41,7 +41,15 @@ std::string_view to_string(TxPoolError error) noexcept {
         case TxPoolError::kUnderpriced:
             return "transaction underpriced";
         case TxPoolError::kInvalidSignature:
-            return "invalid signature";
+            return to_string(SignatureError::kInvalidSignature);
+        case TxPoolError::kKeyAddressMismatch:
+            return to_string(SignatureError::kKeyAddressMismatch);
+        case TxPoolError::kKeyAlreadyRegistered:
+            return to_string(SignatureError::kKeyAlreadyRegistered);
+        case TxPoolError::kMissingPublicKey:
+            return to_string(SignatureError::kMissingPublicKey);
+        case TxPoolError::kSchemeMismatch:
+            return to_string(SignatureError::kSchemeMismatch);
         case TxPoolError::kInvalidChainId:
             return "invalid chain id";
         case TxPoolError::kOversizedData:
@@ -125,8 +133,24 @@ struct Incoming {
     Hash32 hash{};
     std::optional<TxPoolError> refused;       // decided before the stateful checks
     std::optional<state::RegisteredKey> key;  // what the signature was verified under
-    bool verified{false};
+    Result<void, SignatureError> verification{unexpected(SignatureError::kInvalidSignature)};
 };
+
+TxPoolError pool_error(SignatureError error) {
+    switch (error) {
+        case SignatureError::kInvalidSignature:
+            return TxPoolError::kInvalidSignature;
+        case SignatureError::kKeyAddressMismatch:
+            return TxPoolError::kKeyAddressMismatch;
+        case SignatureError::kKeyAlreadyRegistered:
+            return TxPoolError::kKeyAlreadyRegistered;
+        case SignatureError::kMissingPublicKey:
+            return TxPoolError::kMissingPublicKey;
+        case SignatureError::kSchemeMismatch:
+            return TxPoolError::kSchemeMismatch;
+    }
+    return TxPoolError::kInvalidSignature;
+}
 
 struct Victim {
     Address sender{};
@@ -281,9 +305,9 @@ struct TxPool::Impl {
         // Verified under a key that no longer holds (an earlier transaction of the batch that
         // carried it was refused): verify again, here, as rarely happens.
         const auto key = expected_key(tx);
-        const bool verified =
-            same_key(key, in.key) ? in.verified : verify_signature(tx, key).has_value();
-        if (!verified) return unexpected(TxPoolError::kInvalidSignature);
+        const auto verification =
+            same_key(key, in.key) ? in.verification : verify_signature(tx, key);
+        if (!verification) return unexpected(pool_error(verification.error()));
 
         const auto found = senders.find(tx.from);
         const Sender* sender = found == senders.end() ? nullptr : &found->second;
@@ -449,7 +473,7 @@ struct TxPool::Impl {
         std::atomic<std::size_t> next{0};
         const auto run = [&] {
             for (std::size_t i = next++; i < work.size(); i = next++) {
-                work[i]->verified = verify_signature(*work[i]->tx, work[i]->key).has_value();
+                work[i]->verification = verify_signature(*work[i]->tx, work[i]->key);
             }
         };
         std::vector<std::thread> helpers;

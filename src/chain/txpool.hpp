@@ -62,13 +62,18 @@ enum class TxPoolError {
     kReplacementUnderpriced,  // "replacement transaction underpriced"
     kUnderpriced,             // "transaction underpriced" (tip below min_tip, or pool full
                               //  of better-paying transactions)
-    kInvalidSignature,        // "invalid signature" (and the key-registration rules)
-    kInvalidChainId,          // "invalid chain id"
-    kOversizedData,           // "oversized data"
-    kFeeCapBelowBaseFee,      // "max fee per gas less than block base fee"
-    kTipAboveFeeCap,          // "max priority fee per gas higher than max fee per gas"
-    kPoolFull,                // "txpool is full"
-    kAccountLimit,            // "account limit exceeded"
+    kInvalidSignature,        // "invalid signature"
+    // The key-registration rules (chain::SignatureError's texts):
+    kKeyAddressMismatch,    // the carried public key does not derive `from`
+    kKeyAlreadyRegistered,  // a different key is registered for the sender
+    kMissingPublicKey,      // no key carried and none registered (or pooled before it)
+    kSchemeMismatch,        // the scheme differs from the registered key's
+    kInvalidChainId,        // "invalid chain id"
+    kOversizedData,         // "oversized data"
+    kFeeCapBelowBaseFee,    // "max fee per gas less than block base fee"
+    kTipAboveFeeCap,        // "max priority fee per gas higher than max fee per gas"
+    kPoolFull,              // "txpool is full"
+    kAccountLimit,          // "account limit exceeded"
 };
 [[nodiscard]] std::string_view to_string(TxPoolError error) noexcept;
 

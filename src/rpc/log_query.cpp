@@ -93,6 +93,15 @@ std::optional<std::pair<std::uint64_t, std::uint64_t>> resolve_log_range(Backend
                                                                          const Json& filter_json,
                                                                          const ApiLimits& limits) {
     if (const auto it = filter_json.find("blockHash"); it != filter_json.end()) {
+        const auto set = [&filter_json](const char* key) {
+            const auto found = filter_json.find(key);
+            return found != filter_json.end() && !found->is_null();
+        };
+        if (set("fromBlock") || set("toBlock")) {
+            throw RpcError{code::kInvalidParams,
+                           "cannot specify both blockHash and fromBlock/toBlock, choose one or "
+                           "the other"};
+        }
         const auto number = reader.resolve(to_hash(*it, "blockHash"));
         if (!number) throw RpcError{code::kServer, "unknown block"};
         return std::pair{*number, *number};
@@ -102,8 +111,7 @@ std::optional<std::pair<std::uint64_t, std::uint64_t>> resolve_log_range(Backend
         const auto it = filter_json.find(key);
         if (it == filter_json.end() || it->is_null()) return head;
         const BlockRef ref = to_block_ref(&*it, key);
-        if (const auto* number = std::get_if<std::uint64_t>(&ref))
-            return std::min(*number, head + 1);
+        if (const auto* number = std::get_if<std::uint64_t>(&ref)) return *number;
         const auto resolved = reader.resolve(ref);
         if (!resolved) throw RpcError{code::kServer, "unknown block"};
         return *resolved;
@@ -111,12 +119,16 @@ std::optional<std::pair<std::uint64_t, std::uint64_t>> resolve_log_range(Backend
     const std::uint64_t from = resolve("fromBlock");
     std::uint64_t to = resolve("toBlock");
     if (from > to) throw RpcError{code::kInvalidParams, "invalid block range params"};
+    // The range asked for counts, not what exists of it yet: a huge range is refused even on
+    // a short chain.
+    if (to - from >= limits.max_log_range) {
+        throw RpcError{code::kLimitExceeded,
+                       "query exceeds max block range " + std::to_string(limits.max_log_range) +
+                           " (asked " + std::to_string(from) + " to " + std::to_string(to) +
+                           "); split it into smaller ranges"};
+    }
     if (to > head) to = head;
     if (from > to) return std::nullopt;
-    if (to - from + 1 > limits.max_log_range) {
-        throw RpcError{code::kLimitExceeded,
-                       "query exceeds max block range " + std::to_string(limits.max_log_range)};
-    }
     return std::pair{from, to};
 }
 

@@ -195,7 +195,7 @@ TEST_F(TxPoolTest, TipBelowTheMinimumIsUnderpriced) {
     EXPECT_TRUE(add(pool, make({.tip = U256{2}})));
 }
 
-TEST_F(TxPoolTest, BadSignaturesAndKeysAreInvalidSignature) {
+TEST_F(TxPoolTest, BadSignaturesAndKeysAreRefusedWithTheirReason) {
     TxPool pool{config(), state_};
     Transaction tampered = make({});
     tampered.value = U256{999};
@@ -207,15 +207,15 @@ TEST_F(TxPoolTest, BadSignaturesAndKeysAreInvalidSignature) {
 
     // An unregistered account must carry its key.
     state_.keys.erase(address(3));
-    EXPECT_EQ(error_of(pool.add(make({.from = 3}), now_)), TxPoolError::kInvalidSignature);
+    EXPECT_EQ(error_of(pool.add(make({.from = 3}), now_)), TxPoolError::kMissingPublicKey);
     // A carried key that does not derive the sender's address.
     Transaction other_key = make({.from = 2, .include_key = true});
     other_key.public_key = key(1).public_key();
-    EXPECT_EQ(error_of(pool.add(other_key, now_)), TxPoolError::kInvalidSignature);
+    EXPECT_EQ(error_of(pool.add(other_key, now_)), TxPoolError::kKeyAddressMismatch);
     // A carried key where a different one is registered.
     state_.keys[address(1)] = state_.keys.at(address(2));
     EXPECT_EQ(error_of(pool.add(make({.from = 1, .include_key = true}), now_)),
-              TxPoolError::kInvalidSignature);
+              TxPoolError::kKeyAlreadyRegistered);
     EXPECT_EQ(pool.status().pending + pool.status().queued, 0u);
 }
 
@@ -228,7 +228,7 @@ TEST_F(TxPoolTest, ANewAccountsLaterTransactionsUseItsPooledKey) {
     state_.keys.erase(address(2));
     EXPECT_TRUE(add(pool, make({.from = 2, .nonce = 1, .include_key = true})));
     EXPECT_EQ(error_of(pool.add(make({.from = 2, .nonce = 0}), now_)),
-              TxPoolError::kInvalidSignature);
+              TxPoolError::kMissingPublicKey);
 }
 
 TEST_F(TxPoolTest, SameHashIsAlreadyKnown) {
@@ -703,7 +703,7 @@ TEST_F(TxPoolTest, BatchRechecksAKeyWhoseCarrierWasRefused) {
     const auto results = pool.add_batch({carrier, follower}, now_);
     ASSERT_EQ(results.size(), 2u);
     EXPECT_EQ(error_of(results[0]), TxPoolError::kInsufficientFunds);
-    EXPECT_EQ(error_of(results[1]), TxPoolError::kInvalidSignature);
+    EXPECT_EQ(error_of(results[1]), TxPoolError::kMissingPublicKey);
     EXPECT_EQ(pool.status().queued, 0u);
 }
 
@@ -744,6 +744,9 @@ TEST(TxPoolErrors, AreWordedAsGeth) {
               "replacement transaction underpriced");
     EXPECT_EQ(to_string(TxPoolError::kUnderpriced), "transaction underpriced");
     EXPECT_EQ(to_string(TxPoolError::kInvalidSignature), "invalid signature");
+    EXPECT_EQ(to_string(TxPoolError::kMissingPublicKey),
+              "invalid sender: no public key registered; the first transaction of an account "
+              "must carry its public key");
     EXPECT_EQ(to_string(TxPoolError::kInvalidChainId), "invalid chain id");
     EXPECT_EQ(to_string(TxPoolError::kOversizedData), "oversized data");
     EXPECT_EQ(to_string(TxPoolError::kFeeCapBelowBaseFee),
