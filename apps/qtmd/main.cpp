@@ -88,6 +88,10 @@ int main(int argc, char** argv) {
     double rate_limit = 0;
     std::vector<std::string> unlock;
     std::string password_file;
+    std::vector<std::string> vhosts{"localhost"};
+    std::string authrpc_address = "127.0.0.1";
+    int authrpc_port = 8551;
+    std::string jwt_secret_path;  // default <datadir>/jwtsecret
     app.add_flag("--dev", dev, "Run a one-validator development chain");
     app.add_option("--datadir", datadir, "Where the chain's database lives (RocksDB)")
         ->capture_default_str();
@@ -127,6 +131,25 @@ int main(int argc, char** argv) {
         ->check(CLI::ExistingFile);
     app.add_option("--password-file", password_file,
                    "File whose first line is the password of the --unlock keystores");
+    app.add_option("--http-vhosts", vhosts,
+                   "Host names accepted in the HTTP Host header ('*' for any; IP addresses "
+                   "always pass); guards against DNS rebinding")
+        ->capture_default_str();
+    app.add_option("--authrpc-addr", authrpc_address,
+                   "Listen address of the JWT-authenticated endpoint (admin_* and every other "
+                   "method)")
+        ->capture_default_str();
+    auto* authrpc_port_option =
+        app.add_option(
+               "--authrpc-port", authrpc_port,
+               "Serve the JWT-authenticated endpoint on this port (0: any free port); off unless "
+               "this or --authrpc-jwtsecret is given")
+            ->capture_default_str()
+            ->check(CLI::Range(0, 65535));
+    auto* jwt_option = app.add_option(
+        "--authrpc-jwtsecret", jwt_secret_path,
+        "File with the 32-byte HS256 secret as 64 hex digits; created (mode 0600) if "
+        "missing. Default: <datadir>/jwtsecret");
     CLI11_PARSE(app, argc, argv);
 
     if (!dev) {
@@ -200,6 +223,7 @@ int main(int argc, char** argv) {
         subscriptions.on_block(block);
     });
     rpc::HttpConfig http;
+    http.virtual_hosts = vhosts;
     http.address = http_address;
     http.port = static_cast<std::uint16_t>(http_port);
     http.cors_origins = cors;
@@ -208,6 +232,37 @@ int main(int argc, char** argv) {
     if (auto started = server.start(); !started) {
         spdlog::critical("cannot start JSON-RPC: {}", started.error());
         return 1;
+    }
+
+    // The authenticated endpoint, on request: the public methods plus admin_*, behind a JWT
+    // as the Engine API's (geth --authrpc.*).
+    const bool serve_admin = authrpc_port_option->count() > 0 || jwt_option->count() > 0;
+    rpc::Dispatcher admin_dispatcher;
+    std::unique_ptr<rpc::HttpServer> auth_server;
+    if (serve_admin) {
+        if (jwt_secret_path.empty()) {
+            jwt_secret_path = (std::filesystem::path{datadir} / "jwtsecret").string();
+        }
+        auto jwt_secret = rpc::load_or_create_jwt_secret(jwt_secret_path);
+        if (!jwt_secret) {
+            spdlog::critical("cannot start the authenticated RPC: {}", jwt_secret.error());
+            return 1;
+        }
+        rpc::register_api(admin_dispatcher, node, limits);
+        rpc::register_admin_api(
+            admin_dispatcher, node,
+            rpc::AdminInfo{limits.client_version, std::filesystem::absolute(datadir).string()});
+        rpc::HttpConfig auth_http;
+        auth_http.address = authrpc_address;
+        auth_http.port = static_cast<std::uint16_t>(authrpc_port);
+        auth_http.virtual_hosts = vhosts;
+        auth_http.jwt_secret = *jwt_secret;
+        auth_server = std::make_unique<rpc::HttpServer>(auth_http, admin_dispatcher);
+        if (auto started = auth_server->start(); !started) {
+            spdlog::critical("cannot start the authenticated RPC: {} (choose --authrpc-port)",
+                             started.error());
+            return 1;
+        }
     }
 
     std::unique_ptr<rpc::WsServer> ws_server;
@@ -240,6 +295,13 @@ int main(int argc, char** argv) {
     } else {
         std::printf("WebSocket     off (--ws serves JSON-RPC and eth_subscribe over WebSocket)\n");
     }
+    if (auth_server) {
+        std::printf("Admin RPC     http://%s:%u (JWT, secret in %s)\n", authrpc_address.c_str(),
+                    auth_server->port(),
+                    std::filesystem::absolute(jwt_secret_path).string().c_str());
+    } else {
+        std::printf("Admin RPC     off (--authrpc-port serves admin_* behind a JWT)\n");
+    }
     std::printf("Block time    %.1f s\n", block_time);
     std::printf("Validator     %s (ML-DSA-65, dev seed 0)\n\n",
                 chain::to_checksum_address(validator.address()).c_str());
@@ -265,6 +327,7 @@ int main(int argc, char** argv) {
     spdlog::info("received {}, shutting down", received == SIGINT ? "SIGINT" : "SIGTERM");
     server.stop();
     if (ws_server) ws_server->stop();
+    if (auth_server) auth_server->stop();
     node.stop();
     spdlog::info("stopped at block {}", node.head().number);
     return 0;

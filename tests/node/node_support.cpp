@@ -62,6 +62,8 @@ QtmdProcess::QtmdProcess(const std::filesystem::path& datadir,
             std::smatch match;
             if (std::regex_search(output_, match, banner)) {
                 port_ = std::stoi(match[1]);
+                const std::regex admin{R"(Admin RPC +http://127\.0\.0\.1:(\d+))"};
+                if (std::regex_search(output_, match, admin)) admin_port_ = std::stoi(match[1]);
                 const std::regex ws{R"(WebSocket +ws://127\.0\.0\.1:(\d+))"};
                 if (std::regex_search(output_, match, ws)) ws_port_ = std::stoi(match[1]);
                 return true;
@@ -103,13 +105,20 @@ int QtmdProcess::terminate(int signal_number) {
 }
 
 std::pair<int, std::string> QtmdProcess::post(const std::string& body) const {
+    return post_to(port_, body, {});
+}
+
+std::pair<int, std::string> QtmdProcess::post_to(int port, const std::string& body,
+                                                 const Headers& headers) const {
     asio::io_context io;
     beast::tcp_stream stream{io};
     stream.connect(asio::ip::tcp::endpoint{asio::ip::make_address("127.0.0.1"),
-                                           static_cast<unsigned short>(port_)});
+                                           static_cast<unsigned short>(port)});
     http::request<http::string_body> request{http::verb::post, "/", 11};
     request.set(http::field::host, "127.0.0.1");
     request.set(http::field::content_type, "application/json");
+    for (const auto& [name, value] : headers)
+        request.set(name, value);
     request.body() = body;
     request.prepare_payload();
     // A server that refuses an oversized body answers and closes before reading it all, so

@@ -35,12 +35,19 @@ public:
     [[nodiscard]] Json call(const std::string& method, const Json& params = Json::array()) const;
     // The raw HTTP exchange: status code and body.
     [[nodiscard]] std::pair<int, std::string> post(const std::string& body) const;
+    // A POST to another of its ports (the admin endpoint) with extra headers (Host, ...).
+    using Headers = std::vector<std::pair<std::string, std::string>>;
+    [[nodiscard]] std::pair<int, std::string> post_to(int port, const std::string& body,
+                                                      const Headers& headers) const;
+    // The JWT-authenticated endpoint's port (started with --authrpc-port 0); 0 when off.
+    [[nodiscard]] int admin_port() const noexcept { return admin_port_; }
     // The WebSocket JSON-RPC port from the banner (qtmd serves it by default); 0 when off.
     [[nodiscard]] int ws_port() const noexcept { return ws_port_; }
 
 private:
     pid_t pid_{-1};
     int port_{0};
+    int admin_port_{0};
     int ws_port_{0};
     std::filesystem::path log_path_;
     std::string output_;
