@@ -56,6 +56,31 @@ private:
     std::map<std::string, Bucket> buckets_;
 };
 
+// The same error for every request of a message, under each request's id (a client
+// matches answers by id); nothing for notifications; a null id when it does not parse.
+std::optional<std::string> refusal_for(const std::string& message, int error_code,
+                                       const std::string& text) {
+    const Json request = Json::parse(message, nullptr, /*allow_exceptions=*/false);
+    const auto answer = [&](const Json& item) -> std::optional<Json> {
+        if (!item.is_object()) return error_response(nullptr, error_code, text);
+        const auto id = item.find("id");
+        if (id == item.end()) return std::nullopt;
+        return error_response(*id, error_code, text);
+    };
+    if (!request.is_array()) {
+        auto one =
+            request.is_discarded() ? error_response(nullptr, error_code, text) : answer(request);
+        if (!one) return std::nullopt;
+        return one->dump();
+    }
+    Json answers = Json::array();
+    for (const auto& item : request) {
+        if (auto one = answer(item)) answers.push_back(std::move(*one));
+    }
+    if (answers.empty()) return std::nullopt;
+    return answers.dump();
+}
+
 bool origin_allowed(std::string_view origin, const std::vector<std::string>& allowed) {
     if (allowed.empty() || origin.empty()) return true;
     return std::any_of(allowed.begin(), allowed.end(),
@@ -156,9 +181,10 @@ private:
         const std::string message = beast::buffers_to_string(buffer_.data());
         buffer_.consume(buffer_.size());
         if (!shared_.limiter.allow(client_)) {
-            enqueue(error_response(nullptr, code::kLimitExceeded,
-                                   "rate limit exceeded: slow down (--http-rate-limit)")
-                        .dump());
+            if (auto refusal = refusal_for(message, code::kLimitExceeded,
+                                           "rate limit exceeded: slow down (--http-rate-limit)")) {
+                enqueue(std::move(*refusal));
+            }
             read();
             return;
         }
@@ -207,6 +233,7 @@ private:
                 closing_ = true;
                 overflow = true;
                 overflow_messages_ = out_.size() + held_.size();
+                overflow_bytes_ = queued_bytes_;
             } else if (holding_) {
                 held_.push_back(std::move(message));
             } else {
@@ -232,6 +259,7 @@ private:
                 closing_ = true;
                 overflow = true;
                 overflow_messages_ = out_.size() + held_.size();
+                overflow_bytes_ = queued_bytes_;
             } else {
                 if (response) out_.push_back(std::move(*response));
                 for (auto& held : held_)
@@ -281,7 +309,7 @@ private:
         spdlog::warn(
             "closing the WebSocket connection of {}: {} messages / {} bytes are waiting for "
             "it to read (limits {} / {})",
-            client_, overflow_messages_, queued_bytes_, shared_.config.max_queued_messages,
+            client_, overflow_messages_, overflow_bytes_, shared_.config.max_queued_messages,
             shared_.config.max_queued_bytes);
         shared_.hub.drop(this);
         ws_.async_close(websocket::close_reason{websocket::close_code::policy_error,
@@ -306,7 +334,8 @@ private:
     std::deque<std::string> out_;
     std::vector<std::string> held_;
     std::size_t queued_bytes_{0};
-    std::size_t overflow_messages_{0};
+    std::size_t overflow_messages_{0};  // the queue when it overflowed (for the log)
+    std::size_t overflow_bytes_{0};
     bool writing_{false};
     bool holding_{false};
     bool closing_{false};

@@ -33,13 +33,22 @@ using test::QtmdProcess;
 // response are kept for later.
 class WsClient {
 public:
-    explicit WsClient(int port, std::optional<int> receive_buffer = std::nullopt) : ws_{io_} {
+    explicit WsClient(int port, std::optional<int> receive_buffer = std::nullopt,
+                      const std::string& origin = "")
+        : ws_{io_} {
         auto& socket = ws_.next_layer();
         socket.open(tcp::v4());
-        if (receive_buffer)
+        if (receive_buffer) {
             socket.set_option(asio::socket_base::receive_buffer_size(*receive_buffer));
+        }
         socket.connect(
             tcp::endpoint{asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port)});
+        if (!origin.empty()) {
+            ws_.set_option(
+                websocket::stream_base::decorator([origin](websocket::request_type& request) {
+                    request.set(beast::http::field::origin, origin);
+                }));
+        }
         ws_.handshake("127.0.0.1:" + std::to_string(port), "/");
         ws_.text(true);
     }
@@ -187,6 +196,32 @@ TEST_F(DevNodeWs, ServesCallsBatchesAndErrors) {
     }();
     EXPECT_EQ(status, 426);
     EXPECT_NE(body.find("WebSocket"), std::string::npos) << body;
+}
+
+TEST_F(DevNodeWs, OriginsAndTheRateLimitAreTheHttpServers) {
+    QtmdProcess node{datadir_, {"--http-cors", "https://good.example", "--http-rate-limit", "1"}};
+    // A browser page from another origin cannot open the socket; the listed one and
+    // non-browser clients (no Origin header) can.
+    try {
+        WsClient refused{node.ws_port(), std::nullopt, "https://evil.example"};
+        ADD_FAILURE() << "a handshake from an unlisted origin was accepted";
+    } catch (const beast::system_error& error) {
+        EXPECT_EQ(error.code(), websocket::error::upgrade_declined) << error.what();
+    }
+    WsClient listed{node.ws_port(), std::nullopt, "https://good.example"};
+    EXPECT_TRUE(listed.call("eth_chainId").contains("result"));
+
+    // 1 message/s after a burst of 100: some of 150 quick messages are refused with -32005,
+    // and the connection stays open.
+    int limited = 0;
+    for (int i = 0; i < 150; ++i) {
+        const Json answer = listed.call("eth_chainId");
+        if (answer.contains("error")) {
+            EXPECT_EQ(answer.at("error").at("code"), -32005) << answer.dump();
+            ++limited;
+        }
+    }
+    EXPECT_GE(limited, 40);
 }
 
 TEST_F(DevNodeWs, NewHeadsArriveInOrderAndMatchTheBlocks) {
