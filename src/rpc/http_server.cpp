@@ -12,6 +12,8 @@
 #include <mutex>
 #include <thread>
 
+#include "rpc/rate_limiter.hpp"
+
 namespace qtm::rpc {
 
 namespace asio = boost::asio;
@@ -20,38 +22,6 @@ namespace http = beast::http;
 using tcp = asio::ip::tcp;
 
 namespace {
-
-// A token bucket per client address.
-class RateLimiter {
-public:
-    RateLimiter(double per_second, double burst) : per_second_{per_second}, burst_{burst} {}
-
-    bool allow(const std::string& client) {
-        if (per_second_ <= 0) return true;
-        const auto now = std::chrono::steady_clock::now();
-        const std::lock_guard lock{mutex_};
-        auto [it, inserted] = buckets_.try_emplace(client, Bucket{burst_, now});
-        Bucket& bucket = it->second;
-        if (!inserted) {
-            const double elapsed = std::chrono::duration<double>(now - bucket.updated).count();
-            bucket.tokens = std::min(burst_, bucket.tokens + elapsed * per_second_);
-            bucket.updated = now;
-        }
-        if (bucket.tokens < 1) return false;
-        bucket.tokens -= 1;
-        return true;
-    }
-
-private:
-    struct Bucket {
-        double tokens;
-        std::chrono::steady_clock::time_point updated;
-    };
-    double per_second_;
-    double burst_;
-    std::mutex mutex_;
-    std::map<std::string, Bucket> buckets_;
-};
 
 class Session : public std::enable_shared_from_this<Session> {
 public:
