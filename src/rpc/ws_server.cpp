@@ -14,6 +14,7 @@
 #include <optional>
 #include <thread>
 
+#include "rpc/listener.hpp"
 #include "rpc/rate_limiter.hpp"
 
 namespace qtm::rpc {
@@ -352,35 +353,18 @@ WsServer::~WsServer() {
 }
 
 Result<void, std::string> WsServer::start() {
-    beast::error_code error;
-    const auto address = asio::ip::make_address(impl_->config.address, error);
-    if (error) return unexpected("invalid WebSocket address '" + impl_->config.address + "'");
-    const tcp::endpoint endpoint{address, impl_->config.port};
-    auto& acceptor = impl_->acceptor;
-    acceptor.open(endpoint.protocol(), error);
-    if (!error) acceptor.set_option(asio::socket_base::reuse_address(true), error);
-    if (!error) acceptor.bind(endpoint, error);
-    if (!error) acceptor.listen(asio::socket_base::max_listen_connections, error);
-    if (error) {
-        return unexpected("cannot listen on " + impl_->config.address + ":" +
-                          std::to_string(impl_->config.port) + ": " + error.message() +
-                          " (is another node running? choose another --ws-port)");
-    }
-    impl_->bound_port = acceptor.local_endpoint().port();
+    auto port = listen_on(impl_->acceptor, impl_->config.address, impl_->config.port, "WebSocket",
+                          "--ws-port");
+    if (!port) return unexpected(port.error());
+    impl_->bound_port = *port;
     impl_->accept();
-    for (std::size_t i = 0; i < std::max<std::size_t>(1, impl_->config.threads); ++i) {
-        impl_->threads.emplace_back([this] { impl_->io.run(); });
-    }
+    start_threads(impl_->io, impl_->config.threads, impl_->threads);
     return {};
 }
 
 void WsServer::stop() {
     if (!impl_) return;
-    impl_->io.stop();
-    for (auto& thread : impl_->threads) {
-        if (thread.joinable()) thread.join();
-    }
-    impl_->threads.clear();
+    stop_threads(impl_->io, impl_->threads);
     impl_->hub.clear();
 }
 
