@@ -219,6 +219,17 @@ export class QtmSigner extends AbstractSigner {
   }
 
   override async getNonce(blockTag?: BlockTag): Promise<number> {
-    return this.#requireProvider('reading the nonce').getTransactionCount(this.address, blockTag);
+    const provider = this.#requireProvider('reading the nonce');
+    // ethers answers a repeated request from its cache for 250 ms (JsonRpcProvider's
+    // cacheTimeout), so a pending nonce read right after a transaction was mined could be the
+    // old one: ask a JSON-RPC provider directly (duck-typed: the caller's ethers may be
+    // another copy than the SDK's).
+    const rpc = provider as unknown as { send?: (method: string, params: unknown[]) => Promise<unknown> };
+    if (blockTag === 'pending' && typeof rpc.send === 'function') {
+      const count: unknown = await rpc.send('eth_getTransactionCount', [this.address, 'pending']);
+      if (typeof count !== 'string') throw new QtmError('eth_getTransactionCount answered no quantity');
+      return Number(toBigInt(count, 'nonce', 64));
+    }
+    return provider.getTransactionCount(this.address, blockTag);
   }
 }

@@ -2,6 +2,7 @@
 // SDK's bytes, and what they refuse they refuse clearly.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { JsonRpcProvider, type JsonRpcPayload, type JsonRpcResult } from 'ethers';
 
 import { QtmKey, signMessage, signTransaction } from '../src/index.js';
 import { QtmSigner } from '../src/ethers.js';
@@ -37,6 +38,36 @@ describe('ethers signer (offline)', () => {
     await assert.rejects(signer.signTransaction({ ...fields, gasLimit: undefined }), /needs a provider/);
     await assert.rejects(signer.signTransaction({ ...fields, from: QtmKey.devAccount(5).address }), /does not match the signer/);
     await assert.rejects(signer.sendTransaction(fields), /sending needs a provider/);
+  });
+});
+
+// A JsonRpcProvider whose node is a counter in memory: the account's pending nonce.
+class CountingNode extends JsonRpcProvider {
+  nonce = 0;
+  constructor() {
+    super('http://127.0.0.1:1', 7357, { staticNetwork: true });
+  }
+  override async _send(payload: JsonRpcPayload | JsonRpcPayload[]): Promise<JsonRpcResult[]> {
+    const requests = Array.isArray(payload) ? payload : [payload];
+    return requests.map((request) => {
+      if (request.method !== 'eth_getTransactionCount') throw new Error(`unexpected ${request.method}`);
+      return { id: request.id, result: `0x${this.nonce.toString(16)}` };
+    });
+  }
+}
+
+describe('ethers signer nonce', () => {
+  it('reads the pending nonce past ethers\' 250 ms request cache', async () => {
+    // Right after a transaction is mined the next one must use the new nonce; ethers answers
+    // a repeated getTransactionCount from its cache for 250 ms.
+    const node = new CountingNode();
+    const signer = new QtmSigner(key, node);
+    assert.equal(await signer.getNonce('pending'), 0);
+    node.nonce = 1;
+    assert.equal(await signer.getNonce('pending'), 1);
+    node.nonce = 2;
+    assert.equal(await signer.getNonce('pending'), 2);
+    node.destroy();
   });
 });
 
