@@ -47,19 +47,53 @@ std::optional<chain::Header> ChainReader::header(std::uint64_t number) const {
     return *decoded;
 }
 
-std::optional<FullBlock> ChainReader::block(std::uint64_t number) const {
+std::shared_ptr<const FullBlock> BlockCache::find(const Hash32& hash) {
+    const std::lock_guard lock{mutex_};
+    const auto it = index_.find(hash);
+    if (it == index_.end()) return nullptr;
+    recent_.splice(recent_.begin(), recent_, it->second);
+    return *it->second;
+}
+
+void BlockCache::insert(std::shared_ptr<const FullBlock> block) {
+    const std::size_t size = block->size;
+    if (size > budget_) return;
+    const std::lock_guard lock{mutex_};
+    if (index_.contains(block->hash)) return;
+    recent_.push_front(std::move(block));
+    index_.emplace(recent_.front()->hash, recent_.begin());
+    bytes_ += size;
+    while (bytes_ > budget_) {
+        bytes_ -= recent_.back()->size;
+        index_.erase(recent_.back()->hash);
+        recent_.pop_back();
+    }
+}
+
+std::size_t BlockCache::bytes() const {
+    const std::lock_guard lock{mutex_};
+    return bytes_;
+}
+
+BlockCache& BlockCache::shared() {
+    static BlockCache cache;
+    return cache;
+}
+
+std::shared_ptr<const FullBlock> ChainReader::block(std::uint64_t number) const {
     const storage::ChainStore store{backend_.database()};
     auto hash = store.canonical_hash(number);
     if (!hash) storage_failure(hash.error());
-    if (!*hash) return std::nullopt;
+    if (!*hash) return nullptr;
     return block_by_hash(**hash);
 }
 
-std::optional<FullBlock> ChainReader::block_by_hash(const Hash32& hash) const {
+std::shared_ptr<const FullBlock> ChainReader::block_by_hash(const Hash32& hash) const {
+    if (auto cached = BlockCache::shared().find(hash)) return cached;
     const storage::ChainStore store{backend_.database()};
     auto header_bytes = store.load_header(hash);
     if (!header_bytes) storage_failure(header_bytes.error());
-    if (!*header_bytes) return std::nullopt;
+    if (!*header_bytes) return nullptr;
     auto body_bytes = store.load_body(hash);
     auto receipt_bytes = store.load_receipts(hash);
     if (!body_bytes) storage_failure(body_bytes.error());
@@ -73,15 +107,17 @@ std::optional<FullBlock> ChainReader::block_by_hash(const Hash32& hash) const {
     if (!header || !body || !receipts) {
         throw RpcError{code::kInternal, "stored block does not decode"};
     }
-    FullBlock block;
-    block.header = std::move(*header);
-    block.hash = hash;
-    block.transactions = std::move(*body);
-    block.receipts = std::move(*receipts);
-    block.size = (*header_bytes)->size() + (*body_bytes)->size();
-    for (const auto& tx : block.transactions) {
-        block.transaction_hashes.push_back(chain::transaction_hash(tx));
+    auto block = std::make_shared<FullBlock>();
+    block->header = std::move(*header);
+    block->hash = hash;
+    block->transactions = std::move(*body);
+    block->receipts = std::move(*receipts);
+    block->size = (*header_bytes)->size() + (*body_bytes)->size();
+    block->transaction_hashes.reserve(block->transactions.size());
+    for (const auto& tx : block->transactions) {
+        block->transaction_hashes.push_back(chain::transaction_hash(tx));
     }
+    BlockCache::shared().insert(block);
     return block;
 }
 

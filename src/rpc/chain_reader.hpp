@@ -5,7 +5,12 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
+#include <list>
+#include <memory>
+#include <mutex>
 #include <optional>
+#include <unordered_map>
 #include <vector>
 
 #include "chain/block.hpp"
@@ -23,6 +28,36 @@ struct FullBlock {
     std::size_t size{0};  // encoded header + body bytes
 };
 
+// The most recently read decoded blocks, bounded in bytes, shared by every reader: serving a
+// block of a thousand QTM transactions means decoding and hashing ~2.5 MB, and clients ask for
+// the same recent blocks over and over (receipts polled by hash, explorers, subscriptions).
+class BlockCache {
+public:
+    static constexpr std::size_t kDefaultBudgetBytes = 64u << 20;
+    explicit BlockCache(std::size_t budget_bytes = kDefaultBudgetBytes) : budget_{budget_bytes} {}
+
+    [[nodiscard]] std::shared_ptr<const FullBlock> find(const Hash32& hash);
+    void insert(std::shared_ptr<const FullBlock> block);
+    [[nodiscard]] std::size_t bytes() const;
+
+    static BlockCache& shared();
+
+private:
+    mutable std::mutex mutex_;
+    std::size_t budget_;
+    std::size_t bytes_{0};
+    std::list<std::shared_ptr<const FullBlock>> recent_;  // most recent first
+    struct HashOfHash {  // block hashes are keccak outputs: any 8 bytes are uniform
+        std::size_t operator()(const Hash32& hash) const noexcept {
+            std::size_t value = 0;
+            std::memcpy(&value, hash.data(), sizeof value);
+            return value;
+        }
+    };
+    std::unordered_map<Hash32, std::list<std::shared_ptr<const FullBlock>>::iterator, HashOfHash>
+        index_;
+};
+
 class ChainReader {
 public:
     explicit ChainReader(Backend& backend) noexcept : backend_{backend} {}
@@ -30,8 +65,10 @@ public:
     // nullopt for an unknown hash or a number past the head.
     [[nodiscard]] std::optional<std::uint64_t> resolve(const BlockRef& ref) const;
     [[nodiscard]] std::optional<chain::Header> header(std::uint64_t number) const;
-    [[nodiscard]] std::optional<FullBlock> block(std::uint64_t number) const;
-    [[nodiscard]] std::optional<FullBlock> block_by_hash(const Hash32& hash) const;
+    // Decoded blocks are shared from a process-wide cache (BlockCache): a block hash commits
+    // to the header, the transactions and the receipts, so a cached block is the block.
+    [[nodiscard]] std::shared_ptr<const FullBlock> block(std::uint64_t number) const;
+    [[nodiscard]] std::shared_ptr<const FullBlock> block_by_hash(const Hash32& hash) const;
     struct Location {
         std::uint64_t number{0};
         std::uint32_t index{0};
