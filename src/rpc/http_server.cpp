@@ -51,10 +51,9 @@ private:
         }
         if (error == http::error::body_limit) {
             respond(http::status::payload_too_large,
-                    error_response(nullptr, code::kLimitExceeded,
-                                   "request body too large: the limit is " +
-                                       std::to_string(config_.max_body_bytes) + " bytes")
-                        .dump(),
+                    to_wire(error_response(nullptr, code::kLimitExceeded,
+                                           "request body too large: the limit is " +
+                                               std::to_string(config_.max_body_bytes) + " bytes")),
                     false);
             return;
         }
@@ -67,26 +66,23 @@ private:
         }
         if (request.method() != http::verb::post) {
             respond(http::status::method_not_allowed,
-                    error_response(nullptr, code::kInvalidRequest,
-                                   "JSON-RPC requests must be HTTP POSTs")
-                        .dump(),
+                    to_wire(error_response(nullptr, code::kInvalidRequest,
+                                           "JSON-RPC requests must be HTTP POSTs")),
                     keep_alive);
             return;
         }
         if (!host_allowed(request[http::field::host])) {
             respond(http::status::forbidden,
-                    error_response(nullptr, code::kInvalidRequest,
-                                   "invalid host specified (allowed with --http-vhosts)")
-                        .dump(),
+                    to_wire(error_response(nullptr, code::kInvalidRequest,
+                                           "invalid host specified (allowed with --http-vhosts)")),
                     keep_alive);
             return;
         }
         if (config_.jwt_secret) {
             if (auto authorized = check_token(request[http::field::authorization]); !authorized) {
                 respond(http::status::unauthorized,
-                        error_response(nullptr, code::kInvalidRequest,
-                                       "authentication required: " + authorized.error())
-                            .dump(),
+                        to_wire(error_response(nullptr, code::kInvalidRequest,
+                                               "authentication required: " + authorized.error())),
                         keep_alive);
                 return;
             }
@@ -97,9 +93,8 @@ private:
         if (!endpoint_error) client = remote.address().to_string();
         if (!limiter_.allow(client)) {
             respond(http::status::too_many_requests,
-                    error_response(nullptr, code::kLimitExceeded,
-                                   "rate limit exceeded: slow down (--http-rate-limit)")
-                        .dump(),
+                    to_wire(error_response(nullptr, code::kLimitExceeded,
+                                           "rate limit exceeded: slow down (--http-rate-limit)")),
                     keep_alive);
             return;
         }

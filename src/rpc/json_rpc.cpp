@@ -68,35 +68,49 @@ std::optional<Json> Dispatcher::handle_one(const Json& request) const {
     }
 }
 
+std::string to_wire(const Json& message) {
+    return message.dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
 std::optional<std::string> Dispatcher::handle(std::string_view body) const {
+    // The last line of defence: whatever a handler or the serializer throws becomes an
+    // internal error answer, never an exception through the server's I/O thread.
+    try {
+        return handle_body(body);
+    } catch (const std::exception& error) {
+        spdlog::error("rpc request failed: {}", error.what());
+        return to_wire(error_response(nullptr, code::kInternal, "internal error"));
+    }
+}
+
+std::optional<std::string> Dispatcher::handle_body(std::string_view body) const {
     Json request;
     try {
         request = Json::parse(body);
     } catch (const Json::parse_error& error) {
-        return error_response(nullptr, code::kParseError,
-                              std::string{"parse error: "} + error.what())
-            .dump();
+        return to_wire(error_response(nullptr, code::kParseError,
+                                      std::string{"parse error: "} + error.what()));
     }
     if (!request.is_array()) {
         auto response = handle_one(request);
         if (!response) return std::nullopt;
-        return response->dump();
+        return to_wire(*response);
     }
     if (request.empty()) {
-        return error_response(nullptr, code::kInvalidRequest, "empty batch").dump();
+        return to_wire(error_response(nullptr, code::kInvalidRequest, "empty batch"));
     }
     if (request.size() > limits_.max_batch) {
-        return error_response(nullptr, code::kLimitExceeded,
-                              "batch too large: " + std::to_string(request.size()) +
-                                  " requests, the limit is " + std::to_string(limits_.max_batch))
-            .dump();
+        return to_wire(error_response(nullptr, code::kLimitExceeded,
+                                      "batch too large: " + std::to_string(request.size()) +
+                                          " requests, the limit is " +
+                                          std::to_string(limits_.max_batch)));
     }
     Json responses = Json::array();
     std::size_t bytes = 0;
     for (const auto& item : request) {
         auto response = handle_one(item);
         if (!response) continue;
-        bytes += response->dump().size();
+        bytes += to_wire(*response).size();
         if (bytes > limits_.max_response_bytes) {
             responses.push_back(error_response(
                 item.is_object() && item.contains("id") ? item.at("id") : Json(nullptr),
@@ -108,7 +122,7 @@ std::optional<std::string> Dispatcher::handle(std::string_view body) const {
         responses.push_back(std::move(*response));
     }
     if (responses.empty()) return std::nullopt;
-    return responses.dump();
+    return to_wire(responses);
 }
 
 }  // namespace qtm::rpc

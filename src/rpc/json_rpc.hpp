@@ -56,11 +56,17 @@ public:
     [[nodiscard]] std::optional<std::string> handle(std::string_view body) const;
 
 private:
+    [[nodiscard]] std::optional<std::string> handle_body(std::string_view body) const;
     [[nodiscard]] std::optional<Json> handle_one(const Json& request) const;
 
     DispatchLimits limits_;
     std::map<std::string, Handler, std::less<>> methods_;
 };
+
+// Serializes a message for the wire. Strings quoting raw input (a parser's "last read: ..."
+// in an error message) may hold invalid UTF-8; those bytes become U+FFFD instead of making
+// the serializer throw.
+[[nodiscard]] std::string to_wire(const Json& message);
 
 [[nodiscard]] Json error_response(const Json& id, int error_code, const std::string& message,
                                   const std::optional<Json>& data = std::nullopt);

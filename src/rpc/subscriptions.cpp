@@ -112,7 +112,7 @@ void SubscriptionHub::on_block(const BlockNotification& block) {
         }
         const std::string& id = it->first;
         if (it->second.kind == Kind::kNewHeads) {
-            if (head_text.empty()) head_text = format_head(block.header, block.hash).dump();
+            if (head_text.empty()) head_text = to_wire(format_head(block.header, block.hash));
             subscriber->deliver(notification(id, head_text));
         } else if (it->second.kind == Kind::kLogs &&
                    it->second.filter.bloom_may_match(block.header.logs_bloom)) {
@@ -126,8 +126,8 @@ void SubscriptionHub::on_block(const BlockNotification& block) {
                 for (const auto& log : block.receipts[i].logs) {
                     if (filter.matches(log)) {
                         subscriber->deliver(notification(
-                            id,
-                            format_log(log, where, block.transaction_hashes[i], log_index).dump()));
+                            id, to_wire(format_log(log, where, block.transaction_hashes[i],
+                                                   log_index))));
                     }
                     ++log_index;
                 }

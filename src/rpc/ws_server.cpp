@@ -42,14 +42,14 @@ std::optional<std::string> refusal_for(const std::string& message, int error_cod
         auto one =
             request.is_discarded() ? error_response(nullptr, error_code, text) : answer(request);
         if (!one) return std::nullopt;
-        return one->dump();
+        return to_wire(*one);
     }
     Json answers = Json::array();
     for (const auto& item : request) {
         if (auto one = answer(item)) answers.push_back(std::move(*one));
     }
     if (answers.empty()) return std::nullopt;
-    return answers.dump();
+    return to_wire(answers);
 }
 
 bool origin_allowed(std::string_view origin, const std::vector<std::string>& allowed) {

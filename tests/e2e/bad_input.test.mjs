@@ -55,6 +55,21 @@ test('malformed JSON: -32700 parse error', async () => {
   }
 });
 
+test('invalid UTF-8 bytes: -32700, and the node lives on', async () => {
+  // These once killed qtmd: the parser quotes the bad byte back and serializing that threw.
+  const bodies = [
+    Uint8Array.from([0xff, 0xfe]),
+    Uint8Array.from([0x5b, 0x22, 0xc3]),
+    Buffer.concat([Buffer.from('{"jsonrpc":"2.0","id":1,"method":"'), Buffer.from([0xff]), Buffer.from('"}')]),
+  ];
+  for (const body of bodies) {
+    const { status, json } = await post(body);
+    assert.equal(status, 200);
+    assertError(json, -32700, /^parse error/, null);
+  }
+  assert.match(await rpc(node.http, 'eth_blockNumber'), /^0x[0-9a-f]+$/);
+});
+
 test('not a request object, empty batch, bad envelope: -32600', async () => {
   for (const body of ['42', '"eth_blockNumber"', 'null', 'true']) {
     assertError((await post(body)).json, -32600, /invalid request: not an object/, null);
