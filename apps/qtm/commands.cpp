@@ -71,31 +71,6 @@ std::optional<std::string> prompt(const char* label) {
     return trim(line);
 }
 
-std::optional<std::string> read_password(const PasswordSource& source, bool confirm) {
-    if (!source.file.empty()) {
-        auto text = read_file(source.file);
-        if (!text) {
-            fail("cannot read the password file " + source.file);
-            return std::nullopt;
-        }
-        const auto newline = text->find('\n');
-        return trim(text->substr(0, newline));
-    }
-    auto password = prompt("Password: ");
-    if (!password) {
-        fail("no password given (use --password-file, or type it on a terminal)");
-        return std::nullopt;
-    }
-    if (confirm && isatty(STDIN_FILENO) != 0) {
-        const auto again = prompt("Repeat password: ");
-        if (!again || *again != *password) {
-            fail("the passwords do not match");
-            return std::nullopt;
-        }
-    }
-    return password;
-}
-
 std::optional<ByteArray<32>> read_seed(const std::string& seed_file) {
     auto text = read_file(seed_file);
     if (!text) {
@@ -196,6 +171,31 @@ Json transaction_json(const chain::Transaction& tx) {
 }
 
 }  // namespace
+
+std::optional<std::string> read_password(const PasswordSource& source, bool confirm) {
+    if (!source.file.empty()) {
+        auto text = read_file(source.file);
+        if (!text) {
+            fail("cannot read the password file " + source.file);
+            return std::nullopt;
+        }
+        const auto newline = text->find('\n');
+        return trim(text->substr(0, newline));
+    }
+    auto password = prompt("Password: ");
+    if (!password) {
+        fail("no password given (use --password-file, or type it on a terminal)");
+        return std::nullopt;
+    }
+    if (confirm && isatty(STDIN_FILENO) != 0) {
+        const auto again = prompt("Repeat password: ");
+        if (!again || *again != *password) {
+            fail("the passwords do not match");
+            return std::nullopt;
+        }
+    }
+    return password;
+}
 
 int account_new(const std::string& scheme_name, const std::string& keystore_path,
                 const PasswordSource& password) {

@@ -2,6 +2,7 @@
 // the message explains, 2 bad usage) and prints its result on stdout, errors on stderr.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 
@@ -21,5 +22,36 @@ int spec_show(const std::string& name_or_path);
 int spec_genesis_hash(const std::string& name_or_path);
 int decode_transaction(const std::string& hex);
 int decode_block(const std::string& hex);
+
+// Reads a password from source.file, else from a no-echo prompt (printing the failure).
+std::optional<std::string> read_password(const PasswordSource& source, bool confirm);
+
+// Over JSON-RPC (rpc_commands.cpp). Amounts are strings so that the messages can quote them.
+struct SendOptions {
+    std::string rpc;
+    std::string keystore;                      // --keystore FILE, or
+    PasswordSource password;                   //   with --password-file
+    std::optional<std::uint32_t> dev_account;  // --dev-account N
+    std::string to;                            // empty: contract creation (needs data)
+    std::string value;                         // AMOUNT
+    std::string data;                          // hex
+    std::optional<std::uint64_t> gas;
+    std::string max_fee;  // AMOUNT per gas; empty: 2 * base fee + tip
+    std::string tip;      // AMOUNT per gas; empty: eth_maxPriorityFeePerGas
+    std::optional<std::uint64_t> nonce;
+    bool no_wait{false};
+};
+int send(const SendOptions& options);
+
+struct CallOptions {
+    std::string rpc;
+    std::string to;
+    std::string data;
+    std::string from;
+    std::string block{"latest"};
+};
+int call(const CallOptions& options);
+
+int raw_rpc(const std::string& rpc, const std::string& method, const std::string& params_json);
 
 }  // namespace qtm::cli

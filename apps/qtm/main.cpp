@@ -1,6 +1,8 @@
 // qtm: the QTM command-line tool. Keys and encrypted keystores, chain specs and genesis
-// hashes, decoding of transactions and blocks, and hashing helpers. Every subcommand has
-// --help; secrets are read from files or typed without echo, never taken as arguments.
+// hashes, decoding of transactions and blocks, hashing helpers, and over JSON-RPC: sending
+// transactions, calling contracts and raw calls. Every subcommand has --help; secrets are
+// read from files or typed without echo, never taken as arguments. Exit status: 0 success,
+// 1 a failure (explained on stderr), 2 bad usage.
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
@@ -81,7 +83,80 @@ int main(int argc, char** argv) {
     std::string hex_input;
     keccak->add_option("hex", hex_input, "0x-prefixed hex input (reads raw stdin when absent)");
 
-    CLI11_PARSE(app, argc, argv);
+    const std::string default_rpc = "http://127.0.0.1:8545";
+    const std::string rpc_help = "The node's JSON-RPC endpoint (http:// only)";
+    const std::string amount_help =
+        "AMOUNT: wei as an integer (21000, 0x5208, 21000wei), or a decimal with a unit: "
+        "1.5qtm (18 decimals), 30gwei (9 decimals). A decimal without a unit is refused.";
+
+    SendOptions send_options;
+    send_options.rpc = default_rpc;
+    auto* send_cmd = app.add_subcommand(
+        "send", "Sign a transaction here and send it to a node (eth_sendRawTransaction)");
+    send_cmd->footer(
+        amount_help +
+        "\nWhat is not given is asked from the node: the chain id, the pending nonce, the gas "
+        "(eth_estimateGas), the tip (eth_maxPriorityFeePerGas) and the fee cap (2 * latest "
+        "base fee + tip). The sender's public key is carried on its first transaction only. "
+        "Without --to, --data is contract initcode and the new contract's address is printed.\n");
+    send_cmd->add_option("--rpc", send_options.rpc, rpc_help)->capture_default_str();
+    auto* send_keystore = send_cmd->add_option("--keystore", send_options.keystore,
+                                               "Sign with the key of this keystore file");
+    send_cmd
+        ->add_option("--password-file", send_options.password.file,
+                     "Read the keystore password from this file (else prompt)")
+        ->needs(send_keystore);
+    send_cmd
+        ->add_option("--dev-account", send_options.dev_account,
+                     "Sign with dev account N (0-9; public test keys, dev chains only)")
+        ->excludes(send_keystore);
+    send_cmd->add_option("--to", send_options.to,
+                         "Recipient address (0x + 40 hex); leave out to create a contract");
+    send_cmd->add_option("--value", send_options.value, "Value to send, an AMOUNT (default 0)");
+    send_cmd->add_option("--data", send_options.data,
+                         "Calldata, or initcode without --to, as hex (0x optional)");
+    send_cmd->add_option("--gas", send_options.gas, "Gas limit (default: eth_estimateGas)");
+    send_cmd->add_option("--max-fee", send_options.max_fee,
+                         "Fee cap per gas, an AMOUNT (default: 2 * base fee + tip)");
+    send_cmd->add_option("--tip", send_options.tip,
+                         "Priority fee per gas, an AMOUNT (default: eth_maxPriorityFeePerGas)");
+    send_cmd->add_option("--nonce", send_options.nonce,
+                         "Nonce (default: eth_getTransactionCount of the sender, pending)");
+    send_cmd->add_flag("--no-wait", send_options.no_wait,
+                       "Print the hash and return without waiting for the receipt");
+
+    CallOptions call_options;
+    call_options.rpc = default_rpc;
+    auto* call_cmd = app.add_subcommand("call", "Call a contract without a transaction (eth_call)");
+    call_cmd->footer(
+        "Prints the returned data as hex. A revert prints the node's message and revert data "
+        "on stderr and exits with status 1.\n");
+    call_cmd->add_option("--rpc", call_options.rpc, rpc_help)->capture_default_str();
+    call_cmd->add_option("--to", call_options.to, "Contract address")->required();
+    call_cmd->add_option("--data", call_options.data, "Calldata as hex (0x optional)");
+    call_cmd->add_option("--from", call_options.from, "Caller address (default: zero address)");
+    call_cmd
+        ->add_option("--block", call_options.block,
+                     "latest, earliest, pending, safe, finalized, a number or a block hash")
+        ->capture_default_str();
+
+    std::string rpc_url = default_rpc;
+    std::string method;
+    std::string params_json;
+    auto* rpc_cmd = app.add_subcommand("rpc", "Make one raw JSON-RPC call and print the result");
+    rpc_cmd->footer(
+        "Example: qtm rpc eth_getBlockByNumber '[\"latest\", false]'. The result is printed "
+        "as JSON; a node error goes to stderr with exit status 1.\n");
+    rpc_cmd->add_option("--rpc", rpc_url, rpc_help)->capture_default_str();
+    rpc_cmd->add_option("method", method, "The method, e.g. eth_chainId")->required();
+    rpc_cmd->add_option("params", params_json, "Parameters as a JSON array or object (default [])");
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& error) {
+        // CLI11 prints the message (or the help); bad usage is exit status 2.
+        return app.exit(error) == 0 ? 0 : 2;
+    }
 
     if (*account_new_cmd) return account_new(scheme, keystore_path, password);
     if (*account_import_cmd) return account_import(scheme, seed_file, keystore_path, password);
@@ -91,6 +166,9 @@ int main(int argc, char** argv) {
     if (*spec_hash_cmd) return spec_genesis_hash(argument);
     if (*decode_tx_cmd) return decode_transaction(argument);
     if (*decode_block_cmd) return decode_block(argument);
+    if (*send_cmd) return send(send_options);
+    if (*call_cmd) return call(call_options);
+    if (*rpc_cmd) return raw_rpc(rpc_url, method, params_json);
     if (*keccak) {
         qtm::Bytes input;
         if (!hex_input.empty()) {
