@@ -13,6 +13,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace qtm::rpc {
 
@@ -50,6 +51,12 @@ public:
     explicit Dispatcher(DispatchLimits limits = {}) : limits_{limits} {}
     void add(const std::string& method, Handler handler);
     [[nodiscard]] bool has(const std::string& method) const { return methods_.contains(method); }
+    [[nodiscard]] std::vector<std::string> method_names() const {
+        std::vector<std::string> names;
+        for (const auto& entry : methods_)
+            names.push_back(entry.first);
+        return names;
+    }
 
     // Handles one HTTP/WebSocket message; nullopt when nothing is to be sent back (only
     // notifications).
