@@ -200,6 +200,12 @@ TEST_F(QtmCliRpc, SendCallAndRawRpcAgainstADevNode) {
     const CliRun failing = qtm("send " + rpc + " --dev-account 3 --to " + reverter);
     EXPECT_EQ(failing.status, 1);
     EXPECT_NE(failing.err.find("execution reverted"), std::string::npos) << failing.err;
+    // With --gas the transaction is mined and fails: status 0 printed, exit status 1.
+    const CliRun mined_failure =
+        qtm("send " + rpc + " --dev-account 3 --to " + reverter + " --gas 100000");
+    EXPECT_EQ(mined_failure.status, 1);
+    EXPECT_EQ(field(mined_failure.out, "status"), "0") << mined_failure.out;
+    EXPECT_NE(mined_failure.err.find("failed (status 0)"), std::string::npos);
 
     // Raw calls: pretty JSON, node errors on stderr with status 1.
     const CliRun block = qtm("rpc " + rpc + " eth_getBlockByNumber '[\"0x0\", false]'");
