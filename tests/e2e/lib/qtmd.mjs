@@ -14,7 +14,7 @@ export const repoDir = path.resolve(e2eDir, '../..');
 export const binDir = process.env.QTM_BIN_DIR ?? path.join(repoDir, 'build/bin');
 export const qtmdPath = path.join(binDir, 'qtmd');
 
-// The message used to skip the WebSocket tests while qtmd's banner says it serves none.
+// The failure message when qtmd's banner names no WebSocket endpoint.
 export const NO_WS = 'WebSocket not served by this qtmd';
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));

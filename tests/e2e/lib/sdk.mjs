@@ -1,5 +1,5 @@
 // Adapters from the tests to the QTM SDK (sdk/js, package @qtm/sdk, built to sdk/js/dist by
-// `npm run build`; ctest fixture sdk_dist). Callers check sdkEntry() first and skip with its
+// `npm run build`; ctest fixture sdk_dist). Callers check sdkEntry() first and fail with its
 // reason while the SDK is not built. The SDK is imported from its dist folder (it resolves
 // its own ethers/viem from sdk/js/node_modules).
 import path from 'node:path';
