@@ -45,26 +45,9 @@ void register_proof_api(Dispatcher& dispatcher, Backend& backend) {
             throw RpcError{code::kLimitExceeded,
                            "too many storage keys: the limit is " + std::to_string(kMaxProofKeys)};
         }
-        std::vector<Bytes> keys;
-        for (const auto& key_json : keys_json) {
-            // As geth: 0x-hex of up to 32 bytes, an odd number of digits allowed ("0x0").
-            std::string text = key_json.is_string() ? key_json.get<std::string>() : std::string{};
-            if (text.size() >= 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X')) {
-                text = text.substr(2);
-            }
-            if (text.size() % 2 == 1) text.insert(text.begin(), '0');
-            auto decoded = from_hex(text, HexPrefix::kForbidden);
-            if (!key_json.is_string() || !decoded) {
-                throw RpcError{code::kInvalidParams,
-                               "invalid argument storageKeys: expected 0x-prefixed hex keys"};
-            }
-            Bytes key = std::move(*decoded);
-            if (key.size() > 32) {
-                throw RpcError{code::kInvalidParams,
-                               "invalid argument storageKeys: a key is longer than 32 bytes"};
-            }
-            keys.push_back(std::move(key));
-        }
+        std::vector<U256> keys;
+        for (const auto& key_json : keys_json)
+            keys.push_back(to_storage_key(key_json, "storageKeys"));
         const ChainReader reader{backend};
         const auto number = reader.resolve(to_block_ref(param(params, 2, "block", false), "block"));
         const auto header = number ? reader.header(*number) : std::nullopt;
@@ -87,7 +70,7 @@ void register_proof_api(Dispatcher& dispatcher, Backend& backend) {
         trie::Trie storage_trie{&store, account.storage_root};
         Json storage_proofs = Json::array();
         for (std::size_t i = 0; i < keys.size(); ++i) {
-            const U256 slot = U256::from_be_bytes(keys[i]);
+            const U256& slot = keys[i];
             const Hash32 slot_key = crypto::keccak256(slot.to_be_bytes());
             auto proof = storage_trie.prove(slot_key);
             auto value_rlp = storage_trie.get(slot_key);

@@ -244,12 +244,9 @@ void register_read_api(Dispatcher& dispatcher, Backend& backend, const ApiLimits
     dispatcher.add("eth_getStorageAt", [&backend, reader](const Json& params) {
         expect_at_most(params, 3);
         const Address address = to_address(*param(params, 0, "address"), "address");
-        const Json& slot_json = *param(params, 1, "slot");
-        const Bytes slot_bytes = to_data(slot_json, "slot");
-        if (slot_bytes.size() > 32)
-            throw RpcError{code::kInvalidParams, "invalid argument slot: longer than 32 bytes"};
+        const U256 slot = to_storage_key(*param(params, 1, "slot"), "slot");
         auto world = state_at(backend, *reader, param(params, 2, "block", false));
-        const U256 value = world->storage(address, U256::from_be_bytes(slot_bytes));
+        const U256 value = world->storage(address, slot);
         check_state(*world);
         return Json(hex_data(value.to_be_bytes()));
     });

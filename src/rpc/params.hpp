@@ -24,6 +24,9 @@ void expect_at_most(const Json& params, std::size_t count);
 [[nodiscard]] Bytes to_data(const Json& value, const char* name);
 [[nodiscard]] Address to_address(const Json& value, const char* name);
 [[nodiscard]] Hash32 to_hash(const Json& value, const char* name);
+// A storage slot as geth reads one: 0x-hex of at most 32 bytes, an odd number of digits
+// allowed ("0x0", what cast sends), left-padded.
+[[nodiscard]] U256 to_storage_key(const Json& value, const char* name);
 // The optional boolean at `index` (false when absent or null).
 [[nodiscard]] bool optional_bool(const Json& params, std::size_t index, const char* name);
 

@@ -138,6 +138,13 @@ test('cast send --create deploys a solc contract; cast call reads it; cast send 
   assert.equal(sent.logs.length, 1);
   assert.equal(sent.logs[0].topics[0], ethers.id('Incremented(address,uint256,uint256)'));
   assert.equal(await cast('call', address, 'get()(uint256)'), '50');
+  // cast storage sends the slot as "0x0" (odd length), as geth accepts it.
+  assert.equal(BigInt(await cast('storage', address, '0')), 50n);
+  // cast access-list (eth_createAccessList): the call reads and writes slot 0 of the counter.
+  const accessList = JSON.parse(await cast('access-list', '--from', from, '--json', address, 'increment(uint256)', '1'));
+  const counterEntry = accessList.accessList.find((e) => e.address.toLowerCase() === address.toLowerCase());
+  assert.ok(counterEntry, JSON.stringify(accessList));
+  assert.deepEqual(counterEntry.storageKeys, [ethers.zeroPadValue('0x00', 32)]);
   const logs = JSON.parse(await cast('logs', '--json', '--from-block', '0', '--address', address,
     'Incremented(address indexed,uint256,uint256)'));
   assert.equal(logs.length, 1);
