@@ -145,6 +145,13 @@ test('cast send --create deploys a solc contract; cast call reads it; cast send 
   const counterEntry = accessList.accessList.find((e) => e.address.toLowerCase() === address.toLowerCase());
   assert.ok(counterEntry, JSON.stringify(accessList));
   assert.deepEqual(counterEntry.storageKeys, [ethers.zeroPadValue('0x00', 32)]);
+  // State and block overrides (eth_call's third and fourth parameters): code that returns
+  // NUMBER, run with the block number overridden.
+  const probe = '0x0000000000000000000000000000000000001234';
+  assert.equal(BigInt(await cast('call', probe, '--override-code', `${probe}:0x4360005260206000f3`,
+    '--block.number', '77')), 77n);
+  assert.equal(BigInt(await cast('call', address, 'get()(uint256)', '--override-state-diff',
+    `${address}:0x0:0x2a`)), 42n);
   const logs = JSON.parse(await cast('logs', '--json', '--from-block', '0', '--address', address,
     'Incremented(address indexed,uint256,uint256)'));
   assert.equal(logs.length, 1);
