@@ -4,6 +4,7 @@
 // too (no pending block is built ahead of time).
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <cstring>
 #include <list>
@@ -26,11 +27,19 @@ struct FullBlock {
     std::vector<Hash32> transaction_hashes;
     std::vector<chain::Receipt> receipts;
     std::size_t size{0};  // encoded header + body bytes
+
+    // Its eth_getBlockBy* results, [0] with transaction hashes and [1] with full transactions,
+    // serialized on first use (a stored block never changes); serialized_for fills them.
+    mutable std::mutex serialized_mutex;
+    mutable std::array<std::shared_ptr<const std::string>, 2> serialized;
 };
 
 // The most recently read decoded blocks, bounded in bytes, shared by every reader: serving a
 // block of a thousand QTM transactions means decoding and hashing ~2.5 MB, and clients ask for
 // the same recent blocks over and over (receipts polled by hash, explorers, subscriptions).
+// The budget counts encoded block bytes; the serialized answers a block keeps (FullBlock::
+// serialized) are smaller than its encoding (no signatures or keys), so memory stays within
+// about twice the budget.
 class BlockCache {
 public:
     static constexpr std::size_t kDefaultBudgetBytes = 64u << 20;

@@ -122,17 +122,25 @@ void register_read_api(Dispatcher& dispatcher, Backend& backend, const ApiLimits
     });
 
     // ---- blocks
-    const auto block_json = [reader](std::optional<std::uint64_t> number, bool full) -> Json {
+    // Block answers are serialized once per block and shape and then shared: a block of a
+    // thousand transactions is ~1.5 MB of JSON, and the same recent blocks are asked for
+    // again and again.
+    const auto block_json = [reader](std::optional<std::uint64_t> number,
+                                     bool full) -> Dispatcher::SerializedResult {
         if (!number) return nullptr;
         const auto block = reader->block(*number);
-        return block ? format_block(*block, full) : Json(nullptr);
+        if (!block) return nullptr;
+        const std::lock_guard lock{block->serialized_mutex};
+        auto& text = block->serialized[full ? 1 : 0];
+        if (!text) text = std::make_shared<const std::string>(to_wire(format_block(*block, full)));
+        return text;
     };
-    dispatcher.add("eth_getBlockByNumber", [reader, block_json](const Json& params) {
+    dispatcher.add_serialized("eth_getBlockByNumber", [reader, block_json](const Json& params) {
         expect_at_most(params, 2);
         const bool full = optional_bool(params, 1, "fullTransactions");
         return block_json(reader->resolve(to_block_ref(param(params, 0, "block"), "block")), full);
     });
-    dispatcher.add("eth_getBlockByHash", [reader, block_json](const Json& params) {
+    dispatcher.add_serialized("eth_getBlockByHash", [reader, block_json](const Json& params) {
         expect_at_most(params, 2);
         const bool full = optional_bool(params, 1, "fullTransactions");
         return block_json(reader->resolve(to_hash(*param(params, 0, "blockHash"), "blockHash")),

@@ -2,6 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include <string_view>
+#include <variant>
+
 namespace qtm::rpc {
 
 Json error_response(const Json& id, int error_code, const std::string& message,
@@ -12,10 +15,21 @@ Json error_response(const Json& id, int error_code, const std::string& message,
 }
 
 void Dispatcher::add(const std::string& method, Handler handler) {
-    methods_[method] = std::move(handler);
+    methods_[method] = Method{std::move(handler), nullptr};
 }
 
-std::optional<Json> Dispatcher::handle_one(const Json& request) const {
+void Dispatcher::add_serialized(const std::string& method, SerializedHandler handler) {
+    methods_[method] = Method{nullptr, std::move(handler)};
+}
+
+std::optional<std::string> Dispatcher::handle_one(const Json& request) const {
+    auto answer = answer_one(request);
+    if (!answer) return std::nullopt;
+    if (auto* text = std::get_if<std::string>(&*answer)) return std::move(*text);
+    return to_wire(std::get<Json>(*answer));
+}
+
+std::optional<std::variant<Json, std::string>> Dispatcher::answer_one(const Json& request) const {
     if (!request.is_object()) {
         return error_response(nullptr, code::kInvalidRequest, "invalid request: not an object");
     }
@@ -51,7 +65,16 @@ std::optional<Json> Dispatcher::handle_one(const Json& request) const {
         params = *given;
     }
     try {
-        Json result = handler->second(params);
+        if (handler->second.serialized) {
+            SerializedResult result = handler->second.serialized(params);
+            if (notification) return std::nullopt;
+            // The members in nlohmann's (sorted) order, as every other answer has them.
+            std::string text = R"({"id":)" + to_wire(id) + R"(,"jsonrpc":"2.0","result":)";
+            text += result ? std::string_view{*result} : std::string_view{"null"};
+            text += '}';
+            return text;
+        }
+        Json result = handler->second.json(params);
         if (notification) return std::nullopt;
         return Json{{"jsonrpc", "2.0"}, {"id", id}, {"result", std::move(result)}};
     } catch (const RpcError& error) {
@@ -91,11 +114,7 @@ std::optional<std::string> Dispatcher::handle_body(std::string_view body) const 
         return to_wire(error_response(nullptr, code::kParseError,
                                       std::string{"parse error: "} + error.what()));
     }
-    if (!request.is_array()) {
-        auto response = handle_one(request);
-        if (!response) return std::nullopt;
-        return to_wire(*response);
-    }
+    if (!request.is_array()) return handle_one(request);
     if (request.empty()) {
         return to_wire(error_response(nullptr, code::kInvalidRequest, "empty batch"));
     }
@@ -105,24 +124,27 @@ std::optional<std::string> Dispatcher::handle_body(std::string_view body) const 
                                           " requests, the limit is " +
                                           std::to_string(limits_.max_batch)));
     }
-    Json responses = Json::array();
+    std::string responses = "[";
     std::size_t bytes = 0;
+    bool any = false;
     for (const auto& item : request) {
         auto response = handle_one(item);
         if (!response) continue;
-        bytes += to_wire(*response).size();
+        bytes += response->size();
         if (bytes > limits_.max_response_bytes) {
-            responses.push_back(error_response(
+            *response = to_wire(error_response(
                 item.is_object() && item.contains("id") ? item.at("id") : Json(nullptr),
                 code::kLimitExceeded,
                 "response too large: batch response exceeds " +
                     std::to_string(limits_.max_response_bytes) + " bytes"));
-            continue;
         }
-        responses.push_back(std::move(*response));
+        if (any) responses += ',';
+        responses += *response;
+        any = true;
     }
-    if (responses.empty()) return std::nullopt;
-    return to_wire(responses);
+    if (!any) return std::nullopt;
+    responses += ']';
+    return responses;
 }
 
 }  // namespace qtm::rpc

@@ -8,11 +8,13 @@
 #include <cstddef>
 #include <functional>
 #include <map>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 namespace qtm::rpc {
@@ -47,9 +49,14 @@ struct DispatchLimits {
 class Dispatcher {
 public:
     using Handler = std::function<Json(const Json& params)>;
+    // A result handed over already serialized (JSON text, or null for JSON null): large
+    // immutable answers, such as a block with its transactions, serialized once and shared.
+    using SerializedResult = std::shared_ptr<const std::string>;
+    using SerializedHandler = std::function<SerializedResult(const Json& params)>;
 
     explicit Dispatcher(DispatchLimits limits = {}) : limits_{limits} {}
     void add(const std::string& method, Handler handler);
+    void add_serialized(const std::string& method, SerializedHandler handler);
     [[nodiscard]] bool has(const std::string& method) const { return methods_.contains(method); }
     [[nodiscard]] std::vector<std::string> method_names() const {
         std::vector<std::string> names;
@@ -64,10 +71,18 @@ public:
 
 private:
     [[nodiscard]] std::optional<std::string> handle_body(std::string_view body) const;
-    [[nodiscard]] std::optional<Json> handle_one(const Json& request) const;
+    // One request's answer as wire text; nullopt for a notification.
+    [[nodiscard]] std::optional<std::string> handle_one(const Json& request) const;
+    [[nodiscard]] std::optional<std::variant<Json, std::string>> answer_one(
+        const Json& request) const;
+
+    struct Method {
+        Handler json;
+        SerializedHandler serialized;
+    };
 
     DispatchLimits limits_;
-    std::map<std::string, Handler, std::less<>> methods_;
+    std::map<std::string, Method, std::less<>> methods_;
 };
 
 // Serializes a message for the wire. Strings quoting raw input (a parser's "last read: ..."

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <memory>
 #include <stdexcept>
 #include <string>
 
@@ -58,6 +59,55 @@ TEST(Dispatcher, HandlerFailuresBecomeAnswers) {
         R"({"jsonrpc":"2.0","id":2,"method":"bad_utf8_result"},{"jsonrpc":"2.0","id":3,"method":"nope"}])");
     ASSERT_TRUE(batch.is_array());
     EXPECT_EQ(batch.size(), 3u);
+}
+
+TEST(Dispatcher, SerializedResultsAnswerLikeJsonOnes) {
+    Dispatcher dispatcher;
+    const Json object = {{"number", "0x1"}, {"transactions", Json::array({"0xaa", "0xbb"})}};
+    dispatcher.add("as_json", [&object](const Json&) { return object; });
+    dispatcher.add_serialized("as_text", [&object](const Json&) {
+        return std::make_shared<const std::string>(to_wire(object));
+    });
+    dispatcher.add_serialized("as_null",
+                              [](const Json&) { return Dispatcher::SerializedResult{}; });
+    dispatcher.add_serialized("refuses", [](const Json&) -> Dispatcher::SerializedResult {
+        throw RpcError{code::kInvalidParams, "no"};
+    });
+
+    const auto text = dispatcher.handle(R"({"jsonrpc":"2.0","id":"a","method":"as_text"})");
+    const auto json = dispatcher.handle(R"({"jsonrpc":"2.0","id":"a","method":"as_json"})");
+    ASSERT_TRUE(text && json);
+    EXPECT_EQ(*text, *json);  // byte for byte, member order included
+    EXPECT_EQ(answer_of(dispatcher, R"({"jsonrpc":"2.0","id":1,"method":"as_null"})").at("result"),
+              nullptr);
+    EXPECT_EQ(answer_of(dispatcher, R"({"jsonrpc":"2.0","id":1,"method":"refuses"})")
+                  .at("error")
+                  .at("code"),
+              code::kInvalidParams);
+    EXPECT_FALSE(dispatcher.handle(R"({"jsonrpc":"2.0","method":"as_text"})"));  // notification
+
+    const Json batch = answer_of(dispatcher, R"([{"jsonrpc":"2.0","id":1,"method":"as_text"},)"
+                                             R"({"jsonrpc":"2.0","method":"as_text"},)"
+                                             R"({"jsonrpc":"2.0","id":2,"method":"as_json"}])");
+    ASSERT_TRUE(batch.is_array());
+    ASSERT_EQ(batch.size(), 2u);
+    EXPECT_EQ(batch[0].at("result"), object);
+    EXPECT_EQ(batch[1].at("result"), object);
+}
+
+TEST(Dispatcher, BatchResponseCapAppliesToSerializedResults) {
+    DispatchLimits limits;
+    limits.max_response_bytes = 150;  // one answer is 114 bytes
+    Dispatcher dispatcher{limits};
+    dispatcher.add_serialized("big", [](const Json&) {
+        return std::make_shared<const std::string>("\"" + std::string(80, 'x') + "\"");
+    });
+    const Json batch = answer_of(dispatcher, R"([{"jsonrpc":"2.0","id":1,"method":"big"},)"
+                                             R"({"jsonrpc":"2.0","id":2,"method":"big"}])");
+    ASSERT_EQ(batch.size(), 2u);
+    EXPECT_TRUE(batch[0].contains("result"));
+    EXPECT_EQ(batch[1].at("error").at("code"), code::kLimitExceeded);
+    EXPECT_EQ(batch[1].at("id"), 2);
 }
 
 }  // namespace
