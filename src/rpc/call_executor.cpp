@@ -6,7 +6,6 @@
 
 #include "base/hex.hpp"
 #include "chain/transaction.hpp"
-#include "evm/precompiles.hpp"
 #include "rpc/chain_reader.hpp"
 #include "rpc/params.hpp"
 #include "state/state_host.hpp"
@@ -58,14 +57,6 @@ std::optional<std::string> revert_reason(ByteView output) {
     if (!length.fits_uint64() || 68 + length[0] > output.size()) return std::nullopt;
     return std::string(output.begin() + 68,
                        output.begin() + 68 + static_cast<std::ptrdiff_t>(length[0]));
-}
-
-bool is_precompile(const Address& address) {
-    if (address == evm::kMldsaVerifyPrecompile) return true;
-    for (std::size_t i = 0; i < 19; ++i) {
-        if (address[i] != 0) return false;
-    }
-    return address[19] >= 1 && address[19] <= 0x0a;
 }
 
 void set_balance(state::WorldState& world, const Address& address, const U256& balance) {
@@ -283,21 +274,8 @@ CallOutcome CallExecutor::run(const CallRequest& call, std::int64_t gas,
     state::WorldState& world = *world_;
     const std::size_t snapshot = world.snapshot();
     const Address from = call.from.value_or(Address{});
-    world.warm_account(from);
-    if (call.to) world.warm_account(*call.to);
-    world.warm_account(block_context_.coinbase);
-    for (std::uint8_t i = 1; i <= 0x0a; ++i) {
-        Address precompile{};
-        precompile[19] = i;
-        world.warm_account(precompile);
-    }
-    world.warm_account(evm::kMldsaVerifyPrecompile);
-    for (const auto& entry : call.access_list) {
-        world.warm_account(entry.address);
-        for (const auto& key : entry.storage_keys) {
-            world.warm_storage(entry.address, U256::from_be_bytes(key));
-        }
-    }
+    state::warm_transaction_accounts(world, from, call.to, block_context_.coinbase,
+                                     call.access_list);
     evm::TxContext context = block_context_;
     context.gas_price = call.max_fee_per_gas.value_or(U256{});
     context.origin = from;
@@ -325,7 +303,7 @@ CallOutcome CallExecutor::run(const CallRequest& call, std::int64_t gas,
         std::map<Address, std::vector<Hash32>> touched;
         for (const Address& address : world.warm_accounts()) {
             if (address == from || (call.to && address == *call.to) ||
-                address == block_context_.coinbase || is_precompile(address)) {
+                address == block_context_.coinbase || state::is_warm_precompile(address)) {
                 continue;
             }
             touched[address];

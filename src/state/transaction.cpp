@@ -88,6 +88,38 @@ Result<void, TxError> validate(WorldState& state, const BlockEnv& env, const TxP
 
 }  // namespace
 
+namespace {
+constexpr std::uint8_t kLastWarmPrecompile = 0x0a;  // 0x01-0x0a, as Cancun warms them
+}  // namespace
+
+bool is_warm_precompile(const Address& address) noexcept {
+    if (address == evm::kMldsaVerifyPrecompile) return true;
+    for (std::size_t i = 0; i + 1 < address.size(); ++i) {
+        if (address[i] != 0) return false;
+    }
+    return address.back() >= 1 && address.back() <= kLastWarmPrecompile;
+}
+
+void warm_transaction_accounts(WorldState& state, const Address& sender,
+                               const std::optional<Address>& to, const Address& coinbase,
+                               const std::vector<AccessListEntry>& access_list) {
+    state.warm_account(sender);
+    if (to) state.warm_account(*to);
+    state.warm_account(coinbase);
+    for (std::uint8_t i = 1; i <= kLastWarmPrecompile; ++i) {
+        Address precompile{};
+        precompile[19] = i;
+        state.warm_account(precompile);
+    }
+    state.warm_account(evm::kMldsaVerifyPrecompile);
+    for (const auto& entry : access_list) {
+        state.warm_account(entry.address);
+        for (const auto& key : entry.storage_keys) {
+            state.warm_storage(entry.address, U256::from_be_bytes(key));
+        }
+    }
+}
+
 Result<TxOutcome, TxError> apply_transaction(WorldState& state, const BlockEnv& env,
                                              const TxParams& tx, std::int64_t gas_available,
                                              evm::AnalysisCache& analysis_cache) {
@@ -103,22 +135,7 @@ Result<TxOutcome, TxError> apply_transaction(WorldState& state, const BlockEnv& 
         state.register_key(tx.sender, *tx.register_key);
     }
 
-    // EIP-2929 (and EIP-3651's warm coinbase): warm before the first frame.
-    state.warm_account(tx.sender);
-    if (tx.to) state.warm_account(*tx.to);
-    state.warm_account(env.coinbase);
-    for (std::uint8_t i = 1; i <= 0x0a; ++i) {
-        Address precompile{};
-        precompile[19] = i;
-        state.warm_account(precompile);
-    }
-    state.warm_account(evm::kMldsaVerifyPrecompile);
-    for (const auto& entry : tx.access_list) {
-        state.warm_account(entry.address);
-        for (const auto& key : entry.storage_keys) {
-            state.warm_storage(entry.address, U256::from_be_bytes(key));
-        }
-    }
+    warm_transaction_accounts(state, tx.sender, tx.to, env.coinbase, tx.access_list);
 
     evm::TxContext context{.gas_price = gas_price,
                            .origin = tx.sender,

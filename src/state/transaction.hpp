@@ -84,6 +84,15 @@ struct TxOutcome {
 [[nodiscard]] std::int64_t ethereum_intrinsic_gas(ByteView data, bool is_create,
                                                   const std::vector<AccessListEntry>& access_list);
 
+// EIP-2929 (with EIP-3651's warm coinbase): what a transaction starts with warm — the sender,
+// the recipient, the coinbase, the precompile addresses (0x01-0x0a and QTM's ML-DSA
+// verifier) and its access list. apply_transaction and RPC simulations share it.
+void warm_transaction_accounts(WorldState& state, const Address& sender,
+                               const std::optional<Address>& to, const Address& coinbase,
+                               const std::vector<AccessListEntry>& access_list);
+// Whether `address` is one of the precompile addresses warm_transaction_accounts warms.
+[[nodiscard]] bool is_warm_precompile(const Address& address) noexcept;
+
 // Applies `tx` to `state`. `gas_available` is what the block has left. On an error the state
 // is as before; on success the transaction is finalized (WorldState::finalize_transaction).
 [[nodiscard]] Result<TxOutcome, TxError> apply_transaction(WorldState& state, const BlockEnv& env,
