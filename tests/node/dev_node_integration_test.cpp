@@ -22,17 +22,10 @@ namespace {
 
 using test::Json;
 using test::QtmdProcess;
+using test::wait_for_receipt;
 
 class DevNode : public ::testing::Test {
 protected:
-    void SetUp() override {
-        datadir_ = std::filesystem::temp_directory_path() /
-                   ("qtm-dev-node-" + std::to_string(::getpid()) + "-" +
-                    ::testing::UnitTest::GetInstance()->current_test_info()->name());
-        std::filesystem::remove_all(datadir_);
-    }
-    void TearDown() override { std::filesystem::remove_all(datadir_); }
-
     static std::uint64_t number(const Json& response) {
         return std::stoull(response.at("result").get<std::string>(), nullptr, 16);
     }
@@ -51,20 +44,8 @@ protected:
         return tx;
     }
 
-    static Json wait_for_receipt(const QtmdProcess& node, const std::string& hash) {
-        Json receipt;
-        const bool mined = test::wait_until(
-            [&] {
-                receipt = node.call("eth_getTransactionReceipt", Json::array({hash}));
-                return receipt.contains("result") && !receipt.at("result").is_null();
-            },
-            std::chrono::seconds(20));
-        EXPECT_TRUE(mined) << "transaction " << hash << " not mined; last answer "
-                           << receipt.dump();
-        return receipt.at("result");
-    }
-
-    std::filesystem::path datadir_;
+    test::TestDir dir_{"qtm-dev-node"};
+    std::filesystem::path datadir_{dir_.path()};
 };
 
 TEST_F(DevNode, ProducesBlocksAndSurvivesSigkill) {

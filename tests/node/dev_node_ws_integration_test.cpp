@@ -134,15 +134,8 @@ std::uint64_t quantity(const Json& value) {
 
 class DevNodeWs : public ::testing::Test {
 protected:
-    void SetUp() override {
-        datadir_ = std::filesystem::temp_directory_path() /
-                   ("qtm-dev-node-ws-" + std::to_string(::getpid()) + "-" +
-                    ::testing::UnitTest::GetInstance()->current_test_info()->name());
-        std::filesystem::remove_all(datadir_);
-    }
-    void TearDown() override { std::filesystem::remove_all(datadir_); }
-
-    std::filesystem::path datadir_;
+    test::TestDir dir_{"qtm-dev-node-ws"};
+    std::filesystem::path datadir_{dir_.path()};
 };
 
 TEST_F(DevNodeWs, ServesCallsBatchesAndErrors) {

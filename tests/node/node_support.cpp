@@ -4,9 +4,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <gtest/gtest.h>
+
+#include <array>
 #include <boost/asio.hpp>
 #include <boost/beast.hpp>
+#include <cstdio>
 #include <fstream>
+#include <iterator>
 #include <regex>
 #include <sstream>
 #include <stdexcept>
@@ -29,6 +34,55 @@ bool wait_until(const std::function<bool()>& condition, std::chrono::seconds tim
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
     return condition();
+}
+
+Json wait_for_receipt(const QtmdProcess& node, const std::string& hash) {
+    Json receipt;
+    const bool mined = wait_until(
+        [&] {
+            receipt = node.call("eth_getTransactionReceipt", Json::array({hash}));
+            return receipt.contains("result") && !receipt.at("result").is_null();
+        },
+        std::chrono::seconds(20));
+    EXPECT_TRUE(mined) << "transaction " << hash << " not mined; last answer " << receipt.dump();
+    return mined ? receipt.at("result") : Json{};
+}
+
+TestDir::TestDir(const std::string& prefix) {
+    const auto* test = ::testing::UnitTest::GetInstance()->current_test_info();
+    path_ =
+        std::filesystem::temp_directory_path() / (prefix + "-" + std::to_string(::getpid()) + "-" +
+                                                  (test != nullptr ? test->name() : "setup"));
+    std::filesystem::remove_all(path_);
+    std::filesystem::create_directories(path_);
+}
+
+TestDir::~TestDir() {
+    std::error_code ignored;
+    std::filesystem::remove_all(path_, ignored);
+}
+
+CliRun run_qtm(const std::string& arguments) {
+    char err_path[] = "/tmp/qtm-cli-stderr-XXXXXX";
+    const int err_fd = ::mkstemp(err_path);
+    if (err_fd < 0) throw std::runtime_error{"mkstemp failed"};
+    ::close(err_fd);
+    const std::string command = (bin_dir() / "qtm").string() + " " + arguments + " 2>" + err_path;
+    CliRun run;
+    FILE* pipe = ::popen(command.c_str(), "r");
+    if (pipe != nullptr) {
+        std::array<char, 4096> buffer{};
+        std::size_t count = 0;
+        while ((count = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0) {
+            run.out.append(buffer.data(), count);
+        }
+        const int status = ::pclose(pipe);
+        run.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    }
+    std::ifstream err{err_path};
+    run.err.assign(std::istreambuf_iterator<char>{err}, {});
+    std::filesystem::remove(err_path);
+    return run;
 }
 
 QtmdProcess::QtmdProcess(const std::filesystem::path& datadir,

@@ -56,4 +56,30 @@ private:
 // Polls `condition` every 100 ms until it holds or `timeout` passes.
 bool wait_until(const std::function<bool()>& condition, std::chrono::seconds timeout);
 
+// The receipt of transaction `hash` once mined (polled for 20 s); a test failure and null
+// when it is not.
+[[nodiscard]] Json wait_for_receipt(const QtmdProcess& node, const std::string& hash);
+
+// A scratch directory named after `prefix`, the process and the running test, under the
+// system temp dir: empty when made, removed with everything in it when destroyed.
+class TestDir {
+public:
+    explicit TestDir(const std::string& prefix);
+    ~TestDir();
+    TestDir(const TestDir&) = delete;
+    TestDir& operator=(const TestDir&) = delete;
+    [[nodiscard]] const std::filesystem::path& path() const noexcept { return path_; }
+
+private:
+    std::filesystem::path path_;
+};
+
+// One run of the qtm CLI built next to the tests (`arguments` pass through the shell).
+struct CliRun {
+    int status{-1};
+    std::string out;
+    std::string err;
+};
+[[nodiscard]] CliRun run_qtm(const std::string& arguments);
+
 }  // namespace qtm::test

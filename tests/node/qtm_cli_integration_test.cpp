@@ -19,49 +19,37 @@
 namespace qtm {
 namespace {
 
-struct CliRun {
+// What a run printed, standard output then standard error.
+struct CliOutput {
     int status{-1};
-    std::string output;  // stdout and stderr
+    std::string output;
 };
 
-CliRun qtm(const std::string& arguments) {
-    const std::string command = (test::bin_dir() / "qtm").string() + " " + arguments + " 2>&1";
-    CliRun run;
-    FILE* pipe = ::popen(command.c_str(), "r");
-    if (pipe == nullptr) return run;
-    std::array<char, 4096> buffer{};
-    std::size_t count = 0;
-    while ((count = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0) {
-        run.output.append(buffer.data(), count);
-    }
-    const int status = ::pclose(pipe);
-    run.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return run;
+CliOutput qtm(const std::string& arguments) {
+    const test::CliRun run = test::run_qtm(arguments);
+    return {run.status, run.out + run.err};
 }
 
 class QtmCli : public ::testing::Test {
 protected:
     void SetUp() override {
-        dir_ = std::filesystem::temp_directory_path() / ("qtm-cli-" + std::to_string(::getpid()));
-        std::filesystem::create_directories(dir_);
         write("password", "correct horse\n");
         write("wrong", "battery staple\n");
         write("seed", to_hex(chain::dev_account_seed(0)) + "\n");
     }
-    void TearDown() override { std::filesystem::remove_all(dir_); }
     void write(const std::string& name, const std::string& text) {
-        std::ofstream{dir_ / name} << text;
+        std::ofstream{dir_.path() / name} << text;
     }
-    std::string path(const std::string& name) const { return (dir_ / name).string(); }
+    std::string path(const std::string& name) const { return (dir_.path() / name).string(); }
 
-    std::filesystem::path dir_;
+    test::TestDir dir_{"qtm-cli"};
 };
 
 TEST_F(QtmCli, KeystoreImportInspectAndDecrypt) {
     const std::string address = chain::to_checksum_address(
         chain::AccountKey{crypto::SignatureScheme::kMlDsa44, chain::dev_account_seed(0)}.address());
-    const CliRun imported = qtm("account import --seed-file " + path("seed") + " --keystore " +
-                                path("k.json") + " --password-file " + path("password"));
+    const CliOutput imported = qtm("account import --seed-file " + path("seed") + " --keystore " +
+                                   path("k.json") + " --password-file " + path("password"));
     ASSERT_EQ(imported.status, 0) << imported.output;
     EXPECT_NE(imported.output.find(address), std::string::npos);
     EXPECT_EQ(
@@ -72,31 +60,31 @@ TEST_F(QtmCli, KeystoreImportInspectAndDecrypt) {
     const std::string contents{std::istreambuf_iterator<char>{file}, {}};
     EXPECT_EQ(contents.find(to_hex(chain::dev_account_seed(0), false)), std::string::npos);
 
-    const CliRun inspected = qtm("account inspect " + path("k.json"));
+    const CliOutput inspected = qtm("account inspect " + path("k.json"));
     EXPECT_EQ(inspected.status, 0);
     EXPECT_NE(inspected.output.find(address), std::string::npos);
-    const CliRun decrypted =
+    const CliOutput decrypted =
         qtm("account inspect " + path("k.json") + " --decrypt --password-file " + path("password"));
     EXPECT_EQ(decrypted.status, 0) << decrypted.output;
     EXPECT_NE(decrypted.output.find("password  correct"), std::string::npos);
-    const CliRun wrong =
+    const CliOutput wrong =
         qtm("account inspect " + path("k.json") + " --decrypt --password-file " + path("wrong"));
     EXPECT_EQ(wrong.status, 1);
     EXPECT_NE(wrong.output.find("wrong password"), std::string::npos);
     EXPECT_EQ(wrong.output.find("battery"), std::string::npos);
 
-    const CliRun overwrite =
+    const CliOutput overwrite =
         qtm("account new --keystore " + path("k.json") + " --password-file " + path("password"));
     EXPECT_EQ(overwrite.status, 1);
     EXPECT_NE(overwrite.output.find("refusing to overwrite"), std::string::npos);
 }
 
 TEST_F(QtmCli, SeedAddressSpecAndDecoding) {
-    const CliRun key = qtm("key address --seed-file " + path("seed"));
+    const CliOutput key = qtm("key address --seed-file " + path("seed"));
     EXPECT_EQ(key.status, 0);
     EXPECT_NE(key.output.find("0x46E135d91C93B0E6e45dFA5cd8C0Ac4667A60DdF"), std::string::npos);
 
-    const CliRun hash = qtm("spec genesis-hash dev");
+    const CliOutput hash = qtm("spec genesis-hash dev");
     EXPECT_EQ(hash.status, 0);
     EXPECT_EQ(hash.output, to_hex(*chain::genesis_hash(*chain::builtin_chain_spec("dev"))) + "\n");
     EXPECT_EQ(qtm("spec genesis-hash " + path("missing.json")).status, 1);
@@ -109,12 +97,12 @@ TEST_F(QtmCli, SeedAddressSpecAndDecoding) {
     tx.to = Address{};
     sign_transaction(
         tx, chain::AccountKey{crypto::SignatureScheme::kMlDsa44, chain::dev_account_seed(0)}, true);
-    const CliRun decoded = qtm("decode tx " + to_hex(chain::encode(tx)));
+    const CliOutput decoded = qtm("decode tx " + to_hex(chain::encode(tx)));
     EXPECT_EQ(decoded.status, 0) << decoded.output;
     EXPECT_NE(decoded.output.find(to_hex(chain::transaction_hash(tx))), std::string::npos);
     EXPECT_NE(decoded.output.find("valid for the carried key"), std::string::npos);
 
-    const CliRun garbage = qtm("decode tx 0x51c0");
+    const CliOutput garbage = qtm("decode tx 0x51c0");
     EXPECT_EQ(garbage.status, 1);
     EXPECT_NE(garbage.output.find("not a QTM transaction"), std::string::npos);
     EXPECT_EQ(qtm("decode tx zz").status, 1);

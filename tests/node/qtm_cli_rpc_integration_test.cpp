@@ -23,43 +23,18 @@ namespace {
 using test::Json;
 using test::QtmdProcess;
 
-struct CliRun {
-    int status{-1};
-    std::string out;
-    std::string err;
-};
+using test::CliRun;
 
 class QtmCliRpc : public ::testing::Test {
 protected:
     void SetUp() override {
-        dir_ =
-            std::filesystem::temp_directory_path() / ("qtm-cli-rpc-" + std::to_string(::getpid()));
-        std::filesystem::remove_all(dir_);
-        std::filesystem::create_directories(dir_);
-        std::ofstream{dir_ / "password"} << "correct horse\n";
-        std::ofstream{dir_ / "wrong"} << "battery staple\n";
+        std::ofstream{dir_.path() / "password"} << "correct horse\n";
+        std::ofstream{dir_.path() / "wrong"} << "battery staple\n";
     }
-    void TearDown() override { std::filesystem::remove_all(dir_); }
-    std::string path(const std::string& name) const { return (dir_ / name).string(); }
+    std::string path(const std::string& name) const { return (dir_.path() / name).string(); }
+    static CliRun qtm(const std::string& arguments) { return test::run_qtm(arguments); }
 
-    CliRun qtm(const std::string& arguments) const {
-        const std::string err_path = path("stderr");
-        const std::string command =
-            (test::bin_dir() / "qtm").string() + " " + arguments + " 2>" + err_path;
-        CliRun run;
-        FILE* pipe = ::popen(command.c_str(), "r");
-        if (pipe == nullptr) return run;
-        std::array<char, 4096> buffer{};
-        std::size_t count = 0;
-        while ((count = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0) {
-            run.out.append(buffer.data(), count);
-        }
-        const int status = ::pclose(pipe);
-        run.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-        std::ifstream err{err_path};
-        run.err.assign(std::istreambuf_iterator<char>{err}, {});
-        return run;
-    }
+    test::TestDir dir_{"qtm-cli-rpc"};
 
     static std::string rpc_flag(const QtmdProcess& node) {
         return "--rpc http://127.0.0.1:" + std::to_string(node.port());
@@ -76,8 +51,6 @@ protected:
         const Json answer = node.call("eth_getBalance", {address, "latest"});
         return *U256::from_hex(answer.at("result").get<std::string>());
     }
-
-    std::filesystem::path dir_;
 };
 
 // Two hex digits of a size below 256.
@@ -109,7 +82,7 @@ std::string reverting_runtime() {
 }
 
 TEST_F(QtmCliRpc, SendCallAndRawRpcAgainstADevNode) {
-    const QtmdProcess node{dir_ / "data", {"--block-time", "0.3"}};
+    const QtmdProcess node{dir_.path() / "data", {"--block-time", "0.3"}};
     const std::string rpc = rpc_flag(node);
 
     const CliRun chain_id = qtm("rpc " + rpc + " eth_chainId");

@@ -53,14 +53,6 @@ std::string reader_initcode() {
 
 class RpcMethods : public ::testing::Test {
 protected:
-    void SetUp() override {
-        datadir_ = std::filesystem::temp_directory_path() /
-                   ("qtm-rpc-methods-" + std::to_string(::getpid()) + "-" +
-                    ::testing::UnitTest::GetInstance()->current_test_info()->name());
-        std::filesystem::remove_all(datadir_);
-    }
-    void TearDown() override { std::filesystem::remove_all(datadir_); }
-
     static Json result(const Json& response) {
         EXPECT_TRUE(response.contains("result")) << response.dump();
         return response.value("result", Json{});
@@ -70,19 +62,13 @@ protected:
     static std::string deploy_reader(const QtmdProcess& node, const std::string& from) {
         const Json hash = result(node.call(
             "eth_sendTransaction", Json::array({{{"from", from}, {"data", reader_initcode()}}})));
-        Json receipt;
-        const bool mined = test::wait_until(
-            [&] {
-                receipt = node.call("eth_getTransactionReceipt", Json::array({hash}));
-                return receipt.contains("result") && !receipt.at("result").is_null();
-            },
-            std::chrono::seconds(20));
-        EXPECT_TRUE(mined) << receipt.dump();
-        EXPECT_EQ(receipt.at("result").at("status"), "0x1");
-        return receipt.at("result").at("contractAddress").get<std::string>();
+        const Json receipt = test::wait_for_receipt(node, hash.get<std::string>());
+        EXPECT_EQ(receipt.value("status", ""), "0x1");
+        return receipt.value("contractAddress", "");
     }
 
-    std::filesystem::path datadir_;
+    test::TestDir dir_{"qtm-rpc-methods"};
+    std::filesystem::path datadir_{dir_.path()};
 };
 
 TEST_F(RpcMethods, AccessListOverridesAndSign) {
@@ -218,7 +204,6 @@ TEST_F(RpcMethods, AccessListOverridesAndSign) {
 }
 
 TEST_F(RpcMethods, VirtualHostsAndAuthenticatedAdmin) {
-    std::filesystem::create_directories(datadir_);
     const auto secret_path = datadir_ / "jwt.hex";
     const QtmdProcess node{datadir_,
                            {"--authrpc-port", "0", "--authrpc-jwtsecret", secret_path.string()}};
