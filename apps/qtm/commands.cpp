@@ -18,6 +18,7 @@
 #include "chain/keystore.hpp"
 #include "chain/transaction.hpp"
 #include "crypto/random.hpp"
+#include "rpc/format.hpp"
 
 namespace qtm::cli {
 
@@ -135,13 +136,6 @@ std::optional<Bytes> parse_hex_argument(const std::string& hex) {
 }
 
 Json transaction_json(const chain::Transaction& tx) {
-    Json access_list = Json::array();
-    for (const auto& entry : tx.access_list) {
-        Json keys = Json::array();
-        for (const auto& key : entry.storage_keys)
-            keys.push_back(to_hex(key));
-        access_list.push_back({{"address", to_hex(entry.address)}, {"storageKeys", keys}});
-    }
     Json json;
     json["type"] = "0x51";
     json["hash"] = to_hex(chain::transaction_hash(tx));
@@ -154,7 +148,7 @@ Json transaction_json(const chain::Transaction& tx) {
     json["to"] = tx.to ? Json(chain::to_checksum_address(*tx.to)) : Json(nullptr);
     json["value"] = tx.value.to_decimal();
     json["input"] = to_hex(tx.data);
-    json["accessList"] = access_list;
+    json["accessList"] = rpc::format_access_list(tx.access_list);
     json["scheme"] = std::string{crypto::to_string(tx.scheme)};
     json["publicKey"] = tx.public_key.empty() ? Json(nullptr) : Json(to_hex(tx.public_key));
     json["signatureBytes"] = tx.signature.size();

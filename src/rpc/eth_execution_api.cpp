@@ -8,6 +8,7 @@
 #include "chain/transaction.hpp"
 #include "rpc/call_executor.hpp"
 #include "rpc/eth_api.hpp"
+#include "rpc/format.hpp"
 #include "rpc/params.hpp"
 
 namespace qtm::rpc {
@@ -79,14 +80,7 @@ Json create_access_list(Backend& backend, const ApiLimits& limits, CallRequest c
         if (same(accessed, call.access_list)) break;
         call.access_list = accessed;
     }
-    Json list = Json::array();
-    for (const auto& entry : call.access_list) {
-        Json keys = Json::array();
-        for (const auto& key : entry.storage_keys)
-            keys.push_back(hex_data(key));
-        list.push_back({{"address", hex_data(entry.address)}, {"storageKeys", keys}});
-    }
-    Json answer{{"accessList", list},
+    Json answer{{"accessList", format_access_list(call.access_list)},
                 {"gasUsed", quantity(static_cast<std::uint64_t>(executor.intrinsic(call) +
                                                                 outcome.gas_used))}};
     if (outcome.status != evm::Status::kSuccess) {

@@ -39,15 +39,19 @@ Address creation_address(const Address& from, std::uint64_t nonce) {
     return address;
 }
 
-Json format_transaction(const chain::Transaction& tx, const Hash32& hash,
-                        const std::optional<TxContextInBlock>& where) {
-    Json access = Json::array();
-    for (const auto& entry : tx.access_list) {
+Json format_access_list(const std::vector<state::AccessListEntry>& access_list) {
+    Json out = Json::array();
+    for (const auto& entry : access_list) {
         Json keys = Json::array();
         for (const auto& key : entry.storage_keys)
             keys.push_back(hex_data(key));
-        access.push_back({{"address", hex_data(entry.address)}, {"storageKeys", keys}});
+        out.push_back({{"address", hex_data(entry.address)}, {"storageKeys", keys}});
     }
+    return out;
+}
+
+Json format_transaction(const chain::Transaction& tx, const Hash32& hash,
+                        const std::optional<TxContextInBlock>& where) {
     Json out = {
         {"hash", hex_data(hash)},
         {"type", quantity(chain::kTransactionType)},
@@ -60,7 +64,7 @@ Json format_transaction(const chain::Transaction& tx, const Hash32& hash,
         {"maxFeePerGas", quantity(tx.max_fee_per_gas)},
         {"maxPriorityFeePerGas", quantity(tx.max_priority_fee_per_gas)},
         {"input", hex_data(tx.data)},
-        {"accessList", access},
+        {"accessList", format_access_list(tx.access_list)},
         {"scheme", quantity(crypto::to_byte(tx.scheme))},
         {"v", "0x0"},
         {"yParity", "0x0"},

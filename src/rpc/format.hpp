@@ -5,10 +5,12 @@
 #pragma once
 
 #include <optional>
+#include <vector>
 
 #include "chain/block.hpp"
 #include "rpc/chain_reader.hpp"
 #include "rpc/json_rpc.hpp"
+#include "state/transaction.hpp"
 
 namespace qtm::rpc {
 
@@ -19,6 +21,8 @@ struct TxContextInBlock {
     U256 base_fee{};
 };
 
+// EIP-2930's [{address, storageKeys}] as execution-apis writes it.
+[[nodiscard]] Json format_access_list(const std::vector<state::AccessListEntry>& access_list);
 [[nodiscard]] Json format_transaction(const chain::Transaction& tx, const Hash32& hash,
                                       const std::optional<TxContextInBlock>& where);
 [[nodiscard]] Json format_log(const state::Log& log, const TxContextInBlock& where,
