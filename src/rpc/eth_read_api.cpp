@@ -123,7 +123,7 @@ void register_read_api(Dispatcher& dispatcher, Backend& backend, const ApiLimits
 
     // ---- blocks
     // Block answers are serialized once per block and shape and then shared: a block of a
-    // thousand transactions is ~1.5 MB of JSON, and the same recent blocks are asked for
+    // thousand transactions is ~0.7 MB of JSON, and the same recent blocks are asked for
     // again and again.
     const auto block_json = [reader](std::optional<std::uint64_t> number,
                                      bool full) -> Dispatcher::SerializedResult {
