@@ -1,0 +1,71 @@
+// Slashing protection: the only way the engine gets a signature. Before a vote or proposal
+// is signed, its record is appended to the WAL (durable), and the guard refuses to sign
+// anything that would conflict with what this validator signed before, also across
+// crashes (it is rebuilt from the WAL on start):
+//   - steps are ordered (height, round, step) with proposal < prevote < precommit;
+//   - a request below the last signed step is refused;
+//   - a request at a step already signed (at this height) is answered with the message
+//     signed then, re-signed (signing is deterministic), only if the content is the same;
+//   - any other request below the last signed step is refused;
+//   - a request above it is recorded, then signed.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <variant>
+#include <vector>
+
+#include "base/result.hpp"
+#include "chain/consensus/signer.hpp"
+#include "chain/consensus/types.hpp"
+#include "consensus/wal.hpp"
+
+namespace qtm::consensus {
+
+enum class SignStep : std::uint8_t { kProposal = 0, kPrevote = 1, kPrecommit = 2 };
+
+struct SignPosition {
+    std::uint64_t height{0};
+    std::uint32_t round{0};
+    SignStep step{SignStep::kProposal};
+    friend auto operator<=>(const SignPosition&, const SignPosition&) = default;
+};
+
+// A message as recorded in the WAL: content without signature.
+using SignedContent = std::variant<chain::Proposal, chain::Vote>;
+
+enum class SignRefusal {
+    kBelowLastSigned,  // would sign an earlier step than one already signed
+    kConflicting,      // another message was signed at this very step
+    kWalFailed,        // the record could not be made durable: nothing is signed
+};
+
+// WAL record: rlp([kind, payload]), kind 1 = proposal, 2 = vote (signature field empty).
+[[nodiscard]] Bytes encode_wal_record(const SignedContent& content);
+[[nodiscard]] std::optional<SignedContent> decode_wal_record(ByteView record);
+
+class SigningGuard {
+public:
+    SigningGuard(chain::ConsensusDomain domain, const chain::ConsensusSigner& signer, Wal& wal);
+
+    // Reads the WAL; the records of heights >= `height` are returned (the engine rebuilds
+    // its locks and re-sends them). Fails only when the WAL cannot be read.
+    [[nodiscard]] Result<std::vector<SignedContent>, WalError> load(std::uint64_t height);
+
+    [[nodiscard]] Result<chain::Vote, SignRefusal> sign_vote(chain::Vote vote);
+    [[nodiscard]] Result<chain::Proposal, SignRefusal> sign_proposal(chain::Proposal proposal);
+
+    [[nodiscard]] std::optional<SignPosition> last_signed() const noexcept { return last_; }
+    [[nodiscard]] const WalError& last_wal_error() const noexcept { return wal_error_; }
+
+private:
+    chain::ConsensusDomain domain_;
+    const chain::ConsensusSigner& signer_;
+    Wal& wal_;
+    std::optional<SignPosition> last_;
+    std::map<SignPosition, SignedContent> signed_;  // of the current height, from the WAL too
+    WalError wal_error_;
+};
+
+}  // namespace qtm::consensus
