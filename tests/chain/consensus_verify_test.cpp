@@ -171,22 +171,19 @@ TEST(ConsensusVerifyVotes, OneAnswerPerVoteInOrder) {
     WorkerPool two{2};
     WorkerPool caller_only{WorkerPool::CallerOnly{}};
     for (WorkerPool* pool : {&two, &caller_only}) {
-    }
-}
-}) {
-    const auto results = verify_votes(votes, v.set, kTestDomain, verifier(), *pool);
-    ASSERT_EQ(results.size(), votes.size());
-    for (std::size_t i = 0; i < votes.size(); ++i) {
-        if (i == 3 || i == 8) {
-            EXPECT_EQ(error_of(results[i]), ConsensusCheckError::kBadSignature) << i;
-        } else if (i == 6) {
-            EXPECT_EQ(error_of(results[i]), ConsensusCheckError::kUnknownValidator);
-        } else {
-            EXPECT_TRUE(results[i].has_value()) << i;
+        const auto results = verify_votes(votes, v.set, kTestDomain, verifier(), *pool);
+        ASSERT_EQ(results.size(), votes.size());
+        for (std::size_t i = 0; i < votes.size(); ++i) {
+            if (i == 3 || i == 8) {
+                EXPECT_EQ(error_of(results[i]), ConsensusCheckError::kBadSignature) << i;
+            } else if (i == 6) {
+                EXPECT_EQ(error_of(results[i]), ConsensusCheckError::kUnknownValidator);
+            } else {
+                EXPECT_TRUE(results[i].has_value()) << i;
+            }
         }
+        EXPECT_TRUE(verify_votes({}, v.set, kTestDomain, verifier(), *pool).empty());
     }
-    EXPECT_TRUE(verify_votes({}, v.set, kTestDomain, verifier(), *pool).empty());
-}
 }
 
 // --- certificates ---------------------------------------------------------------------
