@@ -44,6 +44,9 @@ public:
     // Derives each address from its key (any address passed in is replaced), sorts by
     // address, checks the rules above, and keeps the priorities as given (a genesis set
     // starts at 0, then is centred by the first increment).
+    // A genesis set is then incremented once (increment_proposer_priority(1)), as
+    // CometBFT's NewValidatorSet does, so that proposer_index() is its first height's
+    // round-0 proposer and rounds 0 and 1 have different proposers.
     [[nodiscard]] static Result<ValidatorSet, ValidatorSetError> create(
         std::vector<Validator> validators);
 
