@@ -7,7 +7,6 @@
 #include <cstring>
 #include <filesystem>
 
-#include "base/endian.hpp"
 #include "crypto/keccak.hpp"
 
 namespace qtm::consensus {
@@ -62,16 +61,11 @@ Result<void, WalError> sync_directory_of(const std::string& path) {
     return {};
 }
 
-struct Scan {
-    std::vector<Bytes> records;
-    std::uint64_t good_size{0};
-    bool corrupt_middle{false};
-};
+}  // namespace
 
-// Reads frames until the end or the first bad one; a bad frame followed by a good one is
-// corruption in the middle, not a torn tail.
-Scan scan(ByteView file) {
-    Scan out;
+// Reads frames until the end or the first bad one.
+WalFileScan scan_wal_file(ByteView file) {
+    WalFileScan out;
     std::size_t offset = 0;
     while (offset < file.size()) {
         if (file.size() - offset < kFrameHeader) break;
@@ -93,6 +87,8 @@ Scan scan(ByteView file) {
     out.good_size = offset;
     return out;
 }
+
+namespace {
 
 Result<Bytes, WalError> read_file(int fd, const std::string& path) {
     Bytes content;
@@ -120,7 +116,7 @@ Result<std::unique_ptr<FileWal>, WalError> FileWal::open(std::string path) {
         ::close(fd);
         return unexpected(content.error());
     }
-    Scan found = scan(*content);
+    WalFileScan found = scan_wal_file(*content);
     if (found.corrupt_middle) {
         ::close(fd);
         return unexpected(WalError{"the consensus WAL " + path +

@@ -18,6 +18,16 @@
 
 namespace qtm::consensus {
 
+// What a WAL file's bytes hold: the complete records up to the first bad frame, where that
+// frame starts, and whether a bad frame is followed by more bytes that would form a frame
+// (corruption in the middle rather than a torn tail). Pure, for the fuzzer and the tests.
+struct WalFileScan {
+    std::vector<Bytes> records;
+    std::uint64_t good_size{0};
+    bool corrupt_middle{false};
+};
+[[nodiscard]] WalFileScan scan_wal_file(ByteView file);
+
 class FileWal : public Wal {
 public:
     [[nodiscard]] static Result<std::unique_ptr<FileWal>, WalError> open(std::string path);

@@ -67,12 +67,13 @@ std::optional<SignedContent> decode_wal_record(ByteView record) {
     if (!kind || !payload || !list->finish()) return std::nullopt;
     if (*kind == kProposalRecord) {
         auto proposal = chain::decode_proposal(*payload);
-        if (!proposal) return std::nullopt;
+        // Records never hold signatures: one encoding per record.
+        if (!proposal || !proposal->signature.empty()) return std::nullopt;
         return SignedContent{std::move(*proposal)};
     }
     if (*kind == kVoteRecord) {
         auto vote = chain::decode_vote(*payload);
-        if (!vote) return std::nullopt;
+        if (!vote || !vote->signature.empty()) return std::nullopt;
         return SignedContent{std::move(*vote)};
     }
     return std::nullopt;

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include "codec/rlp.hpp"
 #include "consensus_support.hpp"
 
 namespace qtm::consensus {
@@ -145,6 +146,11 @@ TEST(WalRecordTest, RoundTripsVotesAndProposalsWithoutSignatures) {
     p.signature.clear();
     EXPECT_EQ(std::get<chain::Proposal>(*decoded_proposal), p);
     EXPECT_FALSE(decode_wal_record(Bytes{0x01}));
+    // A record that carries a signature is not one the guard writes.
+    Bytes body;
+    rlp::append_uint(body, 2);
+    rlp::append_string(body, chain::encode_vote(chain::Vote{VoteType::kPrevote, 1, 0, {}, 0, {7}}));
+    EXPECT_FALSE(decode_wal_record(rlp::encode_list(body)));
 }
 
 }  // namespace
