@@ -142,7 +142,9 @@ TEST(Session, EveryFlippedByteOfAFrameIsFatal) {
         p.responder.opener.append(Bytes(4096, 0));
         auto next = p.responder.opener.next();
         ASSERT_FALSE(next && next->has_value()) << "byte " << offset << " accepted";
-        if (!next) EXPECT_TRUE(peer_is_to_blame(next.error()));
+        if (!next) {
+            EXPECT_TRUE(peer_is_to_blame(next.error()));
+        }
     }
 }
 
