@@ -1,6 +1,7 @@
 // qtm-p2p-demo: two or more processes on loopback talking QTM p2p v1 (the hybrid
 // handshake, the encrypted session, channel messages). A listener echoes every consensus
-// and transactions message back; a dialer sends some, waits for the echoes and exits 0.
+// and transactions message back (and scores and bans peers that misbehave); a dialer sends
+// some, waits for the echoes and exits 0.
 //
 //   qtm-p2p-demo --seed <64 hex> --listen 0
 //       prints "node-id <hex>" and "listening <port>", then one line per event
@@ -16,7 +17,9 @@
 #include <set>
 
 #include "base/hex.hpp"
+#include "crypto/keccak.hpp"
 #include "p2p/connection.hpp"
+#include "p2p/peer_manager.hpp"
 
 namespace asio = boost::asio;
 using asio::ip::tcp;
@@ -97,6 +100,7 @@ int main(int argc, char** argv) {
     asio::io_context io;
     int exit_code = 0;
     std::set<std::shared_ptr<Connection>> connections;
+    std::function<void(tcp::socket)> accept_peer;
 
     if (listen_port >= 0) {
         tcp::acceptor acceptor{
@@ -104,29 +108,59 @@ int main(int argc, char** argv) {
         say("listening " + std::to_string(acceptor.local_endpoint().port()));
         asio::signal_set signals{io, SIGINT, SIGTERM};
         signals.async_wait([&](const boost::system::error_code&, int) { io.stop(); });
+        // Handshake limits per IP, scores and bans. A peer that fails before identifying
+        // itself is scored under a stand-in id derived from its IP.
+        PeerManager peers{PeerLimits{}, key.id()};
         std::function<void()> accept_next = [&] {
             acceptor.async_accept([&](const boost::system::error_code& error, tcp::socket socket) {
-                if (!error) {
-                    Connection::Handlers handlers;
-                    handlers.on_ready = [](Connection& c) {
-                        say("ready " + to_string(c.peer_id()));
-                    };
-                    handlers.on_message = [](Connection& c, ChannelMessage m) {
-                        say("recv " + std::string{to_string(m.channel)} + " " +
-                            std::to_string(m.payload.size()));
-                        c.send(std::move(m));  // echo
-                    };
-                    handlers.on_closed = [&connections](Connection& c, const CloseReason& r) {
-                        say("closed " + r.message + (r.peer_to_blame ? " (peer to blame)" : ""));
-                        connections.erase(c.shared_from_this());
-                    };
-                    auto connection = Connection::create(std::move(socket), config, std::nullopt,
-                                                         /*initiator=*/false, handlers);
-                    connections.insert(connection);
-                    connection->start();
-                }
+                if (!error) accept_peer(std::move(socket));
                 accept_next();
             });
+        };
+        accept_peer = [&](tcp::socket socket) {
+            boost::system::error_code ignored;
+            const std::string ip = socket.remote_endpoint(ignored).address().to_string();
+            if (auto ok = peers.begin_handshake(ip, PeerClock::now()); !ok) {
+                say("refused " + ip + ": " + std::string{to_string(ok.error())});
+                socket.close(ignored);
+                return;
+            }
+            auto handshaking = std::make_shared<bool>(true);
+            Connection::Handlers handlers;
+            handlers.on_ready = [&peers, ip, handshaking](Connection& c) {
+                *handshaking = false;
+                peers.end_handshake(ip);
+                if (auto ok = peers.on_connected(c.peer_id(), ip, true, PeerClock::now()); !ok) {
+                    return c.close({std::string{to_string(ok.error())}, false});
+                }
+                say("ready " + to_string(c.peer_id()));
+            };
+            handlers.on_message = [](Connection& c, ChannelMessage m) {
+                say("recv " + std::string{to_string(m.channel)} + " " +
+                    std::to_string(m.payload.size()));
+                c.send(std::move(m));  // echo
+            };
+            handlers.on_closed = [&peers, &connections, ip, handshaking](Connection& c,
+                                                                         const CloseReason& r) {
+                say("closed " + r.message + (r.peer_to_blame ? " (peer to blame)" : ""));
+                if (*handshaking) {
+                    peers.end_handshake(ip);
+                } else {
+                    peers.on_disconnected(c.peer_id());
+                }
+                if (r.peer_to_blame) {
+                    const NodeId id =
+                        *handshaking ? crypto::sha3_256(as_bytes("ip:" + ip)) : c.peer_id();
+                    const auto offence =
+                        *handshaking ? Offence::kHandshakeFailure : Offence::kProtocolViolation;
+                    if (peers.penalize(id, ip, offence, PeerClock::now())) say("banned " + ip);
+                }
+                connections.erase(c.shared_from_this());
+            };
+            auto connection = Connection::create(std::move(socket), config, std::nullopt,
+                                                 /*initiator=*/false, handlers);
+            connections.insert(connection);
+            connection->start();
         };
         accept_next();
         io.run();

@@ -1,10 +1,13 @@
 // Two and three real qtm-p2p-demo processes on loopback: a dialer that names the
 // listener's node id completes the handshake and gets every message echoed; one that names
 // another node id, or is on another genesis, fails and exits 1; two dialers at once both
-// succeed against one listener.
+// succeed against one listener; an address that keeps failing handshakes is banned.
+#include <arpa/inet.h>
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -154,6 +157,39 @@ TEST_F(P2pDemo, AnotherGenesisIsRefused) {
     EXPECT_EQ(dialer.wait(), 1);
     EXPECT_NE(listener_->wait_for("closed handshake failed: "), "");
     EXPECT_NE(listener_->output().find("peer has another genesis hash"), std::string::npos)
+        << listener_->output();
+}
+
+// Connects to 127.0.0.1:port, writes `bytes`, and waits until the listener closes.
+void send_and_wait_for_close(const std::string& port, const std::vector<std::uint8_t>& bytes) {
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    ASSERT_GE(fd, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(static_cast<std::uint16_t>(std::stoi(port)));
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+    ASSERT_EQ(::write(fd, bytes.data(), bytes.size()), static_cast<ssize_t>(bytes.size()));
+    char byte = 0;
+    while (::read(fd, &byte, 1) > 0) {
+    }
+    ::close(fd);
+}
+
+TEST_F(P2pDemo, AnAddressThatSendsBadHandshakesIsBanned) {
+    // A hello with the right version, chain id and genesis but an invalid ML-KEM key: the
+    // peer is to blame (-50 each); the second one reaches the ban score.
+    std::vector<std::uint8_t> hello(1258, 0xff);
+    const std::vector<std::uint8_t> header{0x00, 0x01, 0, 0, 0, 0, 0, 0, 0x1c, 0xbd};
+    std::copy(header.begin(), header.end(), hello.begin());
+    std::fill(hello.begin() + 10, hello.begin() + 42, 0);  // the demo's default genesis
+    send_and_wait_for_close(port_, hello);
+    send_and_wait_for_close(port_, hello);
+    EXPECT_EQ(listener_->wait_for("banned "), "127.0.0.1") << listener_->output();
+    Process dialer{{"--seed", std::string(64, 'b'), "--dial", address(node_id_)},
+                   dir_ / "dialer.log"};
+    EXPECT_EQ(dialer.wait(), 1);
+    EXPECT_NE(listener_->output().find("refused 127.0.0.1: peer is banned"), std::string::npos)
         << listener_->output();
 }
 
