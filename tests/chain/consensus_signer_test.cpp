@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "chain/consensus/types.hpp"
 #include "chain/keys.hpp"
 
 namespace qtm::chain {
