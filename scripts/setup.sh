@@ -14,6 +14,8 @@ debian_packages=(
   libssl-dev libgmp-dev libsecp256k1-dev librocksdb-dev libboost1.81-dev
   nlohmann-json3-dev libspdlog-dev libfmt-dev libcli11-dev libtomlplusplus-dev
   prometheus-cpp-dev libgtest-dev libgmock-dev libbenchmark-dev librapidcheck-dev
+  # promtool checks and unit-tests deploy/prometheus's alert rules (issue 18)
+  prometheus
 )
 
 if [[ $(id -u) -eq 0 ]]; then

@@ -16,6 +16,7 @@
 #include "chain/chain_spec.hpp"
 #include "chain/keys.hpp"
 #include "chain/keystore.hpp"
+#include "node/metrics_server.hpp"
 #include "node/node.hpp"
 #include "qtm_version.hpp"
 #include "rpc/eth_api.hpp"
@@ -92,6 +93,9 @@ int main(int argc, char** argv) {
     std::string authrpc_address = "127.0.0.1";
     int authrpc_port = 8551;
     std::string jwt_secret_path;  // default <datadir>/jwtsecret
+    bool metrics = true;
+    std::string metrics_address = "127.0.0.1";
+    int metrics_port = 9464;
     app.add_flag("--dev", dev, "Run a one-validator development chain");
     app.add_option("--datadir", datadir, "Where the chain's database lives (RocksDB)")
         ->capture_default_str();
@@ -150,6 +154,18 @@ int main(int argc, char** argv) {
         "--authrpc-jwtsecret", jwt_secret_path,
         "File with the 32-byte HS256 secret as 64 hex digits; created (mode 0600) if "
         "missing. Default: <datadir>/jwtsecret");
+    app.add_flag("--metrics,!--no-metrics", metrics,
+                 "Serve /metrics (Prometheus), /health and /ready (on by default; --no-metrics: "
+                 "off)");
+    app.add_option("--metrics-addr", metrics_address,
+                   "Listen address of /metrics, /health and /ready")
+        ->capture_default_str();
+    auto* metrics_port_option =
+        app.add_option("--metrics-port", metrics_port,
+                       "Port of /metrics, /health and /ready (0: any free port; when not given "
+                       "and --http-port is 0, any free port too)")
+        ->capture_default_str()
+        ->check(CLI::Range(0, 65535));
     CLI11_PARSE(app, argc, argv);
 
     if (!dev) {
@@ -205,7 +221,9 @@ int main(int argc, char** argv) {
     }
     node::Node& node = **opened;
 
+    node.metrics().set_build_info(QTM_VERSION);
     rpc::Dispatcher dispatcher;
+    dispatcher.set_observer(&node.metrics());
     rpc::ApiLimits limits;
     limits.client_version = std::string{"qtmd/"} + QTM_VERSION;
     rpc::register_api(dispatcher, node, limits);
@@ -228,6 +246,7 @@ int main(int argc, char** argv) {
     http.port = static_cast<std::uint16_t>(http_port);
     http.cors_origins = cors;
     http.rate_limit_per_second = rate_limit;
+    http.observer = &node.metrics();
     rpc::HttpServer server{http, dispatcher};
     if (auto started = server.start(); !started) {
         spdlog::critical("cannot start JSON-RPC: {}", started.error());
@@ -238,6 +257,7 @@ int main(int argc, char** argv) {
     // as the Engine API's (geth --authrpc.*).
     const bool serve_admin = authrpc_port_option->count() > 0 || jwt_option->count() > 0;
     rpc::Dispatcher admin_dispatcher;
+    admin_dispatcher.set_observer(&node.metrics());
     std::unique_ptr<rpc::HttpServer> auth_server;
     if (serve_admin) {
         if (jwt_secret_path.empty()) {
@@ -274,9 +294,29 @@ int main(int argc, char** argv) {
         ws_config.allowed_origins = cors;
         ws_config.rate_limit_per_second = rate_limit;
         ws_config.max_queued_messages = ws_max_queue;
+        ws_config.observer = &node.metrics();
         ws_server = std::make_unique<rpc::WsServer>(ws_config, dispatcher, subscriptions);
         if (auto started = ws_server->start(); !started) {
             spdlog::critical("cannot start JSON-RPC over WebSocket: {}", started.error());
+            return 1;
+        }
+    }
+
+    // Added before the first scrape (the server starts below).
+    node.metrics().add_sampler([&subscriptions, &node](node::MetricsSample& sample) {
+        sample.ws_subscriptions = subscriptions.size();
+        sample.ready = node.readiness().ok();
+    });
+    std::unique_ptr<node::MetricsServer> metrics_server;
+    if (metrics) {
+        metrics_server = std::make_unique<node::MetricsServer>(
+            node::MetricsServerConfig{
+                metrics_address,
+                static_cast<std::uint16_t>(
+                    metrics_port_option->count() == 0 && http_port == 0 ? 0 : metrics_port)},
+            [&node] { return node.metrics().render(); }, [&node] { return node.readiness(); });
+        if (auto started = metrics_server->start(); !started) {
+            spdlog::critical("cannot serve metrics: {}", started.error());
             return 1;
         }
     }
@@ -302,6 +342,12 @@ int main(int argc, char** argv) {
     } else {
         std::printf("Admin RPC     off (--authrpc-port serves admin_* behind a JWT)\n");
     }
+    if (metrics_server) {
+        std::printf("Metrics       http://%s:%u/metrics (/health, /ready)\n",
+                    metrics_address.c_str(), metrics_server->port());
+    } else {
+        std::printf("Metrics       off (--metrics serves /metrics, /health and /ready)\n");
+    }
     std::printf("Block time    %.1f s\n", block_time);
     std::printf("Validator     %s (ML-DSA-65, dev seed 0)\n\n",
                 chain::to_checksum_address(validator.address()).c_str());
@@ -326,6 +372,7 @@ int main(int argc, char** argv) {
     sigwait(&signals, &received);
     spdlog::info("received {}, shutting down", received == SIGINT ? "SIGINT" : "SIGTERM");
     server.stop();
+    if (metrics_server) metrics_server->stop();
     if (ws_server) ws_server->stop();
     if (auth_server) auth_server->stop();
     node.stop();

@@ -92,6 +92,7 @@ private:
         const auto remote = stream_.socket().remote_endpoint(endpoint_error);
         if (!endpoint_error) client = remote.address().to_string();
         if (!limiter_.allow(client)) {
+            if (config_.observer != nullptr) config_.observer->on_rate_limited("http");
             respond(http::status::too_many_requests,
                     to_wire(error_response(nullptr, code::kLimitExceeded,
                                            "rate limit exceeded: slow down (--http-rate-limit)")),

@@ -15,6 +15,7 @@
 #include "base/result.hpp"
 #include "rpc/json_rpc.hpp"
 #include "rpc/jwt.hpp"
+#include "rpc/observer.hpp"
 
 namespace qtm::rpc {
 
@@ -28,6 +29,7 @@ struct HttpConfig {
     double rate_limit_burst{100};
     std::vector<std::string> virtual_hosts{"localhost"};  // "*" allows any (geth --http.vhosts)
     std::optional<JwtSecret> jwt_secret{};                // set: every request needs a token
+    RpcObserver* observer{nullptr};  // told of rate-limited requests; outlives the server
 };
 
 class HttpServer {

@@ -82,6 +82,14 @@ public:
         asio::dispatch(executor_, [self = shared_from_this()] { self->read_upgrade(); });
     }
 
+    ~Session() override {
+        if (opened_ && shared_.config.observer != nullptr) {
+            shared_.config.observer->on_ws_connection_closed();
+        }
+    }
+    Session(const Session&) = delete;
+    Session& operator=(const Session&) = delete;
+
     void deliver(std::string message) override { enqueue(std::move(message)); }
 
 private:
@@ -117,6 +125,10 @@ private:
         ws_.text(true);
         ws_.async_accept(request, [self = shared_from_this()](beast::error_code accept_error) {
             if (accept_error) return;
+            self->opened_ = true;
+            if (self->shared_.config.observer != nullptr) {
+                self->shared_.config.observer->on_ws_connection_opened();
+            }
             self->buffer_.clear();
             self->read();
         });
@@ -152,6 +164,7 @@ private:
         const std::string message = beast::buffers_to_string(buffer_.data());
         buffer_.consume(buffer_.size());
         if (!shared_.limiter.allow(client_)) {
+            if (shared_.config.observer != nullptr) shared_.config.observer->on_rate_limited("ws");
             if (auto refusal = refusal_for(message, code::kLimitExceeded,
                                            "rate limit exceeded: slow down (--http-rate-limit)")) {
                 enqueue(std::move(*refusal));
@@ -310,6 +323,7 @@ private:
     bool writing_{false};
     bool holding_{false};
     bool closing_{false};
+    bool opened_{false};  // the handshake completed: counted as an open connection
 };
 
 }  // namespace

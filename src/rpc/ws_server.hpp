@@ -25,6 +25,7 @@
 
 #include "base/result.hpp"
 #include "rpc/json_rpc.hpp"
+#include "rpc/observer.hpp"
 #include "rpc/subscriptions.hpp"
 
 namespace qtm::rpc {
@@ -40,6 +41,7 @@ struct WsConfig {
     std::size_t max_queued_messages{1'000};
     std::size_t max_queued_bytes{16u << 20};
     std::chrono::milliseconds close_timeout{2'000};
+    RpcObserver* observer{nullptr};  // told of connections and rate limits; outlives the server
 };
 
 class WsServer {

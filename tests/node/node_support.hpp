@@ -43,12 +43,17 @@ public:
     [[nodiscard]] int admin_port() const noexcept { return admin_port_; }
     // The WebSocket JSON-RPC port from the banner (qtmd serves it by default); 0 when off.
     [[nodiscard]] int ws_port() const noexcept { return ws_port_; }
+    // The /metrics, /health and /ready port from the banner (any free one); 0 when off.
+    [[nodiscard]] int metrics_port() const noexcept { return metrics_port_; }
+    // A GET to one of its ports: status code and body.
+    [[nodiscard]] std::pair<int, std::string> get(int port, const std::string& target) const;
 
 private:
     pid_t pid_{-1};
     int port_{0};
     int admin_port_{0};
     int ws_port_{0};
+    int metrics_port_{0};
     std::filesystem::path log_path_;
     std::string output_;
 };
