@@ -85,6 +85,7 @@ int main(int argc, char** argv) {
     std::size_t ws_max_queue = rpc::WsConfig{}.max_queued_messages;
     double block_time = 2.0;
     std::string log_format = "text";
+    std::string log_level = "info";
     std::vector<std::string> cors;
     double rate_limit = 0;
     std::vector<std::string> unlock;
@@ -125,6 +126,9 @@ int main(int argc, char** argv) {
     app.add_option("--log-format", log_format, "Log format: text or json")
         ->capture_default_str()
         ->check(CLI::IsMember({"text", "json"}));
+    app.add_option("--log-level", log_level, "Least severe log level shown")
+        ->capture_default_str()
+        ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical"}));
     app.add_option("--http-cors", cors, "Allowed CORS origins ('*' for any)");
     app.add_option("--http-rate-limit", rate_limit,
                    "Requests per second allowed per client IP (0: unlimited)")
@@ -176,6 +180,7 @@ int main(int argc, char** argv) {
         return 2;
     }
     configure_logging(log_format);
+    spdlog::set_level(spdlog::level::from_str(log_level));
 
     // Signals are taken by sigwait below; block them before any thread starts.
     sigset_t signals;
