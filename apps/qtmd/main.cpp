@@ -94,6 +94,8 @@ int main(int argc, char** argv) {
     std::string authrpc_address = "127.0.0.1";
     int authrpc_port = 8551;
     std::string jwt_secret_path;  // default <datadir>/jwtsecret
+    rpc::TlsFiles http_tls;
+    rpc::TlsFiles authrpc_tls;
     bool metrics = true;
     std::string metrics_address = "127.0.0.1";
     int metrics_port = 9464;
@@ -158,6 +160,20 @@ int main(int argc, char** argv) {
         "--authrpc-jwtsecret", jwt_secret_path,
         "File with the 32-byte HS256 secret as 64 hex digits; created (mode 0600) if "
         "missing. Default: <datadir>/jwtsecret");
+    auto* http_tls_cert = app.add_option(
+        "--http-tls-cert", http_tls.certificate_chain,
+        "PEM certificate chain: serve JSON-RPC over HTTPS (TLS 1.3) instead of HTTP");
+    auto* http_tls_key =
+        app.add_option("--http-tls-key", http_tls.private_key, "PEM private key for --http-tls-cert");
+    http_tls_cert->needs(http_tls_key);
+    http_tls_key->needs(http_tls_cert);
+    auto* authrpc_tls_cert =
+        app.add_option("--authrpc-tls-cert", authrpc_tls.certificate_chain,
+                       "PEM certificate chain: serve the authenticated endpoint over HTTPS");
+    auto* authrpc_tls_key = app.add_option("--authrpc-tls-key", authrpc_tls.private_key,
+                                           "PEM private key for --authrpc-tls-cert");
+    authrpc_tls_cert->needs(authrpc_tls_key);
+    authrpc_tls_key->needs(authrpc_tls_cert);
     app.add_flag("--metrics,!--no-metrics", metrics,
                  "Serve /metrics (Prometheus), /health and /ready (on by default; --no-metrics: "
                  "off)");
@@ -252,6 +268,7 @@ int main(int argc, char** argv) {
     http.cors_origins = cors;
     http.rate_limit_per_second = rate_limit;
     http.observer = &node.metrics();
+    if (http_tls_cert->count() > 0) http.tls = http_tls;
     rpc::HttpServer server{http, dispatcher};
     if (auto started = server.start(); !started) {
         spdlog::critical("cannot start JSON-RPC: {}", started.error());
@@ -282,6 +299,7 @@ int main(int argc, char** argv) {
         auth_http.port = static_cast<std::uint16_t>(authrpc_port);
         auth_http.virtual_hosts = vhosts;
         auth_http.jwt_secret = *jwt_secret;
+        if (authrpc_tls_cert->count() > 0) auth_http.tls = authrpc_tls;
         auth_server = std::make_unique<rpc::HttpServer>(auth_http, admin_dispatcher);
         if (auto started = auth_server->start(); !started) {
             spdlog::critical("cannot start the authenticated RPC: {} (choose --authrpc-port)",
@@ -334,14 +352,16 @@ int main(int argc, char** argv) {
     std::printf("Head          block %llu %s\n", static_cast<unsigned long long>(head.number),
                 to_hex(node.head_hash()).c_str());
     std::printf("Data          %s\n", std::filesystem::absolute(datadir).string().c_str());
-    std::printf("JSON-RPC      http://%s:%u\n", http_address.c_str(), server.port());
+    std::printf("JSON-RPC      %s://%s:%u\n", http.tls ? "https" : "http", http_address.c_str(),
+                server.port());
     if (ws_server) {
         std::printf("WebSocket     ws://%s:%u\n", ws_address.c_str(), ws_server->port());
     } else {
         std::printf("WebSocket     off (--ws serves JSON-RPC and eth_subscribe over WebSocket)\n");
     }
     if (auth_server) {
-        std::printf("Admin RPC     http://%s:%u (JWT, secret in %s)\n", authrpc_address.c_str(),
+        std::printf("Admin RPC     %s://%s:%u (JWT, secret in %s)\n",
+                    authrpc_tls_cert->count() > 0 ? "https" : "http", authrpc_address.c_str(),
                     auth_server->port(),
                     std::filesystem::absolute(jwt_secret_path).string().c_str());
     } else {

@@ -106,7 +106,7 @@ QtmdProcess::QtmdProcess(const std::filesystem::path& datadir,
         ::execv(qtmd.c_str(), argv.data());
         ::_exit(127);
     }
-    const std::regex banner{R"(JSON-RPC +http://127\.0\.0\.1:(\d+))"};
+    const std::regex banner{R"(JSON-RPC +https?://127\.0\.0\.1:(\d+))"};
     const bool up = wait_until(
         [&] {
             std::ifstream in{log_path_};

@@ -20,7 +20,9 @@ using Json = nlohmann::json;
 class QtmdProcess {
 public:
     // Starts `qtmd --dev --datadir DIR --http-port 0 --ws-port 0 <extra...>` and waits until its
-    // banner names the JSON-RPC port. Throws std::runtime_error if it does not come up in 60 s.
+    // banner names the JSON-RPC port (http or, with --http-tls-*, https). Throws std::runtime_error
+    // if it does not come up in 60 s.
+    // call(), post() and post_to() speak plain HTTP only.
     QtmdProcess(const std::filesystem::path& datadir, const std::vector<std::string>& extra);
     ~QtmdProcess();  // SIGKILLs a still-running child
     QtmdProcess(const QtmdProcess&) = delete;
