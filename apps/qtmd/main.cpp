@@ -96,6 +96,7 @@ int main(int argc, char** argv) {
     std::string jwt_secret_path;  // default <datadir>/jwtsecret
     rpc::TlsFiles http_tls;
     rpc::TlsFiles authrpc_tls;
+    rpc::TlsFiles ws_tls;
     bool metrics = true;
     std::string metrics_address = "127.0.0.1";
     int metrics_port = 9464;
@@ -174,6 +175,13 @@ int main(int argc, char** argv) {
                                            "PEM private key for --authrpc-tls-cert");
     authrpc_tls_cert->needs(authrpc_tls_key);
     authrpc_tls_key->needs(authrpc_tls_cert);
+    auto* ws_tls_cert = app.add_option(
+        "--ws-tls-cert", ws_tls.certificate_chain,
+        "PEM certificate chain: serve the WebSocket endpoint as wss:// (TLS 1.3)");
+    auto* ws_tls_key =
+        app.add_option("--ws-tls-key", ws_tls.private_key, "PEM private key for --ws-tls-cert");
+    ws_tls_cert->needs(ws_tls_key);
+    ws_tls_key->needs(ws_tls_cert);
     app.add_flag("--metrics,!--no-metrics", metrics,
                  "Serve /metrics (Prometheus), /health and /ready (on by default; --no-metrics: "
                  "off)");
@@ -318,6 +326,7 @@ int main(int argc, char** argv) {
         ws_config.rate_limit_per_second = rate_limit;
         ws_config.max_queued_messages = ws_max_queue;
         ws_config.observer = &node.metrics();
+        if (ws_tls_cert->count() > 0) ws_config.tls = ws_tls;
         ws_server = std::make_unique<rpc::WsServer>(ws_config, dispatcher, subscriptions);
         if (auto started = ws_server->start(); !started) {
             spdlog::critical("cannot start JSON-RPC over WebSocket: {}", started.error());
@@ -355,7 +364,8 @@ int main(int argc, char** argv) {
     std::printf("JSON-RPC      %s://%s:%u\n", http.tls ? "https" : "http", http_address.c_str(),
                 server.port());
     if (ws_server) {
-        std::printf("WebSocket     ws://%s:%u\n", ws_address.c_str(), ws_server->port());
+        std::printf("WebSocket     %s://%s:%u\n", ws_tls_cert->count() > 0 ? "wss" : "ws",
+                    ws_address.c_str(), ws_server->port());
     } else {
         std::printf("WebSocket     off (--ws serves JSON-RPC and eth_subscribe over WebSocket)\n");
     }

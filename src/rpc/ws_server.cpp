@@ -6,16 +6,20 @@
 #include <algorithm>
 #include <boost/asio.hpp>
 #include <boost/beast.hpp>
+#include <boost/beast/ssl.hpp>
 #include <boost/beast/websocket.hpp>
+#include <boost/beast/websocket/ssl.hpp>
 #include <chrono>
 #include <deque>
 #include <map>
 #include <mutex>
 #include <optional>
 #include <thread>
+#include <type_traits>
 
 #include "rpc/listener.hpp"
 #include "rpc/rate_limiter.hpp"
+#include "rpc/tls.hpp"
 
 namespace qtm::rpc {
 
@@ -67,10 +71,18 @@ struct Shared {
 
 // One WebSocket connection. Everything touching the stream runs on the connection's strand;
 // deliver() may be called from any thread and only appends to the outgoing queue.
-class Session : public Subscriber, public std::enable_shared_from_this<Session> {
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
+
+// Over plain TCP (beast::tcp_stream) or TLS (TlsStream, wss://): a TLS handshake first, the
+// same WebSocket handling after it.
+template <class Next>
+class Session : public Subscriber, public std::enable_shared_from_this<Session<Next>> {
+    static constexpr bool kTls = std::is_same_v<Next, TlsStream>;
+
 public:
-    Session(tcp::socket socket, Shared shared)
-        : ws_{std::move(socket)},
+    template <class... StreamArgs>
+    explicit Session(Shared shared, StreamArgs&&... stream_args)
+        : ws_{std::forward<StreamArgs>(stream_args)...},
           executor_{ws_.get_executor()},
           close_timer_{executor_},
           shared_{shared} {}
@@ -79,7 +91,17 @@ public:
         beast::error_code error;
         const auto remote = beast::get_lowest_layer(ws_).socket().remote_endpoint(error);
         if (!error) client_ = remote.address().to_string();
-        asio::dispatch(executor_, [self = shared_from_this()] { self->read_upgrade(); });
+        asio::dispatch(executor_, [self = this->shared_from_this()] {
+            if constexpr (kTls) {
+                beast::get_lowest_layer(self->ws_).expires_after(std::chrono::seconds(30));
+                self->ws_.next_layer().async_handshake(
+                    asio::ssl::stream_base::server, [self](beast::error_code error) {
+                        if (!error) self->read_upgrade();
+                    });
+            } else {
+                self->read_upgrade();
+            }
+        });
     }
 
     ~Session() override {
@@ -99,7 +121,7 @@ private:
         upgrade_->body_limit(4 * 1024);
         beast::get_lowest_layer(ws_).expires_after(std::chrono::seconds(30));
         http::async_read(ws_.next_layer(), buffer_, *upgrade_,
-                         [self = shared_from_this()](beast::error_code error, std::size_t) {
+                         [self = this->shared_from_this()](beast::error_code error, std::size_t) {
                              self->on_upgrade(error);
                          });
     }
@@ -123,7 +145,7 @@ private:
             [](websocket::response_type& response) { response.set(http::field::server, "qtmd"); }));
         ws_.read_message_max(shared_.config.max_message_bytes);
         ws_.text(true);
-        ws_.async_accept(request, [self = shared_from_this()](beast::error_code accept_error) {
+        ws_.async_accept(request, [self = this->shared_from_this()](beast::error_code accept_error) {
             if (accept_error) return;
             self->opened_ = true;
             if (self->shared_.config.observer != nullptr) {
@@ -143,7 +165,7 @@ private:
         response->body() = reason + "\n";
         response->prepare_payload();
         http::async_write(ws_.next_layer(), *response,
-                          [self = shared_from_this(), response](beast::error_code, std::size_t) {
+                          [self = this->shared_from_this(), response](beast::error_code, std::size_t) {
                               beast::error_code ignored;
                               beast::get_lowest_layer(self->ws_).socket().shutdown(
                                   tcp::socket::shutdown_send, ignored);
@@ -151,7 +173,7 @@ private:
     }
 
     void read() {
-        ws_.async_read(buffer_, [self = shared_from_this()](beast::error_code error, std::size_t) {
+        ws_.async_read(buffer_, [self = this->shared_from_this()](beast::error_code error, std::size_t) {
             self->on_read(error);
         });
     }
@@ -180,7 +202,7 @@ private:
         }
         std::optional<std::string> response;
         {
-            const SubscriberScope scope{shared_from_this()};
+            const SubscriberScope scope{this->shared_from_this()};
             response = shared_.dispatcher.handle(message);
         }
         release(std::move(response));
@@ -225,8 +247,8 @@ private:
                 start = !std::exchange(writing_, true);
             }
         }
-        if (overflow) asio::post(executor_, [self = shared_from_this()] { self->on_overflow(); });
-        if (start) asio::post(executor_, [self = shared_from_this()] { self->write_front(); });
+        if (overflow) asio::post(executor_, [self = this->shared_from_this()] { self->on_overflow(); });
+        if (start) asio::post(executor_, [self = this->shared_from_this()] { self->write_front(); });
     }
 
     void release(std::optional<std::string> response) {
@@ -268,7 +290,7 @@ private:
             front = &out_.front();  // deque::push_back keeps references valid
         }
         ws_.async_write(asio::buffer(*front),
-                        [self = shared_from_this()](beast::error_code error, std::size_t) {
+                        [self = this->shared_from_this()](beast::error_code error, std::size_t) {
                             self->on_write(error);
                         });
     }
@@ -299,14 +321,14 @@ private:
         ws_.async_close(websocket::close_reason{websocket::close_code::policy_error,
                                                 "outgoing queue full: the client reads too "
                                                 "slowly"},
-                        [self = shared_from_this()](beast::error_code) {});
+                        [self = this->shared_from_this()](beast::error_code) {});
         close_timer_.expires_after(shared_.config.close_timeout);
-        close_timer_.async_wait([self = shared_from_this()](beast::error_code error) {
+        close_timer_.async_wait([self = this->shared_from_this()](beast::error_code error) {
             if (!error) beast::get_lowest_layer(self->ws_).close();
         });
     }
 
-    websocket::stream<beast::tcp_stream> ws_;
+    websocket::stream<Next> ws_;
     asio::any_io_executor executor_;
     asio::steady_timer close_timer_;
     Shared shared_;
@@ -343,8 +365,12 @@ struct WsServer::Impl {
                 if (error != asio::error::operation_aborted) accept();
                 return;
             }
-            std::make_shared<Session>(std::move(socket), Shared{config, dispatcher, hub, limiter})
-                ->run();
+            const Shared shared{config, dispatcher, hub, limiter};
+            if (tls) {
+                std::make_shared<Session<TlsStream>>(shared, std::move(socket), *tls)->run();
+            } else {
+                std::make_shared<Session<beast::tcp_stream>>(shared, std::move(socket))->run();
+            }
             accept();
         });
     }
@@ -353,6 +379,7 @@ struct WsServer::Impl {
     const Dispatcher& dispatcher;
     SubscriptionHub& hub;
     RateLimiter limiter;
+    std::shared_ptr<asio::ssl::context> tls;  // set when config.tls is
     asio::io_context io;
     tcp::acceptor acceptor;
     std::vector<std::thread> threads;
@@ -367,6 +394,11 @@ WsServer::~WsServer() {
 }
 
 Result<void, std::string> WsServer::start() {
+    if (impl_->config.tls) {
+        auto context = make_tls_context(*impl_->config.tls);
+        if (!context) return unexpected(context.error());
+        impl_->tls = std::move(*context);
+    }
     auto port = listen_on(impl_->acceptor, impl_->config.address, impl_->config.port, "WebSocket",
                           "--ws-port");
     if (!port) return unexpected(port.error());

@@ -4,12 +4,14 @@
 // fails the test too, so the list cannot go stale.
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <regex>
 #include <set>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 
 #include "metrics_text_support.hpp"

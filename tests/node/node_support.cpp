@@ -116,9 +116,9 @@ QtmdProcess::QtmdProcess(const std::filesystem::path& datadir,
             std::smatch match;
             if (std::regex_search(output_, match, banner)) {
                 port_ = std::stoi(match[1]);
-                const std::regex admin{R"(Admin RPC +http://127\.0\.0\.1:(\d+))"};
+                const std::regex admin{R"(Admin RPC +https?://127\.0\.0\.1:(\d+))"};
                 if (std::regex_search(output_, match, admin)) admin_port_ = std::stoi(match[1]);
-                const std::regex ws{R"(WebSocket +ws://127\.0\.0\.1:(\d+))"};
+                const std::regex ws{R"(WebSocket +wss?://127\.0\.0\.1:(\d+))"};
                 if (std::regex_search(output_, match, ws)) ws_port_ = std::stoi(match[1]);
                 const std::regex metrics{R"(Metrics +http://127\.0\.0\.1:(\d+))"};
                 if (std::regex_search(output_, match, metrics)) {

@@ -1,4 +1,4 @@
-// JSON-RPC over TLS 1.3 (--http-tls-cert/--http-tls-key) on a real `qtmd --dev`, with a
+// JSON-RPC over TLS 1.3 (--http-tls-*, --ws-tls-*, --authrpc-tls-*) on a real `qtmd --dev`, with a
 // self-signed certificate made here by the openssl command line, checked with curl: it
 // answers over HTTPS with the certificate given, refuses TLS 1.2 and plain HTTP, and a bad
 // key file stops start-up with a message naming the file.
@@ -79,6 +79,39 @@ TEST_F(Tls, ServesJsonRpcOverTls13Only) {
     EXPECT_EQ(plain.out.find("0x1cbd"), std::string::npos) << plain.out;
     // The node still answers after the refused connections.
     EXPECT_EQ(curl(url, "--cacert " + cert_.string()).status, 0);
+}
+
+TEST_F(Tls, WebSocketAndAuthenticatedEndpointsOverTls) {
+    const std::string cert = cert_.string();
+    const std::string key = key_.string();
+    test::QtmdProcess node{dir_.path() / "data",
+                           {"--ws-tls-cert", cert, "--ws-tls-key", key, "--authrpc-port", "0",
+                            "--authrpc-tls-cert", cert, "--authrpc-tls-key", key}};
+    EXPECT_NE(node.output().find("WebSocket     wss://127.0.0.1:"), std::string::npos)
+        << node.output();
+    EXPECT_NE(node.output().find("Admin RPC     https://127.0.0.1:"), std::string::npos);
+    ASSERT_NE(node.ws_port(), 0);
+    ASSERT_NE(node.admin_port(), 0);
+    // The plain HTTP port stays plain.
+    EXPECT_EQ(node.call("eth_chainId").at("result"), "0x1cbd");
+
+    // A WebSocket upgrade over TLS 1.3 is accepted (101), so the handshake and the
+    // WebSocket handler behind it work; curl then waits for frames until --max-time.
+    const std::string ws_url = "https://127.0.0.1:" + std::to_string(node.ws_port()) + "/";
+    const Run upgrade = shell(
+        "curl -sS -i --max-time 3 --tlsv1.3 --cacert " + cert +
+        " -H 'Connection: Upgrade' -H 'Upgrade: websocket' -H 'Sec-WebSocket-Version: 13'"
+        " -H 'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==' " + ws_url);
+    EXPECT_NE(upgrade.out.find("101 Switching Protocols"), std::string::npos) << upgrade.out;
+    EXPECT_NE(upgrade.out.find("s3pPLMBiTxaQ9kYGzzhZRbK+xOo="), std::string::npos)
+        << upgrade.out;  // RFC 6455's example accept key
+    EXPECT_NE(curl(ws_url, "--tlsv1.2 --tls-max 1.2 --cacert " + cert).status, 0);
+
+    // The authenticated endpoint speaks TLS too (and still wants its JWT).
+    const Run admin =
+        curl("https://127.0.0.1:" + std::to_string(node.admin_port()), "--cacert " + cert);
+    EXPECT_EQ(admin.status, 0) << admin.out;
+    EXPECT_NE(admin.out.find("authentication required"), std::string::npos) << admin.out;
 }
 
 TEST_F(Tls, UnreadableKeyStopsStartUp) {
