@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "base/hex.hpp"
+#include "base/log_limiter.hpp"
 #include "storage/chain_store.hpp"
 
 namespace qtm::node {
@@ -181,8 +182,11 @@ Result<chain::Header, NodeError> Node::produce_block() {
         built->block.transactions.size(), built->block.header.gas_used, rejected.size(),
         commit_started - build_started, committed - commit_started});
     for (const auto& rejection : rejected) {
-        spdlog::warn("left transaction {} out of block {}: {}", to_hex(rejection.hash),
-                     built->block.header.number, rejection.reason);
+        static LogLimiter log_limit;  // senders choose which transactions fail
+        if (const auto dropped = log_limit.admit()) {
+            spdlog::warn("left transaction {} out of block {}: {}{}", to_hex(rejection.hash),
+                         built->block.header.number, rejection.reason, dropped_note(*dropped));
+        }
     }
     pool_->on_new_head(chain::next_base_fee(options_.spec, built->block.header),
                        std::chrono::steady_clock::now());

@@ -3,9 +3,10 @@
 #include <spdlog/spdlog.h>
 
 #include <chrono>
-
 #include <string_view>
 #include <variant>
+
+#include "base/log_limiter.hpp"
 
 namespace qtm::rpc {
 
@@ -107,7 +108,10 @@ std::optional<std::variant<Json, std::string>> Dispatcher::answer_one(
         return fail(id, code::kInvalidParams,
                               std::string{"invalid params: "} + error.what());
     } catch (const std::exception& error) {
-        spdlog::error("rpc method {} failed: {}", name, error.what());
+        static LogLimiter log_limit;  // a client can trigger this line
+        if (const auto dropped = log_limit.admit()) {
+            spdlog::error("rpc method {} failed: {}{}", name, error.what(), dropped_note(*dropped));
+        }
         error_code = code::kInternal;
         if (notification) return std::nullopt;
         return fail(id, code::kInternal, "internal error");
@@ -131,7 +135,10 @@ std::optional<std::string> Dispatcher::handle(std::string_view body) const {
     try {
         return handle_body(body);
     } catch (const std::exception& error) {
-        spdlog::error("rpc request failed: {}", error.what());
+        static LogLimiter log_limit;  // a client can trigger this line
+        if (const auto dropped = log_limit.admit()) {
+            spdlog::error("rpc request failed: {}{}", error.what(), dropped_note(*dropped));
+        }
         return to_wire(error_response(nullptr, code::kInternal, "internal error"));
     }
 }

@@ -17,6 +17,7 @@
 #include <thread>
 #include <type_traits>
 
+#include "base/log_limiter.hpp"
 #include "rpc/listener.hpp"
 #include "rpc/rate_limiter.hpp"
 #include "rpc/tls.hpp"
@@ -312,11 +313,14 @@ private:
     // The client reads too slowly: drop its subscriptions and close with 1008; if even the
     // close frame cannot be sent in time, close the TCP connection.
     void on_overflow() {
-        spdlog::warn(
-            "closing the WebSocket connection of {}: {} messages / {} bytes are waiting for "
-            "it to read (limits {} / {})",
-            client_, overflow_messages_, overflow_bytes_, shared_.config.max_queued_messages,
-            shared_.config.max_queued_bytes);
+        static LogLimiter log_limit;  // any client can make this happen
+        if (const auto dropped = log_limit.admit()) {
+            spdlog::warn(
+                "closing the WebSocket connection of {}: {} messages / {} bytes are waiting for "
+                "it to read (limits {} / {}){}",
+                client_, overflow_messages_, overflow_bytes_, shared_.config.max_queued_messages,
+                shared_.config.max_queued_bytes, dropped_note(*dropped));
+        }
         shared_.hub.drop(this);
         ws_.async_close(websocket::close_reason{websocket::close_code::policy_error,
                                                 "outgoing queue full: the client reads too "
