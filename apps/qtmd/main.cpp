@@ -16,6 +16,7 @@
 #include "chain/chain_spec.hpp"
 #include "chain/keys.hpp"
 #include "chain/keystore.hpp"
+#include "node/audit.hpp"
 #include "node/metrics_server.hpp"
 #include "node/node.hpp"
 #include "qtm_version.hpp"
@@ -235,7 +236,8 @@ int main(int argc, char** argv) {
                          unlocked.error().c_str());
             return 1;
         }
-        spdlog::info("unlocked {} from {}", chain::to_checksum_address(unlocked->address()), path);
+        spdlog::info("audit: unlocked {} from {}", chain::to_checksum_address(unlocked->address()),
+                     path);
         options.signers.push_back(std::move(*unlocked));
     }
     std::vector<std::pair<Address, std::string>> printed;
@@ -287,7 +289,8 @@ int main(int argc, char** argv) {
     // as the Engine API's (geth --authrpc.*).
     const bool serve_admin = authrpc_port_option->count() > 0 || jwt_option->count() > 0;
     rpc::Dispatcher admin_dispatcher;
-    admin_dispatcher.set_observer(&node.metrics());
+    node::AuditingObserver audit{node.metrics()};
+    admin_dispatcher.set_observer(&audit);
     std::unique_ptr<rpc::HttpServer> auth_server;
     if (serve_admin) {
         if (jwt_secret_path.empty()) {
