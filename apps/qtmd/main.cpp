@@ -165,8 +165,8 @@ int main(int argc, char** argv) {
     auto* http_tls_cert = app.add_option(
         "--http-tls-cert", http_tls.certificate_chain,
         "PEM certificate chain: serve JSON-RPC over HTTPS (TLS 1.3) instead of HTTP");
-    auto* http_tls_key =
-        app.add_option("--http-tls-key", http_tls.private_key, "PEM private key for --http-tls-cert");
+    auto* http_tls_key = app.add_option("--http-tls-key", http_tls.private_key,
+                                        "PEM private key for --http-tls-cert");
     http_tls_cert->needs(http_tls_key);
     http_tls_key->needs(http_tls_cert);
     auto* authrpc_tls_cert =
@@ -176,9 +176,9 @@ int main(int argc, char** argv) {
                                            "PEM private key for --authrpc-tls-cert");
     authrpc_tls_cert->needs(authrpc_tls_key);
     authrpc_tls_key->needs(authrpc_tls_cert);
-    auto* ws_tls_cert = app.add_option(
-        "--ws-tls-cert", ws_tls.certificate_chain,
-        "PEM certificate chain: serve the WebSocket endpoint as wss:// (TLS 1.3)");
+    auto* ws_tls_cert =
+        app.add_option("--ws-tls-cert", ws_tls.certificate_chain,
+                       "PEM certificate chain: serve the WebSocket endpoint as wss:// (TLS 1.3)");
     auto* ws_tls_key =
         app.add_option("--ws-tls-key", ws_tls.private_key, "PEM private key for --ws-tls-cert");
     ws_tls_cert->needs(ws_tls_key);
@@ -193,8 +193,8 @@ int main(int argc, char** argv) {
         app.add_option("--metrics-port", metrics_port,
                        "Port of /metrics, /health and /ready (0: any free port; when not given "
                        "and --http-port is 0, any free port too)")
-        ->capture_default_str()
-        ->check(CLI::Range(0, 65535));
+            ->capture_default_str()
+            ->check(CLI::Range(0, 65535));
     CLI11_PARSE(app, argc, argv);
 
     if (!dev) {

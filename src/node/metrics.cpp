@@ -107,18 +107,19 @@ struct NodeMetrics::Impl {
                                "Timestamp of the head block, seconds since the epoch")},
           finalized_block{gauge("qtm_chain_finalized_block",
                                 "Number of the latest final block (the head on a dev chain)")},
-          target_block_time{gauge("qtm_chain_target_block_time_seconds",
-                                  "Configured time between blocks")},
+          target_block_time{
+              gauge("qtm_chain_target_block_time_seconds", "Configured time between blocks")},
           block_interval{histogram("qtm_chain_block_interval_seconds",
                                    "Time between consecutive blocks committed by this node",
                                    kIntervalBuckets)},
           block_transactions{histogram("qtm_chain_block_transactions",
                                        "Transactions per committed block", kTxBuckets)},
-          block_gas{histogram("qtm_chain_block_gas_used", "Gas used per committed block",
-                              kGasBuckets)},
+          block_gas{
+              histogram("qtm_chain_block_gas_used", "Gas used per committed block", kGasBuckets)},
           transactions{counter("qtm_chain_transactions_total",
                                "Transactions in blocks committed by this node")},
-          gas_used{counter("qtm_chain_gas_used_total", "Gas used by blocks committed by this node")},
+          gas_used{
+              counter("qtm_chain_gas_used_total", "Gas used by blocks committed by this node")},
           blocks{counter("qtm_chain_blocks_total", "Blocks committed by this node")},
           build_seconds{histogram("qtm_block_build_seconds",
                                   "Time to select, execute and seal a block's transactions",
@@ -159,8 +160,7 @@ struct NodeMetrics::Impl {
                                       "Bytes the database estimates it still has to compact")},
           datadir_free{gauge("qtm_datadir_free_bytes",
                              "Bytes free to the node on the data directory's filesystem")},
-          datadir_size{gauge("qtm_datadir_size_bytes",
-                             "Size of the data directory's filesystem")},
+          datadir_size{gauge("qtm_datadir_size_bytes", "Size of the data directory's filesystem")},
           ready{gauge("qtm_node_ready", "1 when every /ready check passes, else 0")} {
         target_block_time->Set(seconds(block_time));
         pool_capacity->Set(static_cast<double>(capacity_slots));
@@ -259,7 +259,8 @@ void NodeMetrics::set_build_info(std::string_view version) {
 void NodeMetrics::on_block_committed(const BlockMetrics& block) {
     const auto now = std::chrono::steady_clock::now().time_since_epoch().count();
     const auto previous = impl_->last_block_ns.exchange(now);
-    if (previous != 0) impl_->block_interval->Observe(seconds(std::chrono::nanoseconds{now - previous}));
+    if (previous != 0)
+        impl_->block_interval->Observe(seconds(std::chrono::nanoseconds{now - previous}));
     impl_->head_block->Set(static_cast<double>(block.number));
     impl_->head_timestamp->Set(static_cast<double>(block.timestamp));
     impl_->block_transactions->Observe(static_cast<double>(block.transactions));

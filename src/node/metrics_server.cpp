@@ -27,8 +27,7 @@ struct Sources {
 
 class Session : public std::enable_shared_from_this<Session> {
 public:
-    Session(tcp::socket socket, Sources sources)
-        : stream_{std::move(socket)}, sources_{sources} {}
+    Session(tcp::socket socket, Sources sources) : stream_{std::move(socket)}, sources_{sources} {}
 
     void run() { read(); }
 
@@ -77,8 +76,8 @@ private:
 
     void respond(http::status status, std::string_view content_type, std::string body,
                  bool keep_alive) {
-        auto response = std::make_shared<http::response<http::string_body>>(
-            status, parser_->get().version());
+        auto response =
+            std::make_shared<http::response<http::string_body>>(status, parser_->get().version());
         response->set(http::field::server, "qtmd");
         response->set(http::field::content_type, content_type);
         response->set(http::field::cache_control, "no-store");
@@ -87,17 +86,17 @@ private:
         response->body() = std::move(body);
         response->prepare_payload();
         if (head) response->body().clear();
-        http::async_write(
-            stream_, *response,
-            [self = shared_from_this(), response, keep_alive](beast::error_code error, std::size_t) {
-                if (error) return;
-                if (keep_alive) {
-                    self->read();
-                    return;
-                }
-                beast::error_code ignored;
-                self->stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
-            });
+        http::async_write(stream_, *response,
+                          [self = shared_from_this(), response, keep_alive](beast::error_code error,
+                                                                            std::size_t) {
+                              if (error) return;
+                              if (keep_alive) {
+                                  self->read();
+                                  return;
+                              }
+                              beast::error_code ignored;
+                              self->stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+                          });
     }
 
     beast::tcp_stream stream_;
@@ -117,15 +116,15 @@ struct MetricsServer::Impl {
           acceptor{io} {}
 
     void accept() {
-        acceptor.async_accept(asio::make_strand(io), [this](beast::error_code error,
-                                                            tcp::socket socket) {
-            if (error) {
-                if (error != asio::error::operation_aborted) accept();
-                return;
-            }
-            std::make_shared<Session>(std::move(socket), Sources{metrics, readiness})->run();
-            accept();
-        });
+        acceptor.async_accept(
+            asio::make_strand(io), [this](beast::error_code error, tcp::socket socket) {
+                if (error) {
+                    if (error != asio::error::operation_aborted) accept();
+                    return;
+                }
+                std::make_shared<Session>(std::move(socket), Sources{metrics, readiness})->run();
+                accept();
+            });
     }
 
     MetricsServerConfig config;

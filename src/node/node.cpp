@@ -177,10 +177,10 @@ Result<chain::Header, NodeError> Node::produce_block() {
         head_hash_ = built->hash;
     }
     last_commit_ns_ = committed.time_since_epoch().count();
-    metrics_->on_block_committed(BlockMetrics{
-        built->block.header.number, built->block.header.timestamp,
-        built->block.transactions.size(), built->block.header.gas_used, rejected.size(),
-        commit_started - build_started, committed - commit_started});
+    metrics_->on_block_committed(
+        BlockMetrics{built->block.header.number, built->block.header.timestamp,
+                     built->block.transactions.size(), built->block.header.gas_used,
+                     rejected.size(), commit_started - build_started, committed - commit_started});
     for (const auto& rejection : rejected) {
         static LogLimiter log_limit;  // senders choose which transactions fail
         if (const auto dropped = log_limit.admit()) {

@@ -33,8 +33,7 @@ HealthReport Node::readiness() {
                        kReadyProbeKey.size()},
               ByteView{reinterpret_cast<const std::uint8_t*>(stamp.data()), stamp.size()});
     if (auto written = database_->write(probe, /*sync=*/false); !written) {
-        database = {"database_writable", false,
-                    "a test write failed: " + written.error().message};
+        database = {"database_writable", false, "a test write failed: " + written.error().message};
     } else if (last_commit_failed_) {
         database = {"database_writable", false,
                     "the last block could not be written (see the log); check the disk"};
@@ -43,9 +42,9 @@ HealthReport Node::readiness() {
 
     const auto limit = std::max(5 * std::chrono::duration<double>(options_.block_time),
                                 std::chrono::duration<double>(10.0));
-    const double age = std::chrono::duration<double>(std::chrono::nanoseconds{
-                                                         now - last_commit_ns_.load()})
-                           .count();
+    const double age =
+        std::chrono::duration<double>(std::chrono::nanoseconds{now - last_commit_ns_.load()})
+            .count();
     HealthCheck producing{"producing_blocks", true, ""};
     if (!producing_) {
         producing = {"producing_blocks", false, "the block producer is not running"};
@@ -61,8 +60,7 @@ HealthReport Node::readiness() {
 
     // A development chain has one validator and no peers: there is nothing to sync from.
     // The p2p layer replaces this with the sync status when it lands.
-    report.checks.push_back(
-        {"synced", true, "development chain: this node produces every block"});
+    report.checks.push_back({"synced", true, "development chain: this node produces every block"});
     return report;
 }
 

@@ -54,13 +54,14 @@ std::vector<prometheus::MetricFamily> ProcessCollector::Collect() const {
     if (values.size() < 22) return out;
     const double ticks = static_cast<double>(::sysconf(_SC_CLK_TCK));
     const double page = static_cast<double>(::sysconf(_SC_PAGESIZE));
-    const double utime = std::stod(values[11]);       // field 14
-    const double stime = std::stod(values[12]);       // field 15
+    const double utime = std::stod(values[11]);        // field 14
+    const double stime = std::stod(values[12]);        // field 15
     const double start_ticks = std::stod(values[19]);  // field 22
     const double vsize = std::stod(values[20]);        // field 23
     const double rss_pages = std::stod(values[21]);    // field 24
-    out.push_back(family("process_cpu_seconds_total", "Total user and system CPU time spent in seconds.",
-                         MetricType::Counter, (utime + stime) / ticks));
+    out.push_back(family("process_cpu_seconds_total",
+                         "Total user and system CPU time spent in seconds.", MetricType::Counter,
+                         (utime + stime) / ticks));
     out.push_back(family("process_resident_memory_bytes", "Resident memory size in bytes.",
                          MetricType::Gauge, rss_pages * page));
     out.push_back(family("process_virtual_memory_bytes", "Virtual memory size in bytes.",

@@ -239,23 +239,23 @@ struct HttpServer::Impl {
           acceptor{io} {}
 
     void accept() {
-        acceptor.async_accept(
-            asio::make_strand(io), [this](beast::error_code error, tcp::socket socket) {
-                if (error) {
-                    if (error != asio::error::operation_aborted) accept();
-                    return;
-                }
-                if (tls) {
-                    std::make_shared<Session<TlsStream>>(dispatcher, config, limiter,
-                                                         std::move(socket), *tls)
-                        ->run();
-                } else {
-                    std::make_shared<Session<beast::tcp_stream>>(dispatcher, config, limiter,
-                                                                 std::move(socket))
-                        ->run();
-                }
-                accept();
-            });
+        acceptor.async_accept(asio::make_strand(io),
+                              [this](beast::error_code error, tcp::socket socket) {
+                                  if (error) {
+                                      if (error != asio::error::operation_aborted) accept();
+                                      return;
+                                  }
+                                  if (tls) {
+                                      std::make_shared<Session<TlsStream>>(
+                                          dispatcher, config, limiter, std::move(socket), *tls)
+                                          ->run();
+                                  } else {
+                                      std::make_shared<Session<beast::tcp_stream>>(
+                                          dispatcher, config, limiter, std::move(socket))
+                                          ->run();
+                                  }
+                                  accept();
+                              });
     }
 
     HttpConfig config;

@@ -54,17 +54,15 @@ std::optional<std::variant<Json, std::string>> Dispatcher::answer_one(
     const Json id = notification ? Json(nullptr) : request.at("id");
     if (!id.is_null() && !id.is_string() && !id.is_number()) {
         return fail(nullptr, code::kInvalidRequest,
-                              "invalid request: id must be a string, a number or null");
+                    "invalid request: id must be a string, a number or null");
     }
     const auto version = request.find("jsonrpc");
     if (version == request.end() || *version != "2.0") {
-        return fail(id, code::kInvalidRequest,
-                              "invalid request: \"jsonrpc\" must be \"2.0\"");
+        return fail(id, code::kInvalidRequest, "invalid request: \"jsonrpc\" must be \"2.0\"");
     }
     const auto method = request.find("method");
     if (method == request.end() || !method->is_string()) {
-        return fail(id, code::kInvalidRequest,
-                              "invalid request: \"method\" must be a string");
+        return fail(id, code::kInvalidRequest, "invalid request: \"method\" must be a string");
     }
     const std::string name = method->get<std::string>();
     const auto handler = methods_.find(name);
@@ -75,13 +73,13 @@ std::optional<std::variant<Json, std::string>> Dispatcher::answer_one(
             return std::nullopt;
         }
         return fail(id, code::kMethodNotFound,
-                              "the method " + name + " does not exist/is not available");
+                    "the method " + name + " does not exist/is not available");
     }
     Json params = Json::array();
     if (const auto given = request.find("params"); given != request.end() && !given->is_null()) {
         if (!given->is_array()) {
             return fail(id, code::kInvalidParams,
-                                  "invalid params: expected an array of positional parameters");
+                        "invalid params: expected an array of positional parameters");
         }
         params = *given;
     }
@@ -105,8 +103,7 @@ std::optional<std::variant<Json, std::string>> Dispatcher::answer_one(
     } catch (const Json::exception& error) {
         error_code = code::kInvalidParams;
         if (notification) return std::nullopt;
-        return fail(id, code::kInvalidParams,
-                              std::string{"invalid params: "} + error.what());
+        return fail(id, code::kInvalidParams, std::string{"invalid params: "} + error.what());
     } catch (const std::exception& error) {
         static LogLimiter log_limit;  // a client can trigger this line
         if (const auto dropped = log_limit.admit()) {

@@ -17,8 +17,7 @@ Result<std::shared_ptr<ssl::context>, std::string> make_tls_context(const TlsFil
     context->use_certificate_chain_file(files.certificate_chain, error);
     if (error) {
         return unexpected("cannot load the TLS certificate chain " + files.certificate_chain +
-                          " (a PEM file: the certificate, then intermediates): " +
-                          error.message());
+                          " (a PEM file: the certificate, then intermediates): " + error.message());
     }
     context->use_private_key_file(files.private_key, ssl::context::pem, error);
     if (error) {

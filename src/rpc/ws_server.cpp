@@ -95,10 +95,10 @@ public:
         asio::dispatch(executor_, [self = this->shared_from_this()] {
             if constexpr (kTls) {
                 beast::get_lowest_layer(self->ws_).expires_after(std::chrono::seconds(30));
-                self->ws_.next_layer().async_handshake(
-                    asio::ssl::stream_base::server, [self](beast::error_code error) {
-                        if (!error) self->read_upgrade();
-                    });
+                self->ws_.next_layer().async_handshake(asio::ssl::stream_base::server,
+                                                       [self](beast::error_code error) {
+                                                           if (!error) self->read_upgrade();
+                                                       });
             } else {
                 self->read_upgrade();
             }
@@ -146,15 +146,16 @@ private:
             [](websocket::response_type& response) { response.set(http::field::server, "qtmd"); }));
         ws_.read_message_max(shared_.config.max_message_bytes);
         ws_.text(true);
-        ws_.async_accept(request, [self = this->shared_from_this()](beast::error_code accept_error) {
-            if (accept_error) return;
-            self->opened_ = true;
-            if (self->shared_.config.observer != nullptr) {
-                self->shared_.config.observer->on_ws_connection_opened();
-            }
-            self->buffer_.clear();
-            self->read();
-        });
+        ws_.async_accept(request,
+                         [self = this->shared_from_this()](beast::error_code accept_error) {
+                             if (accept_error) return;
+                             self->opened_ = true;
+                             if (self->shared_.config.observer != nullptr) {
+                                 self->shared_.config.observer->on_ws_connection_opened();
+                             }
+                             self->buffer_.clear();
+                             self->read();
+                         });
     }
 
     void refuse(http::status status, const std::string& reason) {
@@ -165,18 +166,20 @@ private:
         response->keep_alive(false);
         response->body() = reason + "\n";
         response->prepare_payload();
-        http::async_write(ws_.next_layer(), *response,
-                          [self = this->shared_from_this(), response](beast::error_code, std::size_t) {
-                              beast::error_code ignored;
-                              beast::get_lowest_layer(self->ws_).socket().shutdown(
-                                  tcp::socket::shutdown_send, ignored);
-                          });
+        http::async_write(
+            ws_.next_layer(), *response,
+            [self = this->shared_from_this(), response](beast::error_code, std::size_t) {
+                beast::error_code ignored;
+                beast::get_lowest_layer(self->ws_).socket().shutdown(tcp::socket::shutdown_send,
+                                                                     ignored);
+            });
     }
 
     void read() {
-        ws_.async_read(buffer_, [self = this->shared_from_this()](beast::error_code error, std::size_t) {
-            self->on_read(error);
-        });
+        ws_.async_read(buffer_,
+                       [self = this->shared_from_this()](beast::error_code error, std::size_t) {
+                           self->on_read(error);
+                       });
     }
 
     void on_read(beast::error_code error) {
@@ -248,8 +251,10 @@ private:
                 start = !std::exchange(writing_, true);
             }
         }
-        if (overflow) asio::post(executor_, [self = this->shared_from_this()] { self->on_overflow(); });
-        if (start) asio::post(executor_, [self = this->shared_from_this()] { self->write_front(); });
+        if (overflow)
+            asio::post(executor_, [self = this->shared_from_this()] { self->on_overflow(); });
+        if (start)
+            asio::post(executor_, [self = this->shared_from_this()] { self->write_front(); });
     }
 
     void release(std::optional<std::string> response) {
@@ -363,20 +368,20 @@ struct WsServer::Impl {
           acceptor{io} {}
 
     void accept() {
-        acceptor.async_accept(asio::make_strand(io), [this](beast::error_code error,
-                                                            tcp::socket socket) {
-            if (error) {
-                if (error != asio::error::operation_aborted) accept();
-                return;
-            }
-            const Shared shared{config, dispatcher, hub, limiter};
-            if (tls) {
-                std::make_shared<Session<TlsStream>>(shared, std::move(socket), *tls)->run();
-            } else {
-                std::make_shared<Session<beast::tcp_stream>>(shared, std::move(socket))->run();
-            }
-            accept();
-        });
+        acceptor.async_accept(
+            asio::make_strand(io), [this](beast::error_code error, tcp::socket socket) {
+                if (error) {
+                    if (error != asio::error::operation_aborted) accept();
+                    return;
+                }
+                const Shared shared{config, dispatcher, hub, limiter};
+                if (tls) {
+                    std::make_shared<Session<TlsStream>>(shared, std::move(socket), *tls)->run();
+                } else {
+                    std::make_shared<Session<beast::tcp_stream>>(shared, std::move(socket))->run();
+                }
+                accept();
+            });
     }
 
     WsConfig config;

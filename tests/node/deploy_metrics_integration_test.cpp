@@ -27,7 +27,7 @@ const std::filesystem::path kSource{QTM_SOURCE_DIR};
 // Metrics of parts not built yet (consensus, p2p): used by alerts and dashboards so they
 // work the day those parts land. docs/operations.md lists the same.
 const std::set<std::string> kPending = {
-    "qtm_p2p_peers",                            // p2p: peers by direction
+    "qtm_p2p_peers",                             // p2p: peers by direction
     "qtm_consensus_double_sign_evidence_total",  // consensus: evidence seen
 };
 

@@ -108,9 +108,11 @@ TEST(Metrics, ScrapedFromARealDevNodeAndMoveWithATransaction) {
     ASSERT_TRUE(sent.contains("result")) << sent.dump();
     const Json receipt = test::wait_for_receipt(node, sent.at("result").get<std::string>());
     ASSERT_EQ(receipt.at("status"), "0x1");
-    const std::uint64_t mined = std::stoull(receipt.at("blockNumber").get<std::string>(), nullptr, 16);
+    const std::uint64_t mined =
+        std::stoull(receipt.at("blockNumber").get<std::string>(), nullptr, 16);
     // Sent again: the pool refuses it (already mined: nonce too low).
-    const Json again = node.call("eth_sendRawTransaction", Json::array({to_hex(chain::encode(tx))}));
+    const Json again =
+        node.call("eth_sendRawTransaction", Json::array({to_hex(chain::encode(tx))}));
     ASSERT_EQ(again.at("error").at("code"), -32000) << again.dump();
     const Json unknown = node.call("qtm_noSuchMethod");
     ASSERT_EQ(unknown.at("error").at("code"), -32601);
@@ -126,20 +128,19 @@ TEST(Metrics, ScrapedFromARealDevNodeAndMoveWithATransaction) {
     EXPECT_GT(after.count("qtm_block_commit_seconds_count"),
               before.count("qtm_block_commit_seconds_count"));
     EXPECT_GE(after.count("qtm_chain_block_interval_seconds_count"), 1);
-    EXPECT_EQ(after.count(
-                  "qtm_rpc_requests_total{method=\"eth_sendRawTransaction\",outcome=\"ok\"}"),
-              1);
+    EXPECT_EQ(
+        after.count("qtm_rpc_requests_total{method=\"eth_sendRawTransaction\",outcome=\"ok\"}"), 1);
     EXPECT_EQ(after.count("qtm_rpc_requests_total{method=\"eth_sendRawTransaction\",outcome="
                           "\"server_error\"}"),
               1);
-    EXPECT_EQ(after.count("qtm_rpc_requests_total{method=\"unknown\",outcome=\"method_not_found\"}"),
-              1);
+    EXPECT_EQ(
+        after.count("qtm_rpc_requests_total{method=\"unknown\",outcome=\"method_not_found\"}"), 1);
     EXPECT_GE(after.count("qtm_rpc_requests_total{method=\"eth_getTransactionReceipt\",outcome="
                           "\"ok\"}"),
               1);
-    EXPECT_EQ(after.count(
-                  "qtm_rpc_request_duration_seconds_count{method=\"eth_sendRawTransaction\"}"),
-              2);
+    EXPECT_EQ(
+        after.count("qtm_rpc_request_duration_seconds_count{method=\"eth_sendRawTransaction\"}"),
+        2);
     EXPECT_EQ(after.count("qtm_txpool_pending"), 0);
     EXPECT_GT(after.count("qtm_db_size_bytes") + after.count("qtm_db_memtable_bytes"), 0);
 }

@@ -78,7 +78,8 @@ TEST(NodeMetrics, RejectionLabelsAreDistinctMetricNames) {
     for (int i = 0; i <= static_cast<int>(chain::TxPoolError::kAccountLimit); ++i) {
         const auto label = rejection_label(static_cast<chain::TxPoolError>(i));
         EXPECT_TRUE(labels.insert(label).second) << label;
-        for (const char c : label) EXPECT_TRUE(std::islower(c) || c == '_') << label;
+        for (const char c : label)
+            EXPECT_TRUE(std::islower(c) || c == '_') << label;
     }
 }
 
@@ -102,8 +103,11 @@ TEST(NodeReadiness, NamesTheFailingCheck) {
     EXPECT_EQ(body.at("ready"), false);
     EXPECT_EQ(body.at("failing"), nlohmann::json::array({"producing_blocks"}));
     EXPECT_EQ(body.at("checks").at("database_writable").at("ok"), true);
-    EXPECT_NE(body.at("checks").at("producing_blocks").at("detail").get<std::string>().find(
-                  "not running"),
+    EXPECT_NE(body.at("checks")
+                  .at("producing_blocks")
+                  .at("detail")
+                  .get<std::string>()
+                  .find("not running"),
               std::string::npos);
 
     node.start_producing();

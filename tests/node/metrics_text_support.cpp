@@ -1,7 +1,7 @@
 #include "metrics_text_support.hpp"
 
-#include <sstream>
 #include <limits>
+#include <sstream>
 #include <stdexcept>
 
 namespace qtm::test {

@@ -98,10 +98,11 @@ TEST_F(Tls, WebSocketAndAuthenticatedEndpointsOverTls) {
     // A WebSocket upgrade over TLS 1.3 is accepted (101), so the handshake and the
     // WebSocket handler behind it work; curl then waits for frames until --max-time.
     const std::string ws_url = "https://127.0.0.1:" + std::to_string(node.ws_port()) + "/";
-    const Run upgrade = shell(
-        "curl -sS -i --max-time 3 --tlsv1.3 --cacert " + cert +
-        " -H 'Connection: Upgrade' -H 'Upgrade: websocket' -H 'Sec-WebSocket-Version: 13'"
-        " -H 'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==' " + ws_url);
+    const Run upgrade =
+        shell("curl -sS -i --max-time 3 --tlsv1.3 --cacert " + cert +
+              " -H 'Connection: Upgrade' -H 'Upgrade: websocket' -H 'Sec-WebSocket-Version: 13'"
+              " -H 'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==' " +
+              ws_url);
     EXPECT_NE(upgrade.out.find("101 Switching Protocols"), std::string::npos) << upgrade.out;
     EXPECT_NE(upgrade.out.find("s3pPLMBiTxaQ9kYGzzhZRbK+xOo="), std::string::npos)
         << upgrade.out;  // RFC 6455's example accept key
@@ -117,8 +118,8 @@ TEST_F(Tls, WebSocketAndAuthenticatedEndpointsOverTls) {
 TEST_F(Tls, UnreadableKeyStopsStartUp) {
     const std::string qtmd = (test::bin_dir() / "qtmd").string();
     const Run run = shell(qtmd + " --dev --datadir " + (dir_.path() / "data").string() +
-                          " --http-port 0 --http-tls-cert " + cert_.string() +
-                          " --http-tls-key " + (dir_.path() / "missing.pem").string());
+                          " --http-port 0 --http-tls-cert " + cert_.string() + " --http-tls-key " +
+                          (dir_.path() / "missing.pem").string());
     EXPECT_EQ(run.status, 1) << run.out;
     EXPECT_NE(run.out.find("cannot load the TLS private key"), std::string::npos) << run.out;
     EXPECT_NE(run.out.find("missing.pem"), std::string::npos) << run.out;

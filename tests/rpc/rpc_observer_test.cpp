@@ -37,9 +37,8 @@ protected:
         });
         dispatcher_.add("reads", [](const Json& params) { return params.at(0).get<int>(); });
         dispatcher_.add("crashes", [](const Json&) -> Json { throw std::runtime_error{"bug"}; });
-        dispatcher_.add_serialized("serialized", [](const Json&) {
-            return std::make_shared<const std::string>("2");
-        });
+        dispatcher_.add_serialized(
+            "serialized", [](const Json&) { return std::make_shared<const std::string>("2"); });
         dispatcher_.set_observer(&recorder_);
     }
     void send(std::string_view body) { (void)dispatcher_.handle(body); }
@@ -77,9 +76,12 @@ TEST_F(ObservedDispatcher, NotificationsAndBatchesCountEachRequest) {
     send("{not json");
     send("[]");
     const std::vector<std::pair<std::string, RpcOutcome>> expected = {
-        {"refuses", RpcOutcome::kServerError}, {"unknown", RpcOutcome::kMethodNotFound},
-        {"ok", RpcOutcome::kOk},               {"refuses", RpcOutcome::kServerError},
-        {"unknown", RpcOutcome::kParseError},  {"unknown", RpcOutcome::kInvalidRequest},
+        {"refuses", RpcOutcome::kServerError},
+        {"unknown", RpcOutcome::kMethodNotFound},
+        {"ok", RpcOutcome::kOk},
+        {"refuses", RpcOutcome::kServerError},
+        {"unknown", RpcOutcome::kParseError},
+        {"unknown", RpcOutcome::kInvalidRequest},
     };
     EXPECT_EQ(recorder_.seen, expected);
 }
