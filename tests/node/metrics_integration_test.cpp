@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "base/hex.hpp"
+#include "chain/chain_spec.hpp"
 #include "chain/keys.hpp"
 #include "chain/transaction.hpp"
 #include "metrics_text_support.hpp"
