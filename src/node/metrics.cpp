@@ -162,6 +162,14 @@ struct NodeMetrics::Impl {
                              "Bytes free to the node on the data directory's filesystem")},
           datadir_size{gauge("qtm_datadir_size_bytes", "Size of the data directory's filesystem")},
           ready{gauge("qtm_node_ready", "1 when every /ready check passes, else 0")} {
+        // Known label values start at 0, so rate() and absence checks work from the start.
+        for (int i = 0; i <= static_cast<int>(chain::TxPoolError::kAccountLimit); ++i) {
+            rejected.Add(
+                {{"reason", std::string{rejection_label(static_cast<chain::TxPoolError>(i))}}});
+        }
+        rejected.Add({{"reason", std::string{kRejectedUndecodable}}});
+        rate_limited.Add({{"transport", "http"}});
+        rate_limited.Add({{"transport", "ws"}});
         target_block_time->Set(seconds(block_time));
         pool_capacity->Set(static_cast<double>(capacity_slots));
     }

@@ -49,7 +49,8 @@ struct MetricsSample {
     std::optional<bool> ready;
 };
 
-// The label a rejected transaction is counted under (qtm_txpool_transactions_rejected_total).
+// The label a rejected transaction is counted under (qtm_txpool_transactions_rejected_total;
+// every one of them is exported from the start, at 0).
 [[nodiscard]] std::string_view rejection_label(chain::TxPoolError error) noexcept;
 inline constexpr std::string_view kRejectedUndecodable = "undecodable";
 

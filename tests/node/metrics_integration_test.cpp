@@ -86,6 +86,8 @@ TEST(Metrics, ScrapedFromARealDevNodeAndMoveWithATransaction) {
     test::TestDir dir{"qtm-metrics"};
     QtmdProcess node{dir.path(), {"--block-time", "0.5"}};
     ASSERT_NE(node.metrics_port(), 0) << node.output();
+    // The method-labelled RPC families appear with the first request.
+    ASSERT_TRUE(node.call("eth_chainId").contains("result"));
 
     const auto before = scrape(node);
     for (const auto& [name, type] : kFamilies) {
@@ -94,6 +96,9 @@ TEST(Metrics, ScrapedFromARealDevNodeAndMoveWithATransaction) {
         EXPECT_EQ(found->second, type) << name;
     }
     EXPECT_EQ(before.count("qtm_txpool_transactions_admitted_total"), 0);
+    // Every rejection reason and transport is there from the start, at 0.
+    EXPECT_EQ(before.value("qtm_txpool_transactions_rejected_total{reason=\"pool_full\"}"), 0);
+    EXPECT_EQ(before.value("qtm_rpc_rate_limited_total{transport=\"ws\"}"), 0);
     int build_infos = 0;
     for (const auto& [series, value] : before.samples) {
         if (series.starts_with("qtm_build_info{version=\"") && value == 1) ++build_infos;

@@ -16,13 +16,13 @@ namespace {
 
 using test::Json;
 
-struct Run {
+struct ShellRun {
     int status{-1};
     std::string out;
 };
 
-Run shell(const std::string& command) {
-    Run run;
+ShellRun shell(const std::string& command) {
+    ShellRun run;
     FILE* pipe = ::popen((command + " 2>&1").c_str(), "r");
     if (pipe == nullptr) return run;
     std::array<char, 4096> chunk{};
@@ -38,7 +38,7 @@ protected:
     void SetUp() override {
         ASSERT_EQ(shell("command -v openssl").status, 0) << "openssl (Debian openssl) missing";
         ASSERT_EQ(shell("command -v curl").status, 0) << "curl (Debian curl) missing";
-        const Run made = shell(
+        const ShellRun made = shell(
             "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 "
             "-subj /CN=localhost -addext subjectAltName=IP:127.0.0.1,DNS:localhost -keyout " +
             key_.string() + " -out " + cert_.string());
@@ -46,7 +46,7 @@ protected:
     }
 
     // curl's exit status and body for one JSON-RPC call to `url`.
-    Run curl(const std::string& url, const std::string& options) const {
+    ShellRun curl(const std::string& url, const std::string& options) const {
         return shell("curl -sS --max-time 10 " + options +
                      " -H 'Content-Type: application/json' --data "
                      "'{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_chainId\",\"params\":[]}' " +
@@ -65,17 +65,17 @@ TEST_F(Tls, ServesJsonRpcOverTls13Only) {
         << node.output();
     const std::string url = "https://127.0.0.1:" + std::to_string(node.port());
 
-    const Run ok = curl(url, "--tlsv1.3 --cacert " + cert_.string());
+    const ShellRun ok = curl(url, "--tlsv1.3 --cacert " + cert_.string());
     ASSERT_EQ(ok.status, 0) << ok.out;
     EXPECT_EQ(Json::parse(ok.out).at("result"), "0x1cbd");  // chain id 7357
 
     // Without trusting the self-signed certificate the client refuses it: it is what we gave.
     EXPECT_NE(curl(url, "").status, 0);
     // TLS 1.2 at most: refused by the server.
-    const Run old = curl(url, "--tlsv1.2 --tls-max 1.2 --cacert " + cert_.string());
+    const ShellRun old = curl(url, "--tlsv1.2 --tls-max 1.2 --cacert " + cert_.string());
     EXPECT_NE(old.status, 0) << old.out;
     // Plain HTTP on the TLS port gets no JSON-RPC answer.
-    const Run plain = curl("http://127.0.0.1:" + std::to_string(node.port()), "");
+    const ShellRun plain = curl("http://127.0.0.1:" + std::to_string(node.port()), "");
     EXPECT_EQ(plain.out.find("0x1cbd"), std::string::npos) << plain.out;
     // The node still answers after the refused connections.
     EXPECT_EQ(curl(url, "--cacert " + cert_.string()).status, 0);
@@ -98,7 +98,7 @@ TEST_F(Tls, WebSocketAndAuthenticatedEndpointsOverTls) {
     // A WebSocket upgrade over TLS 1.3 is accepted (101), so the handshake and the
     // WebSocket handler behind it work; curl then waits for frames until --max-time.
     const std::string ws_url = "https://127.0.0.1:" + std::to_string(node.ws_port()) + "/";
-    const Run upgrade =
+    const ShellRun upgrade =
         shell("curl -sS -i --max-time 3 --tlsv1.3 --cacert " + cert +
               " -H 'Connection: Upgrade' -H 'Upgrade: websocket' -H 'Sec-WebSocket-Version: 13'"
               " -H 'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==' " +
@@ -109,7 +109,7 @@ TEST_F(Tls, WebSocketAndAuthenticatedEndpointsOverTls) {
     EXPECT_NE(curl(ws_url, "--tlsv1.2 --tls-max 1.2 --cacert " + cert).status, 0);
 
     // The authenticated endpoint speaks TLS too (and still wants its JWT).
-    const Run admin =
+    const ShellRun admin =
         curl("https://127.0.0.1:" + std::to_string(node.admin_port()), "--cacert " + cert);
     EXPECT_EQ(admin.status, 0) << admin.out;
     EXPECT_NE(admin.out.find("authentication required"), std::string::npos) << admin.out;
@@ -117,9 +117,9 @@ TEST_F(Tls, WebSocketAndAuthenticatedEndpointsOverTls) {
 
 TEST_F(Tls, UnreadableKeyStopsStartUp) {
     const std::string qtmd = (test::bin_dir() / "qtmd").string();
-    const Run run = shell(qtmd + " --dev --datadir " + (dir_.path() / "data").string() +
-                          " --http-port 0 --http-tls-cert " + cert_.string() + " --http-tls-key " +
-                          (dir_.path() / "missing.pem").string());
+    const ShellRun run = shell(qtmd + " --dev --datadir " + (dir_.path() / "data").string() +
+                               " --http-port 0 --http-tls-cert " + cert_.string() +
+                               " --http-tls-key " + (dir_.path() / "missing.pem").string());
     EXPECT_EQ(run.status, 1) << run.out;
     EXPECT_NE(run.out.find("cannot load the TLS private key"), std::string::npos) << run.out;
     EXPECT_NE(run.out.find("missing.pem"), std::string::npos) << run.out;
