@@ -123,6 +123,9 @@ TEST(Metrics, ScrapedFromARealDevNodeAndMoveWithATransaction) {
     const Json unknown = node.call("qtm_noSuchMethod");
     ASSERT_EQ(unknown.at("error").at("code"), -32601);
 
+    // An interval needs two blocks committed by this process.
+    ASSERT_TRUE(test::wait_until([&] { return scrape(node).count("qtm_chain_blocks_total") >= 2; },
+                                 std::chrono::seconds(20)));
     const auto after = scrape(node);
     EXPECT_EQ(after.count("qtm_txpool_transactions_admitted_total"), 1);
     EXPECT_EQ(after.count("qtm_txpool_transactions_rejected_total{reason=\"nonce_too_low\"}"), 1);
