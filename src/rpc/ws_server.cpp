@@ -96,8 +96,10 @@ public:
             if constexpr (kTls) {
                 beast::get_lowest_layer(self->ws_).expires_after(std::chrono::seconds(30));
                 self->ws_.next_layer().async_handshake(asio::ssl::stream_base::server,
-                                                       [self](beast::error_code error) {
-                                                           if (!error) self->read_upgrade();
+                                                       [self](beast::error_code handshake_error) {
+                                                           if (!handshake_error) {
+                                                               self->read_upgrade();
+                                                           }
                                                        });
             } else {
                 self->read_upgrade();
