@@ -15,6 +15,11 @@ debian_packages=(
   nlohmann-json3-dev libspdlog-dev libfmt-dev libcli11-dev libtomlplusplus-dev
   prometheus-cpp-dev libgtest-dev libgmock-dev libbenchmark-dev librapidcheck-dev
 )
+# The operator's tools the deploy/ tests run (promtool; Docker, Compose and debootstrap for
+# the image and the Compose stack). QTM_SKIP_OPS=1 leaves them out (the image's build stage).
+if [[ "${QTM_SKIP_OPS:-0}" != "1" ]]; then
+  debian_packages+=(prometheus docker.io docker-compose debootstrap)
+fi
 
 if [[ $(id -u) -eq 0 ]]; then
   as_root=()
@@ -53,7 +58,7 @@ fi
 # Ethereum clients). Each is installed with `npm ci` when its lock file is newer than its
 # node_modules.
 if [[ "${QTM_SKIP_NPM:-0}" != "1" ]]; then
-  for project in tests/js sdk/js tests/e2e; do
+  for project in tests/js sdk/js tests/e2e tests/k8s; do
     dir="$root_dir/$project"
     [[ -f "$dir/package.json" ]] || continue
     if [[ ! -d "$dir/node_modules" || \

@@ -16,6 +16,8 @@
 #include "chain/chain_spec.hpp"
 #include "chain/keys.hpp"
 #include "chain/keystore.hpp"
+#include "node/audit.hpp"
+#include "node/metrics_server.hpp"
 #include "node/node.hpp"
 #include "qtm_version.hpp"
 #include "rpc/eth_api.hpp"
@@ -84,6 +86,7 @@ int main(int argc, char** argv) {
     std::size_t ws_max_queue = rpc::WsConfig{}.max_queued_messages;
     double block_time = 2.0;
     std::string log_format = "text";
+    std::string log_level = "info";
     std::vector<std::string> cors;
     double rate_limit = 0;
     std::vector<std::string> unlock;
@@ -92,6 +95,12 @@ int main(int argc, char** argv) {
     std::string authrpc_address = "127.0.0.1";
     int authrpc_port = 8551;
     std::string jwt_secret_path;  // default <datadir>/jwtsecret
+    rpc::TlsFiles http_tls;
+    rpc::TlsFiles authrpc_tls;
+    rpc::TlsFiles ws_tls;
+    bool metrics = true;
+    std::string metrics_address = "127.0.0.1";
+    int metrics_port = 9464;
     app.add_flag("--dev", dev, "Run a one-validator development chain");
     app.add_option("--datadir", datadir, "Where the chain's database lives (RocksDB)")
         ->capture_default_str();
@@ -121,6 +130,9 @@ int main(int argc, char** argv) {
     app.add_option("--log-format", log_format, "Log format: text or json")
         ->capture_default_str()
         ->check(CLI::IsMember({"text", "json"}));
+    app.add_option("--log-level", log_level, "Least severe log level shown")
+        ->capture_default_str()
+        ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical"}));
     app.add_option("--http-cors", cors, "Allowed CORS origins ('*' for any)");
     app.add_option("--http-rate-limit", rate_limit,
                    "Requests per second allowed per client IP (0: unlimited)")
@@ -150,6 +162,39 @@ int main(int argc, char** argv) {
         "--authrpc-jwtsecret", jwt_secret_path,
         "File with the 32-byte HS256 secret as 64 hex digits; created (mode 0600) if "
         "missing. Default: <datadir>/jwtsecret");
+    auto* http_tls_cert = app.add_option(
+        "--http-tls-cert", http_tls.certificate_chain,
+        "PEM certificate chain: serve JSON-RPC over HTTPS (TLS 1.3) instead of HTTP");
+    auto* http_tls_key = app.add_option("--http-tls-key", http_tls.private_key,
+                                        "PEM private key for --http-tls-cert");
+    http_tls_cert->needs(http_tls_key);
+    http_tls_key->needs(http_tls_cert);
+    auto* authrpc_tls_cert =
+        app.add_option("--authrpc-tls-cert", authrpc_tls.certificate_chain,
+                       "PEM certificate chain: serve the authenticated endpoint over HTTPS");
+    auto* authrpc_tls_key = app.add_option("--authrpc-tls-key", authrpc_tls.private_key,
+                                           "PEM private key for --authrpc-tls-cert");
+    authrpc_tls_cert->needs(authrpc_tls_key);
+    authrpc_tls_key->needs(authrpc_tls_cert);
+    auto* ws_tls_cert =
+        app.add_option("--ws-tls-cert", ws_tls.certificate_chain,
+                       "PEM certificate chain: serve the WebSocket endpoint as wss:// (TLS 1.3)");
+    auto* ws_tls_key =
+        app.add_option("--ws-tls-key", ws_tls.private_key, "PEM private key for --ws-tls-cert");
+    ws_tls_cert->needs(ws_tls_key);
+    ws_tls_key->needs(ws_tls_cert);
+    app.add_flag("--metrics,!--no-metrics", metrics,
+                 "Serve /metrics (Prometheus), /health and /ready (on by default; --no-metrics: "
+                 "off)");
+    app.add_option("--metrics-addr", metrics_address,
+                   "Listen address of /metrics, /health and /ready")
+        ->capture_default_str();
+    auto* metrics_port_option =
+        app.add_option("--metrics-port", metrics_port,
+                       "Port of /metrics, /health and /ready (0: any free port; when not given "
+                       "and --http-port is 0, any free port too)")
+            ->capture_default_str()
+            ->check(CLI::Range(0, 65535));
     CLI11_PARSE(app, argc, argv);
 
     if (!dev) {
@@ -160,6 +205,7 @@ int main(int argc, char** argv) {
         return 2;
     }
     configure_logging(log_format);
+    spdlog::set_level(spdlog::level::from_str(log_level));
 
     // Signals are taken by sigwait below; block them before any thread starts.
     sigset_t signals;
@@ -190,7 +236,8 @@ int main(int argc, char** argv) {
                          unlocked.error().c_str());
             return 1;
         }
-        spdlog::info("unlocked {} from {}", chain::to_checksum_address(unlocked->address()), path);
+        spdlog::info("audit: unlocked {} from {}", chain::to_checksum_address(unlocked->address()),
+                     path);
         options.signers.push_back(std::move(*unlocked));
     }
     std::vector<std::pair<Address, std::string>> printed;
@@ -205,7 +252,9 @@ int main(int argc, char** argv) {
     }
     node::Node& node = **opened;
 
+    node.metrics().set_build_info(QTM_VERSION);
     rpc::Dispatcher dispatcher;
+    dispatcher.set_observer(&node.metrics());
     rpc::ApiLimits limits;
     limits.client_version = std::string{"qtmd/"} + QTM_VERSION;
     rpc::register_api(dispatcher, node, limits);
@@ -228,6 +277,8 @@ int main(int argc, char** argv) {
     http.port = static_cast<std::uint16_t>(http_port);
     http.cors_origins = cors;
     http.rate_limit_per_second = rate_limit;
+    http.observer = &node.metrics();
+    if (http_tls_cert->count() > 0) http.tls = http_tls;
     rpc::HttpServer server{http, dispatcher};
     if (auto started = server.start(); !started) {
         spdlog::critical("cannot start JSON-RPC: {}", started.error());
@@ -238,6 +289,8 @@ int main(int argc, char** argv) {
     // as the Engine API's (geth --authrpc.*).
     const bool serve_admin = authrpc_port_option->count() > 0 || jwt_option->count() > 0;
     rpc::Dispatcher admin_dispatcher;
+    node::AuditingObserver audit{node.metrics()};
+    admin_dispatcher.set_observer(&audit);
     std::unique_ptr<rpc::HttpServer> auth_server;
     if (serve_admin) {
         if (jwt_secret_path.empty()) {
@@ -257,6 +310,7 @@ int main(int argc, char** argv) {
         auth_http.port = static_cast<std::uint16_t>(authrpc_port);
         auth_http.virtual_hosts = vhosts;
         auth_http.jwt_secret = *jwt_secret;
+        if (authrpc_tls_cert->count() > 0) auth_http.tls = authrpc_tls;
         auth_server = std::make_unique<rpc::HttpServer>(auth_http, admin_dispatcher);
         if (auto started = auth_server->start(); !started) {
             spdlog::critical("cannot start the authenticated RPC: {} (choose --authrpc-port)",
@@ -274,9 +328,30 @@ int main(int argc, char** argv) {
         ws_config.allowed_origins = cors;
         ws_config.rate_limit_per_second = rate_limit;
         ws_config.max_queued_messages = ws_max_queue;
+        ws_config.observer = &node.metrics();
+        if (ws_tls_cert->count() > 0) ws_config.tls = ws_tls;
         ws_server = std::make_unique<rpc::WsServer>(ws_config, dispatcher, subscriptions);
         if (auto started = ws_server->start(); !started) {
             spdlog::critical("cannot start JSON-RPC over WebSocket: {}", started.error());
+            return 1;
+        }
+    }
+
+    // Added before the first scrape (the server starts below).
+    node.metrics().add_sampler([&subscriptions, &node](node::MetricsSample& sample) {
+        sample.ws_subscriptions = subscriptions.size();
+        sample.ready = node.readiness().ok();
+    });
+    std::unique_ptr<node::MetricsServer> metrics_server;
+    if (metrics) {
+        metrics_server = std::make_unique<node::MetricsServer>(
+            node::MetricsServerConfig{
+                metrics_address,
+                static_cast<std::uint16_t>(
+                    metrics_port_option->count() == 0 && http_port == 0 ? 0 : metrics_port)},
+            [&node] { return node.metrics().render(); }, [&node] { return node.readiness(); });
+        if (auto started = metrics_server->start(); !started) {
+            spdlog::critical("cannot serve metrics: {}", started.error());
             return 1;
         }
     }
@@ -289,18 +364,27 @@ int main(int argc, char** argv) {
     std::printf("Head          block %llu %s\n", static_cast<unsigned long long>(head.number),
                 to_hex(node.head_hash()).c_str());
     std::printf("Data          %s\n", std::filesystem::absolute(datadir).string().c_str());
-    std::printf("JSON-RPC      http://%s:%u\n", http_address.c_str(), server.port());
+    std::printf("JSON-RPC      %s://%s:%u\n", http.tls ? "https" : "http", http_address.c_str(),
+                server.port());
     if (ws_server) {
-        std::printf("WebSocket     ws://%s:%u\n", ws_address.c_str(), ws_server->port());
+        std::printf("WebSocket     %s://%s:%u\n", ws_tls_cert->count() > 0 ? "wss" : "ws",
+                    ws_address.c_str(), ws_server->port());
     } else {
         std::printf("WebSocket     off (--ws serves JSON-RPC and eth_subscribe over WebSocket)\n");
     }
     if (auth_server) {
-        std::printf("Admin RPC     http://%s:%u (JWT, secret in %s)\n", authrpc_address.c_str(),
+        std::printf("Admin RPC     %s://%s:%u (JWT, secret in %s)\n",
+                    authrpc_tls_cert->count() > 0 ? "https" : "http", authrpc_address.c_str(),
                     auth_server->port(),
                     std::filesystem::absolute(jwt_secret_path).string().c_str());
     } else {
         std::printf("Admin RPC     off (--authrpc-port serves admin_* behind a JWT)\n");
+    }
+    if (metrics_server) {
+        std::printf("Metrics       http://%s:%u/metrics (/health, /ready)\n",
+                    metrics_address.c_str(), metrics_server->port());
+    } else {
+        std::printf("Metrics       off (--metrics serves /metrics, /health and /ready)\n");
     }
     std::printf("Block time    %.1f s\n", block_time);
     std::printf("Validator     %s (ML-DSA-65, dev seed 0)\n\n",
@@ -326,6 +410,7 @@ int main(int argc, char** argv) {
     sigwait(&signals, &received);
     spdlog::info("received {}, shutting down", received == SIGINT ? "SIGINT" : "SIGTERM");
     server.stop();
+    if (metrics_server) metrics_server->stop();
     if (ws_server) ws_server->stop();
     if (auth_server) auth_server->stop();
     node.stop();

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "base/hex.hpp"
+#include "base/log_limiter.hpp"
 #include "storage/chain_store.hpp"
 
 namespace qtm::node {
@@ -28,6 +29,9 @@ Node::Node(NodeOptions options, std::unique_ptr<storage::Database> database)
     pool_config.min_tip = U256{1};
     pool_ = std::make_unique<chain::TxPool>(pool_config, head_state_);
     executor_ = std::make_unique<chain::BlockExecutor>(options_.spec, *database_, &node_cache_);
+    metrics_ = std::make_unique<NodeMetrics>(options_.block_time, pool_config.global_slots);
+    metrics_->add_sampler([this](MetricsSample& sample) { sample_metrics(sample); });
+    last_commit_ns_ = std::chrono::steady_clock::now().time_since_epoch().count();
 }
 
 Node::~Node() {
@@ -131,13 +135,20 @@ void Node::subscribe_blocks(BlockListener listener) {
 
 Result<Hash32, std::string> Node::submit_transaction(const chain::Transaction& tx) {
     auto added = pool_->add(tx, std::chrono::steady_clock::now());
-    if (!added) return unexpected(std::string{chain::to_string(added.error())});
+    if (!added) {
+        metrics_->on_transaction_rejected(rejection_label(added.error()));
+        return unexpected(std::string{chain::to_string(added.error())});
+    }
+    metrics_->on_transaction_admitted();
     return *added;
 }
 
 Result<Hash32, std::string> Node::submit_raw_transaction(ByteView raw) {
     auto tx = chain::decode_transaction(raw);
-    if (!tx) return unexpected(std::string{chain::to_string(tx.error())});
+    if (!tx) {
+        metrics_->on_transaction_rejected(kRejectedUndecodable);
+        return unexpected(std::string{chain::to_string(tx.error())});
+    }
     return submit_transaction(*tx);
 }
 
@@ -149,9 +160,14 @@ Result<chain::Header, NodeError> Node::produce_block() {
         pool_->best(base_fee, options_.spec.gas_limit, options_.spec.max_block_bytes);
     const std::uint64_t timestamp = std::max(parent.timestamp + 1, unix_seconds());
     std::vector<chain::Rejection> rejected;
+    const auto build_started = std::chrono::steady_clock::now();
     auto built = executor_->build(parent, timestamp, options_.proposer, candidates, &rejected);
     if (!built) return unexpected(NodeError{built.error().message});
-    if (auto written = database_->write(built->batch, /*sync=*/true); !written) {
+    const auto commit_started = std::chrono::steady_clock::now();
+    const auto written = database_->write(built->batch, /*sync=*/true);
+    const auto committed = std::chrono::steady_clock::now();
+    last_commit_failed_ = !written;
+    if (!written) {
         return unexpected(NodeError{"writing block " + std::to_string(parent.number + 1) + ": " +
                                     written.error().message});
     }
@@ -160,9 +176,17 @@ Result<chain::Header, NodeError> Node::produce_block() {
         head_ = built->block.header;
         head_hash_ = built->hash;
     }
+    last_commit_ns_ = committed.time_since_epoch().count();
+    metrics_->on_block_committed(
+        BlockMetrics{built->block.header.number, built->block.header.timestamp,
+                     built->block.transactions.size(), built->block.header.gas_used,
+                     rejected.size(), commit_started - build_started, committed - commit_started});
     for (const auto& rejection : rejected) {
-        spdlog::warn("left transaction {} out of block {}: {}", to_hex(rejection.hash),
-                     built->block.header.number, rejection.reason);
+        static LogLimiter log_limit;  // senders choose which transactions fail
+        if (const auto dropped = log_limit.admit()) {
+            spdlog::warn("left transaction {} out of block {}: {}{}", to_hex(rejection.hash),
+                         built->block.header.number, rejection.reason, dropped_note(*dropped));
+        }
     }
     pool_->on_new_head(chain::next_base_fee(options_.spec, built->block.header),
                        std::chrono::steady_clock::now());
@@ -184,6 +208,7 @@ void Node::start_producing() {
     const std::lock_guard lock{stop_mutex_};
     if (producer_.joinable()) return;
     stopping_ = false;
+    producing_ = true;
     producer_ = std::thread{[this] { producer_loop(); }};
 }
 
@@ -194,6 +219,7 @@ void Node::stop() {
     }
     stop_signal_.notify_all();
     if (producer_.joinable()) producer_.join();
+    producing_ = false;
 }
 
 void Node::producer_loop() {

@@ -22,6 +22,8 @@
 #include "chain/keys.hpp"
 #include "chain/txpool.hpp"
 #include "node/head_state.hpp"
+#include "node/health.hpp"
+#include "node/metrics.hpp"
 #include "rpc/backend.hpp"
 #include "storage/database.hpp"
 #include "storage/node_cache.hpp"
@@ -82,6 +84,13 @@ public:
     [[nodiscard]] std::vector<Address> accounts() const override;
 
     [[nodiscard]] Hash32 head_hash() const;
+
+    // The node's metrics (its own figures are sampled on each render); the RPC servers
+    // report to it as their rpc::RpcObserver.
+    [[nodiscard]] NodeMetrics& metrics() noexcept { return *metrics_; }
+    // /ready: the database takes a write, blocks are being produced (one committed within
+    // max(5 block times, 10 s)), and the node is synced. Writes one small metadata key.
+    [[nodiscard]] HealthReport readiness();
     [[nodiscard]] const HeadStateReader& head_state() const noexcept { return head_state_; }
 
     // Called after each block is committed, on the producer's thread.
@@ -92,6 +101,7 @@ private:
     Node(NodeOptions options, std::unique_ptr<storage::Database> database);
     [[nodiscard]] Result<void, NodeError> load_or_create_genesis();
     void producer_loop();
+    void sample_metrics(MetricsSample& sample) const;
 
     NodeOptions options_;
     std::unique_ptr<storage::Database> database_;
@@ -100,6 +110,11 @@ private:
     std::unique_ptr<chain::TxPool> pool_;
     std::unique_ptr<chain::BlockExecutor> executor_;
     Hash32 genesis_hash_{};
+    std::unique_ptr<NodeMetrics> metrics_;
+    // steady_clock nanoseconds of the last committed block (or of opening); /ready's clock.
+    std::atomic<std::int64_t> last_commit_ns_{0};
+    std::atomic<bool> last_commit_failed_{false};
+    std::atomic<bool> producing_{false};
 
     mutable std::mutex head_mutex_;
     chain::Header head_;

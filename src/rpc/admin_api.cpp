@@ -49,7 +49,7 @@ void register_admin_api(Dispatcher& dispatcher, Backend& backend, const AdminInf
                            "error, critical, off"};
         }
         spdlog::set_level(spdlog::level::from_str(level->get<std::string>()));
-        spdlog::info("log level set to {} (admin_setLogLevel)", level->get<std::string>());
+        spdlog::info("audit: log level set to {} (admin_setLogLevel)", level->get<std::string>());
         return Json(true);
     });
 }

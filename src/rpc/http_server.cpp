@@ -6,14 +6,17 @@
 #include <array>
 #include <boost/asio.hpp>
 #include <boost/beast.hpp>
+#include <boost/beast/ssl.hpp>
 #include <cctype>
 #include <chrono>
 #include <map>
 #include <mutex>
 #include <thread>
+#include <type_traits>
 
 #include "rpc/listener.hpp"
 #include "rpc/rate_limiter.hpp"
+#include "rpc/tls.hpp"
 
 namespace qtm::rpc {
 
@@ -24,29 +27,66 @@ using tcp = asio::ip::tcp;
 
 namespace {
 
-class Session : public std::enable_shared_from_this<Session> {
-public:
-    Session(tcp::socket socket, const Dispatcher& dispatcher, const HttpConfig& config,
-            RateLimiter& limiter)
-        : stream_{std::move(socket)}, dispatcher_{dispatcher}, config_{config}, limiter_{limiter} {}
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
 
-    void run() { read(); }
+// One connection, plain (beast::tcp_stream) or TLS (TlsStream): the same HTTP handling,
+// with a TLS handshake first and a TLS close_notify last.
+template <class Stream>
+class Session : public std::enable_shared_from_this<Session<Stream>> {
+    static constexpr bool kTls = std::is_same_v<Stream, TlsStream>;
+
+public:
+    template <class... StreamArgs>
+    Session(const Dispatcher& dispatcher, const HttpConfig& config, RateLimiter& limiter,
+            StreamArgs&&... stream_args)
+        : stream_{std::forward<StreamArgs>(stream_args)...},
+          dispatcher_{dispatcher},
+          config_{config},
+          limiter_{limiter} {}
+
+    void run() {
+        if constexpr (kTls) {
+            lowest().expires_after(std::chrono::seconds(30));
+            stream_.async_handshake(asio::ssl::stream_base::server,
+                                    [self = this->shared_from_this()](beast::error_code error) {
+                                        if (!error) self->read();
+                                    });
+        } else {
+            read();
+        }
+    }
 
 private:
+    beast::tcp_stream& lowest() { return beast::get_lowest_layer(stream_); }
+
+    // Ends our side of the connection after the last answer.
+    void close_send() {
+        if constexpr (kTls) {
+            lowest().expires_after(std::chrono::seconds(5));
+            stream_.async_shutdown([self = this->shared_from_this()](beast::error_code) {
+                beast::error_code ignored;
+                self->lowest().socket().shutdown(tcp::socket::shutdown_both, ignored);
+            });
+        } else {
+            beast::error_code ignored;
+            lowest().socket().shutdown(tcp::socket::shutdown_send, ignored);
+            drain(0);
+        }
+    }
+
     void read() {
         parser_.emplace();
         parser_->body_limit(config_.max_body_bytes);
-        stream_.expires_after(std::chrono::seconds(60));
+        lowest().expires_after(std::chrono::seconds(60));
         http::async_read(stream_, buffer_, *parser_,
-                         [self = shared_from_this()](beast::error_code error, std::size_t) {
+                         [self = this->shared_from_this()](beast::error_code error, std::size_t) {
                              self->on_read(error);
                          });
     }
 
     void on_read(beast::error_code error) {
         if (error == http::error::end_of_stream) {
-            beast::error_code ignored;
-            stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+            close_send();
             return;
         }
         if (error == http::error::body_limit) {
@@ -89,9 +129,10 @@ private:
         }
         std::string client;
         beast::error_code endpoint_error;
-        const auto remote = stream_.socket().remote_endpoint(endpoint_error);
+        const auto remote = lowest().socket().remote_endpoint(endpoint_error);
         if (!endpoint_error) client = remote.address().to_string();
         if (!limiter_.allow(client)) {
+            if (config_.observer != nullptr) config_.observer->on_rate_limited("http");
             respond(http::status::too_many_requests,
                     to_wire(error_response(nullptr, code::kLimitExceeded,
                                            "rate limit exceeded: slow down (--http-rate-limit)")),
@@ -154,14 +195,11 @@ private:
         response->body() = std::move(body);
         response->prepare_payload();
         http::async_write(stream_, *response,
-                          [self = shared_from_this(), response, keep_alive](beast::error_code error,
-                                                                            std::size_t) {
+                          [self = this->shared_from_this(), response, keep_alive](
+                              beast::error_code error, std::size_t) {
                               if (error) return;
                               if (!keep_alive) {
-                                  beast::error_code ignored;
-                                  self->stream_.socket().shutdown(tcp::socket::shutdown_send,
-                                                                  ignored);
-                                  self->drain(0);
+                                  self->close_send();
                                   return;
                               }
                               self->read();
@@ -174,16 +212,16 @@ private:
     void drain(std::size_t drained) {
         constexpr std::size_t kMaxDrainBytes = 64u << 20;
         if (drained > kMaxDrainBytes) return;
-        stream_.expires_after(std::chrono::seconds(5));
+        lowest().expires_after(std::chrono::seconds(5));
         stream_.async_read_some(
             asio::buffer(discard_),
-            [self = shared_from_this(), drained](beast::error_code error, std::size_t bytes) {
+            [self = this->shared_from_this(), drained](beast::error_code error, std::size_t bytes) {
                 if (!error) self->drain(drained + bytes);
             });
     }
 
     std::array<char, 16384> discard_{};
-    beast::tcp_stream stream_;
+    Stream stream_;
     beast::flat_buffer buffer_;
     std::optional<http::request_parser<http::string_body>> parser_;
     const Dispatcher& dispatcher_;
@@ -201,20 +239,29 @@ struct HttpServer::Impl {
           acceptor{io} {}
 
     void accept() {
-        acceptor.async_accept(
-            asio::make_strand(io), [this](beast::error_code error, tcp::socket socket) {
-                if (error) {
-                    if (error != asio::error::operation_aborted) accept();
-                    return;
-                }
-                std::make_shared<Session>(std::move(socket), dispatcher, config, limiter)->run();
-                accept();
-            });
+        acceptor.async_accept(asio::make_strand(io),
+                              [this](beast::error_code error, tcp::socket socket) {
+                                  if (error) {
+                                      if (error != asio::error::operation_aborted) accept();
+                                      return;
+                                  }
+                                  if (tls) {
+                                      std::make_shared<Session<TlsStream>>(
+                                          dispatcher, config, limiter, std::move(socket), *tls)
+                                          ->run();
+                                  } else {
+                                      std::make_shared<Session<beast::tcp_stream>>(
+                                          dispatcher, config, limiter, std::move(socket))
+                                          ->run();
+                                  }
+                                  accept();
+                              });
     }
 
     HttpConfig config;
     const Dispatcher& dispatcher;
     RateLimiter limiter;
+    std::shared_ptr<asio::ssl::context> tls;  // set when config.tls is
     asio::io_context io;
     tcp::acceptor acceptor;
     std::vector<std::thread> threads;
@@ -229,6 +276,11 @@ HttpServer::~HttpServer() {
 }
 
 Result<void, std::string> HttpServer::start() {
+    if (impl_->config.tls) {
+        auto context = make_tls_context(*impl_->config.tls);
+        if (!context) return unexpected(context.error());
+        impl_->tls = std::move(*context);
+    }
     auto port = listen_on(impl_->acceptor, impl_->config.address, impl_->config.port, "HTTP",
                           "--http-port");
     if (!port) return unexpected(port.error());

@@ -4,6 +4,7 @@
 // request rate limit (token bucket per remote IP) are configurable. As geth, the Host header
 // must name an allowed virtual host (IP literals always pass: DNS rebinding needs a name), and
 // a server given a JWT secret answers only requests with a valid "Authorization: Bearer" token.
+// Given TLS files it serves HTTPS (TLS 1.3) instead of HTTP.
 #pragma once
 
 #include <cstdint>
@@ -15,6 +16,8 @@
 #include "base/result.hpp"
 #include "rpc/json_rpc.hpp"
 #include "rpc/jwt.hpp"
+#include "rpc/observer.hpp"
+#include "rpc/tls.hpp"
 
 namespace qtm::rpc {
 
@@ -28,6 +31,8 @@ struct HttpConfig {
     double rate_limit_burst{100};
     std::vector<std::string> virtual_hosts{"localhost"};  // "*" allows any (geth --http.vhosts)
     std::optional<JwtSecret> jwt_secret{};                // set: every request needs a token
+    RpcObserver* observer{nullptr};  // told of rate-limited requests; outlives the server
+    std::optional<TlsFiles> tls{};   // set: HTTPS only (TLS 1.3), plain HTTP is refused
 };
 
 class HttpServer {

@@ -2,8 +2,11 @@
 
 #include <spdlog/spdlog.h>
 
+#include <chrono>
 #include <string_view>
 #include <variant>
+
+#include "base/log_limiter.hpp"
 
 namespace qtm::rpc {
 
@@ -23,44 +26,60 @@ void Dispatcher::add_serialized(const std::string& method, SerializedHandler han
 }
 
 std::optional<std::string> Dispatcher::handle_one(const Json& request) const {
-    auto answer = answer_one(request);
+    int error_code = 0;
+    std::string_view method = kUnknownMethod;
+    const auto started = std::chrono::steady_clock::now();
+    auto answer = answer_one(request, error_code, method);
+    if (observer_ != nullptr) {
+        observer_->on_request(method, outcome_of_code(error_code),
+                              std::chrono::steady_clock::now() - started);
+    }
     if (!answer) return std::nullopt;
     if (auto* text = std::get_if<std::string>(&*answer)) return std::move(*text);
     return to_wire(std::get<Json>(*answer));
 }
 
-std::optional<std::variant<Json, std::string>> Dispatcher::answer_one(const Json& request) const {
+std::optional<std::variant<Json, std::string>> Dispatcher::answer_one(
+    const Json& request, int& error_code, std::string_view& method_label) const {
+    // Every error answer below goes through here, so the observer learns its code.
+    const auto fail = [&error_code](const Json& id, int code_value, const std::string& message,
+                                    const std::optional<Json>& data = std::nullopt) {
+        error_code = code_value;
+        return error_response(id, code_value, message, data);
+    };
     if (!request.is_object()) {
-        return error_response(nullptr, code::kInvalidRequest, "invalid request: not an object");
+        return fail(nullptr, code::kInvalidRequest, "invalid request: not an object");
     }
     const bool notification = !request.contains("id");
     const Json id = notification ? Json(nullptr) : request.at("id");
     if (!id.is_null() && !id.is_string() && !id.is_number()) {
-        return error_response(nullptr, code::kInvalidRequest,
-                              "invalid request: id must be a string, a number or null");
+        return fail(nullptr, code::kInvalidRequest,
+                    "invalid request: id must be a string, a number or null");
     }
     const auto version = request.find("jsonrpc");
     if (version == request.end() || *version != "2.0") {
-        return error_response(id, code::kInvalidRequest,
-                              "invalid request: \"jsonrpc\" must be \"2.0\"");
+        return fail(id, code::kInvalidRequest, "invalid request: \"jsonrpc\" must be \"2.0\"");
     }
     const auto method = request.find("method");
     if (method == request.end() || !method->is_string()) {
-        return error_response(id, code::kInvalidRequest,
-                              "invalid request: \"method\" must be a string");
+        return fail(id, code::kInvalidRequest, "invalid request: \"method\" must be a string");
     }
     const std::string name = method->get<std::string>();
     const auto handler = methods_.find(name);
+    if (handler != methods_.end()) method_label = handler->first;
     if (handler == methods_.end()) {
-        if (notification) return std::nullopt;
-        return error_response(id, code::kMethodNotFound,
-                              "the method " + name + " does not exist/is not available");
+        if (notification) {
+            error_code = code::kMethodNotFound;
+            return std::nullopt;
+        }
+        return fail(id, code::kMethodNotFound,
+                    "the method " + name + " does not exist/is not available");
     }
     Json params = Json::array();
     if (const auto given = request.find("params"); given != request.end() && !given->is_null()) {
         if (!given->is_array()) {
-            return error_response(id, code::kInvalidParams,
-                                  "invalid params: expected an array of positional parameters");
+            return fail(id, code::kInvalidParams,
+                        "invalid params: expected an array of positional parameters");
         }
         params = *given;
     }
@@ -78,16 +97,28 @@ std::optional<std::variant<Json, std::string>> Dispatcher::answer_one(const Json
         if (notification) return std::nullopt;
         return Json{{"jsonrpc", "2.0"}, {"id", id}, {"result", std::move(result)}};
     } catch (const RpcError& error) {
+        error_code = error.code;
         if (notification) return std::nullopt;
-        return error_response(id, error.code, error.what(), error.data);
+        return fail(id, error.code, error.what(), error.data);
     } catch (const Json::exception& error) {
+        error_code = code::kInvalidParams;
         if (notification) return std::nullopt;
-        return error_response(id, code::kInvalidParams,
-                              std::string{"invalid params: "} + error.what());
+        return fail(id, code::kInvalidParams, std::string{"invalid params: "} + error.what());
     } catch (const std::exception& error) {
-        spdlog::error("rpc method {} failed: {}", name, error.what());
+        static LogLimiter log_limit;  // a client can trigger this line
+        if (const auto dropped = log_limit.admit()) {
+            spdlog::error("rpc method {} failed: {}{}", name, error.what(), dropped_note(*dropped));
+        }
+        error_code = code::kInternal;
         if (notification) return std::nullopt;
-        return error_response(id, code::kInternal, "internal error");
+        return fail(id, code::kInternal, "internal error");
+    }
+}
+
+void Dispatcher::report_unanswerable(int error_code) const {
+    if (observer_ != nullptr) {
+        observer_->on_request(kUnknownMethod, outcome_of_code(error_code),
+                              std::chrono::nanoseconds{0});
     }
 }
 
@@ -101,7 +132,10 @@ std::optional<std::string> Dispatcher::handle(std::string_view body) const {
     try {
         return handle_body(body);
     } catch (const std::exception& error) {
-        spdlog::error("rpc request failed: {}", error.what());
+        static LogLimiter log_limit;  // a client can trigger this line
+        if (const auto dropped = log_limit.admit()) {
+            spdlog::error("rpc request failed: {}{}", error.what(), dropped_note(*dropped));
+        }
         return to_wire(error_response(nullptr, code::kInternal, "internal error"));
     }
 }
@@ -111,14 +145,17 @@ std::optional<std::string> Dispatcher::handle_body(std::string_view body) const 
     try {
         request = Json::parse(body);
     } catch (const Json::parse_error& error) {
+        report_unanswerable(code::kParseError);
         return to_wire(error_response(nullptr, code::kParseError,
                                       std::string{"parse error: "} + error.what()));
     }
     if (!request.is_array()) return handle_one(request);
     if (request.empty()) {
+        report_unanswerable(code::kInvalidRequest);
         return to_wire(error_response(nullptr, code::kInvalidRequest, "empty batch"));
     }
     if (request.size() > limits_.max_batch) {
+        report_unanswerable(code::kLimitExceeded);
         return to_wire(error_response(nullptr, code::kLimitExceeded,
                                       "batch too large: " + std::to_string(request.size()) +
                                           " requests, the limit is " +

@@ -17,6 +17,8 @@
 #include <variant>
 #include <vector>
 
+#include "rpc/observer.hpp"
+
 namespace qtm::rpc {
 
 using Json = nlohmann::json;
@@ -65,6 +67,10 @@ public:
         return names;
     }
 
+    // Every request handled from now on is reported to `observer` (null: none), which must
+    // outlive the dispatcher's use. Set it before the servers start.
+    void set_observer(RpcObserver* observer) noexcept { observer_ = observer; }
+
     // Handles one HTTP/WebSocket message; nullopt when nothing is to be sent back (only
     // notifications).
     [[nodiscard]] std::optional<std::string> handle(std::string_view body) const;
@@ -73,8 +79,12 @@ private:
     [[nodiscard]] std::optional<std::string> handle_body(std::string_view body) const;
     // One request's answer as wire text; nullopt for a notification.
     [[nodiscard]] std::optional<std::string> handle_one(const Json& request) const;
+    // Sets error_code (0: answered) and method_label (the registered method's name, which
+    // outlives the call, or kUnknownMethod).
     [[nodiscard]] std::optional<std::variant<Json, std::string>> answer_one(
-        const Json& request) const;
+        const Json& request, int& error_code, std::string_view& method_label) const;
+    // A message refused before any request in it could be read (parse error, bad batch).
+    void report_unanswerable(int error_code) const;
 
     struct Method {
         Handler json;
@@ -82,6 +92,7 @@ private:
     };
 
     DispatchLimits limits_;
+    RpcObserver* observer_{nullptr};
     std::map<std::string, Method, std::less<>> methods_;
 };
 

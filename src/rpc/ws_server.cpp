@@ -6,16 +6,21 @@
 #include <algorithm>
 #include <boost/asio.hpp>
 #include <boost/beast.hpp>
+#include <boost/beast/ssl.hpp>
 #include <boost/beast/websocket.hpp>
+#include <boost/beast/websocket/ssl.hpp>
 #include <chrono>
 #include <deque>
 #include <map>
 #include <mutex>
 #include <optional>
 #include <thread>
+#include <type_traits>
 
+#include "base/log_limiter.hpp"
 #include "rpc/listener.hpp"
 #include "rpc/rate_limiter.hpp"
+#include "rpc/tls.hpp"
 
 namespace qtm::rpc {
 
@@ -67,10 +72,18 @@ struct Shared {
 
 // One WebSocket connection. Everything touching the stream runs on the connection's strand;
 // deliver() may be called from any thread and only appends to the outgoing queue.
-class Session : public Subscriber, public std::enable_shared_from_this<Session> {
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
+
+// Over plain TCP (beast::tcp_stream) or TLS (TlsStream, wss://): a TLS handshake first, the
+// same WebSocket handling after it.
+template <class Next>
+class Session : public Subscriber, public std::enable_shared_from_this<Session<Next>> {
+    static constexpr bool kTls = std::is_same_v<Next, TlsStream>;
+
 public:
-    Session(tcp::socket socket, Shared shared)
-        : ws_{std::move(socket)},
+    template <class... StreamArgs>
+    explicit Session(Shared shared, StreamArgs&&... stream_args)
+        : ws_{std::forward<StreamArgs>(stream_args)...},
           executor_{ws_.get_executor()},
           close_timer_{executor_},
           shared_{shared} {}
@@ -79,8 +92,28 @@ public:
         beast::error_code error;
         const auto remote = beast::get_lowest_layer(ws_).socket().remote_endpoint(error);
         if (!error) client_ = remote.address().to_string();
-        asio::dispatch(executor_, [self = shared_from_this()] { self->read_upgrade(); });
+        asio::dispatch(executor_, [self = this->shared_from_this()] {
+            if constexpr (kTls) {
+                beast::get_lowest_layer(self->ws_).expires_after(std::chrono::seconds(30));
+                self->ws_.next_layer().async_handshake(asio::ssl::stream_base::server,
+                                                       [self](beast::error_code handshake_error) {
+                                                           if (!handshake_error) {
+                                                               self->read_upgrade();
+                                                           }
+                                                       });
+            } else {
+                self->read_upgrade();
+            }
+        });
     }
+
+    ~Session() override {
+        if (opened_ && shared_.config.observer != nullptr) {
+            shared_.config.observer->on_ws_connection_closed();
+        }
+    }
+    Session(const Session&) = delete;
+    Session& operator=(const Session&) = delete;
 
     void deliver(std::string message) override { enqueue(std::move(message)); }
 
@@ -91,7 +124,7 @@ private:
         upgrade_->body_limit(4 * 1024);
         beast::get_lowest_layer(ws_).expires_after(std::chrono::seconds(30));
         http::async_read(ws_.next_layer(), buffer_, *upgrade_,
-                         [self = shared_from_this()](beast::error_code error, std::size_t) {
+                         [self = this->shared_from_this()](beast::error_code error, std::size_t) {
                              self->on_upgrade(error);
                          });
     }
@@ -115,11 +148,16 @@ private:
             [](websocket::response_type& response) { response.set(http::field::server, "qtmd"); }));
         ws_.read_message_max(shared_.config.max_message_bytes);
         ws_.text(true);
-        ws_.async_accept(request, [self = shared_from_this()](beast::error_code accept_error) {
-            if (accept_error) return;
-            self->buffer_.clear();
-            self->read();
-        });
+        ws_.async_accept(request,
+                         [self = this->shared_from_this()](beast::error_code accept_error) {
+                             if (accept_error) return;
+                             self->opened_ = true;
+                             if (self->shared_.config.observer != nullptr) {
+                                 self->shared_.config.observer->on_ws_connection_opened();
+                             }
+                             self->buffer_.clear();
+                             self->read();
+                         });
     }
 
     void refuse(http::status status, const std::string& reason) {
@@ -130,18 +168,20 @@ private:
         response->keep_alive(false);
         response->body() = reason + "\n";
         response->prepare_payload();
-        http::async_write(ws_.next_layer(), *response,
-                          [self = shared_from_this(), response](beast::error_code, std::size_t) {
-                              beast::error_code ignored;
-                              beast::get_lowest_layer(self->ws_).socket().shutdown(
-                                  tcp::socket::shutdown_send, ignored);
-                          });
+        http::async_write(
+            ws_.next_layer(), *response,
+            [self = this->shared_from_this(), response](beast::error_code, std::size_t) {
+                beast::error_code ignored;
+                beast::get_lowest_layer(self->ws_).socket().shutdown(tcp::socket::shutdown_send,
+                                                                     ignored);
+            });
     }
 
     void read() {
-        ws_.async_read(buffer_, [self = shared_from_this()](beast::error_code error, std::size_t) {
-            self->on_read(error);
-        });
+        ws_.async_read(buffer_,
+                       [self = this->shared_from_this()](beast::error_code error, std::size_t) {
+                           self->on_read(error);
+                       });
     }
 
     void on_read(beast::error_code error) {
@@ -152,6 +192,7 @@ private:
         const std::string message = beast::buffers_to_string(buffer_.data());
         buffer_.consume(buffer_.size());
         if (!shared_.limiter.allow(client_)) {
+            if (shared_.config.observer != nullptr) shared_.config.observer->on_rate_limited("ws");
             if (auto refusal = refusal_for(message, code::kLimitExceeded,
                                            "rate limit exceeded: slow down (--http-rate-limit)")) {
                 enqueue(std::move(*refusal));
@@ -167,7 +208,7 @@ private:
         }
         std::optional<std::string> response;
         {
-            const SubscriberScope scope{shared_from_this()};
+            const SubscriberScope scope{this->shared_from_this()};
             response = shared_.dispatcher.handle(message);
         }
         release(std::move(response));
@@ -212,8 +253,10 @@ private:
                 start = !std::exchange(writing_, true);
             }
         }
-        if (overflow) asio::post(executor_, [self = shared_from_this()] { self->on_overflow(); });
-        if (start) asio::post(executor_, [self = shared_from_this()] { self->write_front(); });
+        if (overflow)
+            asio::post(executor_, [self = this->shared_from_this()] { self->on_overflow(); });
+        if (start)
+            asio::post(executor_, [self = this->shared_from_this()] { self->write_front(); });
     }
 
     void release(std::optional<std::string> response) {
@@ -255,7 +298,7 @@ private:
             front = &out_.front();  // deque::push_back keeps references valid
         }
         ws_.async_write(asio::buffer(*front),
-                        [self = shared_from_this()](beast::error_code error, std::size_t) {
+                        [self = this->shared_from_this()](beast::error_code error, std::size_t) {
                             self->on_write(error);
                         });
     }
@@ -277,23 +320,26 @@ private:
     // The client reads too slowly: drop its subscriptions and close with 1008; if even the
     // close frame cannot be sent in time, close the TCP connection.
     void on_overflow() {
-        spdlog::warn(
-            "closing the WebSocket connection of {}: {} messages / {} bytes are waiting for "
-            "it to read (limits {} / {})",
-            client_, overflow_messages_, overflow_bytes_, shared_.config.max_queued_messages,
-            shared_.config.max_queued_bytes);
+        static LogLimiter log_limit;  // any client can make this happen
+        if (const auto dropped = log_limit.admit()) {
+            spdlog::warn(
+                "closing the WebSocket connection of {}: {} messages / {} bytes are waiting for "
+                "it to read (limits {} / {}){}",
+                client_, overflow_messages_, overflow_bytes_, shared_.config.max_queued_messages,
+                shared_.config.max_queued_bytes, dropped_note(*dropped));
+        }
         shared_.hub.drop(this);
         ws_.async_close(websocket::close_reason{websocket::close_code::policy_error,
                                                 "outgoing queue full: the client reads too "
                                                 "slowly"},
-                        [self = shared_from_this()](beast::error_code) {});
+                        [self = this->shared_from_this()](beast::error_code) {});
         close_timer_.expires_after(shared_.config.close_timeout);
-        close_timer_.async_wait([self = shared_from_this()](beast::error_code error) {
+        close_timer_.async_wait([self = this->shared_from_this()](beast::error_code error) {
             if (!error) beast::get_lowest_layer(self->ws_).close();
         });
     }
 
-    websocket::stream<beast::tcp_stream> ws_;
+    websocket::stream<Next> ws_;
     asio::any_io_executor executor_;
     asio::steady_timer close_timer_;
     Shared shared_;
@@ -310,6 +356,7 @@ private:
     bool writing_{false};
     bool holding_{false};
     bool closing_{false};
+    bool opened_{false};  // the handshake completed: counted as an open connection
 };
 
 }  // namespace
@@ -323,22 +370,27 @@ struct WsServer::Impl {
           acceptor{io} {}
 
     void accept() {
-        acceptor.async_accept(asio::make_strand(io), [this](beast::error_code error,
-                                                            tcp::socket socket) {
-            if (error) {
-                if (error != asio::error::operation_aborted) accept();
-                return;
-            }
-            std::make_shared<Session>(std::move(socket), Shared{config, dispatcher, hub, limiter})
-                ->run();
-            accept();
-        });
+        acceptor.async_accept(
+            asio::make_strand(io), [this](beast::error_code error, tcp::socket socket) {
+                if (error) {
+                    if (error != asio::error::operation_aborted) accept();
+                    return;
+                }
+                const Shared shared{config, dispatcher, hub, limiter};
+                if (tls) {
+                    std::make_shared<Session<TlsStream>>(shared, std::move(socket), *tls)->run();
+                } else {
+                    std::make_shared<Session<beast::tcp_stream>>(shared, std::move(socket))->run();
+                }
+                accept();
+            });
     }
 
     WsConfig config;
     const Dispatcher& dispatcher;
     SubscriptionHub& hub;
     RateLimiter limiter;
+    std::shared_ptr<asio::ssl::context> tls;  // set when config.tls is
     asio::io_context io;
     tcp::acceptor acceptor;
     std::vector<std::thread> threads;
@@ -353,6 +405,11 @@ WsServer::~WsServer() {
 }
 
 Result<void, std::string> WsServer::start() {
+    if (impl_->config.tls) {
+        auto context = make_tls_context(*impl_->config.tls);
+        if (!context) return unexpected(context.error());
+        impl_->tls = std::move(*context);
+    }
     auto port = listen_on(impl_->acceptor, impl_->config.address, impl_->config.port, "WebSocket",
                           "--ws-port");
     if (!port) return unexpected(port.error());

@@ -20,12 +20,15 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "base/result.hpp"
 #include "rpc/json_rpc.hpp"
+#include "rpc/observer.hpp"
 #include "rpc/subscriptions.hpp"
+#include "rpc/tls.hpp"
 
 namespace qtm::rpc {
 
@@ -40,6 +43,8 @@ struct WsConfig {
     std::size_t max_queued_messages{1'000};
     std::size_t max_queued_bytes{16u << 20};
     std::chrono::milliseconds close_timeout{2'000};
+    RpcObserver* observer{nullptr};  // told of connections and rate limits; outlives the server
+    std::optional<TlsFiles> tls{};   // set: wss:// only (TLS 1.3)
 };
 
 class WsServer {

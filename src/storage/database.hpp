@@ -78,8 +78,17 @@ public:
                                                               const Visitor& visitor) const = 0;
 };
 
+// What an operator watches (the node's qtm_db_* metrics); summed over the column families.
+struct DatabaseStats {
+    std::uint64_t sst_bytes{0};                 // table files on disk
+    std::uint64_t memtable_bytes{0};            // written, not yet flushed
+    std::uint64_t pending_compaction_bytes{0};  // the engine's estimate of compaction debt
+};
+
 class Database : public ReadView {
 public:
+    // Figures the engine keeps anyway (no scan); an engine without them reports zeros.
+    [[nodiscard]] virtual DatabaseStats stats() const { return {}; }
     // sync = true returns only after the batch is on stable storage (fsync).
     [[nodiscard]] virtual Result<void, StorageError> write(const WriteBatch& batch, bool sync) = 0;
     [[nodiscard]] virtual std::unique_ptr<ReadView> snapshot() const = 0;

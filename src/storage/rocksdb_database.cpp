@@ -133,6 +133,21 @@ public:
     std::unique_ptr<ReadView> snapshot() const override {
         return std::make_unique<RocksSnapshot>(db_, handles_, path_);
     }
+    DatabaseStats stats() const override {
+        DatabaseStats stats;
+        const auto add = [this](rocksdb::ColumnFamilyHandle* column, const std::string& name,
+                                std::uint64_t& total) {
+            std::uint64_t value = 0;
+            if (db_->GetIntProperty(column, name, &value)) total += value;
+        };
+        for (auto* column : handles_) {
+            add(column, rocksdb::DB::Properties::kTotalSstFilesSize, stats.sst_bytes);
+            add(column, rocksdb::DB::Properties::kSizeAllMemTables, stats.memtable_bytes);
+            add(column, rocksdb::DB::Properties::kEstimatePendingCompactionBytes,
+                stats.pending_compaction_bytes);
+        }
+        return stats;
+    }
 
 private:
     rocksdb::ColumnFamilyHandle* handle(Column column) const {

@@ -106,7 +106,7 @@ QtmdProcess::QtmdProcess(const std::filesystem::path& datadir,
         ::execv(qtmd.c_str(), argv.data());
         ::_exit(127);
     }
-    const std::regex banner{R"(JSON-RPC +http://127\.0\.0\.1:(\d+))"};
+    const std::regex banner{R"(JSON-RPC +https?://127\.0\.0\.1:(\d+))"};
     const bool up = wait_until(
         [&] {
             std::ifstream in{log_path_};
@@ -116,10 +116,14 @@ QtmdProcess::QtmdProcess(const std::filesystem::path& datadir,
             std::smatch match;
             if (std::regex_search(output_, match, banner)) {
                 port_ = std::stoi(match[1]);
-                const std::regex admin{R"(Admin RPC +http://127\.0\.0\.1:(\d+))"};
+                const std::regex admin{R"(Admin RPC +https?://127\.0\.0\.1:(\d+))"};
                 if (std::regex_search(output_, match, admin)) admin_port_ = std::stoi(match[1]);
-                const std::regex ws{R"(WebSocket +ws://127\.0\.0\.1:(\d+))"};
+                const std::regex ws{R"(WebSocket +wss?://127\.0\.0\.1:(\d+))"};
                 if (std::regex_search(output_, match, ws)) ws_port_ = std::stoi(match[1]);
+                const std::regex metrics{R"(Metrics +http://127\.0\.0\.1:(\d+))"};
+                if (std::regex_search(output_, match, metrics)) {
+                    metrics_port_ = std::stoi(match[1]);
+                }
                 return true;
             }
             return false;
@@ -179,6 +183,23 @@ std::pair<int, std::string> QtmdProcess::post_to(int port, const std::string& bo
     // the write may fail with a broken pipe while the answer is already waiting.
     beast::error_code write_error;
     http::write(stream, request, write_error);
+    beast::flat_buffer buffer;
+    http::response_parser<http::string_body> parser;
+    parser.body_limit(64u << 20);
+    http::read(stream, buffer, parser);
+    beast::error_code ignored;
+    stream.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+    return {parser.get().result_int(), parser.get().body()};
+}
+
+std::pair<int, std::string> QtmdProcess::get(int port, const std::string& target) const {
+    asio::io_context io;
+    beast::tcp_stream stream{io};
+    stream.connect(asio::ip::tcp::endpoint{asio::ip::make_address("127.0.0.1"),
+                                           static_cast<unsigned short>(port)});
+    http::request<http::empty_body> request{http::verb::get, target, 11};
+    request.set(http::field::host, "127.0.0.1");
+    http::write(stream, request);
     beast::flat_buffer buffer;
     http::response_parser<http::string_body> parser;
     parser.body_limit(64u << 20);

@@ -20,7 +20,9 @@ using Json = nlohmann::json;
 class QtmdProcess {
 public:
     // Starts `qtmd --dev --datadir DIR --http-port 0 --ws-port 0 <extra...>` and waits until its
-    // banner names the JSON-RPC port. Throws std::runtime_error if it does not come up in 60 s.
+    // banner names the JSON-RPC port (http or, with --http-tls-*, https). Throws std::runtime_error
+    // if it does not come up in 60 s.
+    // call(), post() and post_to() speak plain HTTP only.
     QtmdProcess(const std::filesystem::path& datadir, const std::vector<std::string>& extra);
     ~QtmdProcess();  // SIGKILLs a still-running child
     QtmdProcess(const QtmdProcess&) = delete;
@@ -43,12 +45,17 @@ public:
     [[nodiscard]] int admin_port() const noexcept { return admin_port_; }
     // The WebSocket JSON-RPC port from the banner (qtmd serves it by default); 0 when off.
     [[nodiscard]] int ws_port() const noexcept { return ws_port_; }
+    // The /metrics, /health and /ready port from the banner (any free one); 0 when off.
+    [[nodiscard]] int metrics_port() const noexcept { return metrics_port_; }
+    // A GET to one of its ports: status code and body.
+    [[nodiscard]] std::pair<int, std::string> get(int port, const std::string& target) const;
 
 private:
     pid_t pid_{-1};
     int port_{0};
     int admin_port_{0};
     int ws_port_{0};
+    int metrics_port_{0};
     std::filesystem::path log_path_;
     std::string output_;
 };
