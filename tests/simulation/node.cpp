@@ -80,6 +80,9 @@ void SimNode::crash(const std::string& why) {
     ++incarnation_;
     engine_.reset();
     wal_.reset();
+    votes_height_ = 0;
+    votes_by_round_.clear();
+    last_help_ms_.clear();
     ++world_.stats.crashes;
     world_.log(name() + " CRASHES: " + why);
 }
@@ -108,10 +111,9 @@ void SimNode::apply(consensus::Output output) {
                         world_.log(name() + (send ? " sends " : " signs (unsent) ") +
                                    describe_vote(a.vote));
                     }
-                    if (send) {
-                        world_.send_to_peers(
-                            id_, std::make_shared<const SimMessage>(SimMessage{a.vote}));
-                    }
+                    auto message = std::make_shared<const SimMessage>(SimMessage{a.vote});
+                    remember_vote(message);
+                    if (send) world_.send_to_peers(id_, message);
                 },
                 [&](consensus::ScheduleTimeout& a) {
                     later(a.delay_ms, [this, timeout = a.timeout]() {
@@ -175,6 +177,7 @@ void SimNode::broadcast_proposal(const chain::Proposal& proposal, bool send) {
     const auto first = std::make_shared<const SimMessage>(SimMessage{proposal});
     if (role_ != Role::kEquivocator) {
         world_.send_to_peers(id_, first);
+        send_pol_prevotes(proposal);
         return;
     }
     // A second proposal for another block, signed directly (bypassing the guard), and each
@@ -268,9 +271,14 @@ void SimNode::on_vote(std::size_t from, const chain::Vote& vote, const MessagePt
          vote.round - state.round <= world_.engine_config.max_future_rounds)) {
         world_.checker.on_twin_vote_delivered(id_, incarnation_, vote);
     }
+    if (vote.height == state.height && vote.round < state.round)
+        help_lagging_peer(from, vote.round);
     consensus::Output output = engine_->on_vote(vote, local_now());
     world_.stats.max_round = std::max(world_.stats.max_round, engine_->state().round);
-    if (output.accepted) world_.relay(id_, from, message);
+    if (output.accepted) {
+        remember_vote(message);
+        world_.relay(id_, from, message);
+    }
     apply(std::move(output));
 }
 
@@ -282,6 +290,10 @@ void SimNode::on_proposal(std::size_t from, const chain::Proposal& proposal,
     if (set == nullptr ||
         !chain::verify_proposal(proposal, *set, world_.engine_config.domain, *world_.verifier)) {
         return;
+    }
+    const consensus::RoundState& state = engine_->state();
+    if (proposal.height == state.height && proposal.round < state.round) {
+        help_lagging_peer(from, proposal.round);
     }
     consensus::Output output = engine_->on_proposal(proposal, local_now());
     if (output.accepted) world_.relay(id_, from, message);
@@ -316,6 +328,42 @@ void SimNode::feed_pending_certificate() {
             const std::uint64_t before = committed_;
             on_certificate(certificate);
             if (committed_ == before) return;  // not taken (yet): stop here
+        }
+    }
+}
+
+void SimNode::remember_vote(const MessagePtr& message) {
+    const auto& vote = std::get<chain::Vote>(message->body);
+    if (vote.height != votes_height_) {
+        if (vote.height < votes_height_) return;
+        votes_height_ = vote.height;
+        votes_by_round_.clear();
+        last_help_ms_.clear();
+    }
+    votes_by_round_[vote.round].push_back(message);
+}
+
+void SimNode::help_lagging_peer(std::size_t peer, std::uint32_t round) {
+    const auto found = votes_by_round_.find(round);
+    if (found == votes_by_round_.end()) return;
+    const std::uint64_t now = world_.queue.now_ms();
+    auto [it, inserted] = last_help_ms_.try_emplace({peer, round}, now);
+    if (!inserted) {
+        if (now < it->second + 1000) return;  // at most once a second per peer and round
+        it->second = now;
+    }
+    for (const MessagePtr& message : found->second)
+        world_.send(id_, peer, message);
+}
+
+void SimNode::send_pol_prevotes(const chain::Proposal& proposal) {
+    if (!proposal.pol_round || proposal.height != votes_height_) return;
+    const auto found = votes_by_round_.find(*proposal.pol_round);
+    if (found == votes_by_round_.end()) return;
+    for (const MessagePtr& message : found->second) {
+        const auto& vote = std::get<chain::Vote>(message->body);
+        if (vote.type == chain::VoteType::kPrevote && vote.block_hash == proposal.block_hash) {
+            world_.send_to_peers(id_, message);
         }
     }
 }

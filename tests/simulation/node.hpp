@@ -65,6 +65,14 @@ private:
     void feed_pending_certificate();
     // A peer sent a message of a height this node has committed: send it what it misses.
     void answer_catch_up(std::size_t peer, std::uint64_t from_height);
+    // Gossip of the current height's votes (the engine re-sends only its own messages of
+    // its current round): every vote this node signed or accepted is kept by round, sent
+    // to a peer seen in an earlier round of this height (its precommits let the peer time
+    // out that round), and a proposal with a proof-of-lock round goes out with the
+    // prevotes of that round for its block, as CometBFT's gossip does.
+    void remember_vote(const MessagePtr& message);
+    void help_lagging_peer(std::size_t peer, std::uint32_t round);
+    void send_pol_prevotes(const chain::Proposal& proposal);
     // Runs `fn` after `delay_ms` if this incarnation is still up then.
     template <class Fn>
     void later(std::uint64_t delay_ms, Fn fn);
@@ -86,6 +94,10 @@ private:
     std::vector<MessagePtr> certificates_;  // certificates_[h - 1]
     std::map<std::uint64_t, chain::CommitCertificate> pending_certificates_;
     std::map<std::size_t, std::uint64_t> last_catch_up_ms_;
+    // Gossip state of the current height (lost on a crash, like any memory).
+    std::uint64_t votes_height_{0};
+    std::map<std::uint32_t, std::vector<MessagePtr>> votes_by_round_;
+    std::map<std::pair<std::size_t, std::uint32_t>, std::uint64_t> last_help_ms_;
 };
 
 }  // namespace qtm::sim
