@@ -10,7 +10,8 @@ std::string describe(const NetworkConfig& config) {
     static constexpr const char* kModels[] = {"uniform", "exponential", "bimodal"};
     out << "delay " << kModels[static_cast<int>(config.model)] << " " << config.min_delay_ms << ".."
         << config.max_delay_ms << " ms, loss " << config.loss_per_mille / 10.0 << "%, duplication "
-        << config.duplicate_per_mille / 10.0 << "%, " << config.partitions.size()
+        << config.duplicate_per_mille / 10.0 << "%, precommit loss "
+        << config.precommit_loss_per_mille / 10.0 << "%, " << config.partitions.size()
         << " partition(s), GST " << config.gst_ms
         << " ms, then delay <= " << config.max_delay_after_gst_ms << " ms";
     return out.str();
@@ -45,13 +46,17 @@ std::uint64_t Network::draw_delay() {
     return lo;
 }
 
-void Network::route(std::size_t from, std::size_t to, std::uint64_t now_ms,
+void Network::route(std::size_t from, std::size_t to, std::uint64_t now_ms, bool precommit,
                     std::vector<std::uint64_t>& delays) {
     delays.clear();
     const bool stable = now_ms >= config_.gst_ms;
     if (!stable) {
         if (partitioned(from, to, now_ms)) return;
         if (config_.loss_per_mille != 0 && rng_.chance(config_.loss_per_mille)) return;
+        if (precommit && config_.precommit_loss_per_mille != 0 &&
+            rng_.chance(config_.precommit_loss_per_mille)) {
+            return;
+        }
     }
     const int copies =
         config_.duplicate_per_mille != 0 && rng_.chance(config_.duplicate_per_mille) ? 2 : 1;

@@ -158,7 +158,7 @@ int main(int argc, char** argv) {
                  "checked)");
     app.add_option("--faults", faults,
                    "faults a seed may draw: all, none or a list of loss,dup,reorder,partition,"
-                   "crash,torn,twins,equivocate,stakes")
+                   "crash,torn,twins,equivocate,stakes,precommit-loss")
         ->capture_default_str();
     app.add_option("--signer", signer, "cheap (keyed keccak, bulk runs) or mldsa (ML-DSA-65)")
         ->capture_default_str()

@@ -64,10 +64,10 @@ TEST(Network, AfterGstNothingIsLostAndDelayIsBounded) {
     config.max_delay_after_gst_ms = 50;
     Network network{config, Rng{1}};
     std::vector<std::uint64_t> delays;
-    network.route(0, 1, 999, delays);
+    network.route(0, 1, 999, false, delays);
     EXPECT_TRUE(delays.empty());
     for (int i = 0; i < 1000; ++i) {
-        network.route(0, 1, 1000 + i, delays);
+        network.route(0, 1, 1000 + i, false, delays);
         ASSERT_EQ(delays.size(), 1U);
         EXPECT_GE(delays[0], 1U);
         EXPECT_LE(delays[0], 50U);
@@ -86,7 +86,7 @@ TEST(Network, MessagesSentBeforeGstArriveByGstPlusTheBound) {
     bool reordered = false;
     std::uint64_t previous = 0;
     for (std::uint64_t t = 0; t < 5000; t += 7) {
-        network.route(0, 1, t, delays);
+        network.route(0, 1, t, false, delays);
         ASSERT_EQ(delays.size(), 1U);
         EXPECT_LE(t + delays[0], 5100U);
         reordered = reordered || t + delays[0] < previous;
@@ -118,7 +118,7 @@ TEST(Network, DuplicatesHappenAtTheConfiguredRate) {
     std::vector<std::uint64_t> delays;
     int twice = 0;
     for (int i = 0; i < 10000; ++i) {
-        network.route(0, 1, 0, delays);
+        network.route(0, 1, 0, false, delays);
         twice += delays.size() == 2 ? 1 : 0;
     }
     EXPECT_GT(twice, 2500);

@@ -13,9 +13,11 @@ namespace qtm::sim {
 namespace {
 
 constexpr std::pair<Fault, const char*> kFaultNames[] = {
-    {kFaultLoss, "loss"},           {kFaultDuplicate, "dup"},         {kFaultReorder, "reorder"},
-    {kFaultPartition, "partition"}, {kFaultCrash, "crash"},           {kFaultTorn, "torn"},
-    {kFaultTwins, "twins"},         {kFaultEquivocate, "equivocate"}, {kFaultStakes, "stakes"},
+    {kFaultLoss, "loss"},       {kFaultDuplicate, "dup"},
+    {kFaultReorder, "reorder"}, {kFaultPartition, "partition"},
+    {kFaultCrash, "crash"},     {kFaultTorn, "torn"},
+    {kFaultTwins, "twins"},     {kFaultEquivocate, "equivocate"},
+    {kFaultStakes, "stakes"},   {kFaultPrecommitLoss, "precommit-loss"},
 };
 
 Hash32 secret_for(std::uint64_t seed, std::size_t key) {
@@ -84,7 +86,9 @@ World::World(const SimOptions& options_in, std::uint64_t seed_in, NetworkConfig 
 World::~World() = default;
 
 void World::send(std::size_t from, std::size_t to, const MessagePtr& message) {
-    network.route(from, to, queue.now_ms(), delays_scratch);
+    const auto* vote = std::get_if<chain::Vote>(&message->body);
+    const bool precommit = vote != nullptr && vote->type == chain::VoteType::kPrecommit;
+    network.route(from, to, queue.now_ms(), precommit, delays_scratch);
     for (const std::uint64_t delay : delays_scratch) {
         queue.schedule_after(delay,
                              [this, from, to, message]() { nodes[to]->receive(from, message); });
@@ -201,6 +205,9 @@ NetworkConfig draw_network(Rng& rng, std::uint32_t faults) {
     static constexpr std::uint32_t kDuplicate[] = {20, 100, 300};
     if ((faults & kFaultLoss) != 0) config.loss_per_mille = kLoss[rng.between(0, 3)];
     if ((faults & kFaultDuplicate) != 0) config.duplicate_per_mille = kDuplicate[rng.between(0, 2)];
+    if ((faults & kFaultPrecommitLoss) != 0) {
+        config.precommit_loss_per_mille = static_cast<std::uint32_t>(rng.between(300, 900));
+    }
     return config;
 }
 

@@ -16,16 +16,17 @@ namespace qtm::sim {
 // Faults a seed may draw. Each one listed in SimOptions::faults is switched on for a seed
 // with probability 3/4 (so that the seeds cover many mixes); the seed's header says which.
 enum Fault : std::uint32_t {
-    kFaultLoss = 1U << 0,        // messages lost before GST
-    kFaultDuplicate = 1U << 1,   // messages delivered twice
-    kFaultReorder = 1U << 2,     // wide, heavy-tailed delays (messages overtake each other)
-    kFaultPartition = 1U << 3,   // partitions before GST (healed at GST at the latest)
-    kFaultCrash = 1U << 4,       // crashes and restarts with WAL replay, before GST
-    kFaultTorn = 1U << 5,        // crashes in the middle of a WAL append (a torn record)
-    kFaultTwins = 1U << 6,       // Byzantine validators run as twins
-    kFaultEquivocate = 1U << 7,  // Byzantine validators propose two different blocks
-    kFaultStakes = 1U << 8,      // uneven stakes (1..10) instead of equal ones
-    kFaultAll = (1U << 9) - 1,
+    kFaultLoss = 1U << 0,           // messages lost before GST
+    kFaultDuplicate = 1U << 1,      // messages delivered twice
+    kFaultReorder = 1U << 2,        // wide, heavy-tailed delays (messages overtake each other)
+    kFaultPartition = 1U << 3,      // partitions before GST (healed at GST at the latest)
+    kFaultCrash = 1U << 4,          // crashes and restarts with WAL replay, before GST
+    kFaultTorn = 1U << 5,           // crashes in the middle of a WAL append (a torn record)
+    kFaultTwins = 1U << 6,          // Byzantine validators run as twins
+    kFaultEquivocate = 1U << 7,     // Byzantine validators propose two different blocks
+    kFaultStakes = 1U << 8,         // uneven stakes (1..10) instead of equal ones
+    kFaultPrecommitLoss = 1U << 9,  // precommits lost at 30..90% before GST (locks diverge)
+    kFaultAll = (1U << 10) - 1,
 };
 [[nodiscard]] bool parse_faults(std::string_view list, std::uint32_t& faults, std::string& error);
 [[nodiscard]] std::string fault_names(std::uint32_t faults);
