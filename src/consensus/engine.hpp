@@ -80,12 +80,12 @@ struct RequestProposal {
 // Validate this proposed block and answer with Engine::on_block_validated.
 struct ValidateBlock {
     std::uint64_t height{0};
-    chain::Hash32 block_hash{};
+    Hash32 block_hash{};
 };
 // Decided: commit `block_hash` with `certificate`, then call Engine::start_height(h + 1).
 struct CommitBlock {
     std::uint64_t height{0};
-    chain::Hash32 block_hash{};
+    Hash32 block_hash{};
     chain::CommitCertificate certificate;
 };
 struct EvidenceFound {
@@ -129,9 +129,9 @@ public:
 
     // The application's answers.
     [[nodiscard]] Output on_block_built(std::uint64_t height, std::uint32_t round,
-                                        const chain::Hash32& block_hash,
-                                        std::uint64_t timestamp_ms, std::uint64_t now_ms);
-    [[nodiscard]] Output on_block_validated(std::uint64_t height, const chain::Hash32& block_hash,
+                                        const Hash32& block_hash, std::uint64_t timestamp_ms,
+                                        std::uint64_t now_ms);
+    [[nodiscard]] Output on_block_validated(std::uint64_t height, const Hash32& block_hash,
                                             bool valid, std::uint64_t now_ms);
 
     [[nodiscard]] const RoundState& state() const noexcept;

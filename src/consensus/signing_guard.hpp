@@ -60,6 +60,9 @@ public:
     [[nodiscard]] const WalError& last_wal_error() const noexcept { return wal_error_; }
 
 private:
+    // The WAL rule and the conflict rules of the header, for either kind of message.
+    [[nodiscard]] Result<void, SignRefusal> admit(const SignedContent& content);
+
     chain::ConsensusDomain domain_;
     const chain::ConsensusSigner& signer_;
     Wal& wal_;

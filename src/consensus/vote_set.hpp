@@ -15,10 +15,10 @@
 namespace qtm::consensus {
 
 enum class AddVoteResult {
-    kAdded,       // a new vote, counted
-    kDuplicate,   // the same vote again: ignored
-    kConflict,    // a different vote of a validator that voted already: evidence
-    kInvalid,     // validator index outside the set, or another height/round/type
+    kAdded,      // a new vote, counted
+    kDuplicate,  // the same vote again: ignored
+    kConflict,   // a different vote of a validator that voted already: evidence
+    kInvalid,    // validator index outside the set, or another height/round/type
 };
 
 class VoteSet {
@@ -35,12 +35,12 @@ public:
 
     // Stake of all counted votes, and of the votes for one block (nullopt: nil).
     [[nodiscard]] std::uint64_t total_power() const noexcept { return total_power_; }
-    [[nodiscard]] std::uint64_t power_for(const std::optional<chain::Hash32>& block) const;
+    [[nodiscard]] std::uint64_t power_for(const std::optional<Hash32>& block) const;
     // More than 2/3 of the stake voted, for anything ("+2/3 for any").
     [[nodiscard]] bool has_quorum_any() const noexcept;
     // The value (a block or nil) that more than 2/3 of the stake voted for, if any.
-    [[nodiscard]] std::optional<std::optional<chain::Hash32>> quorum_value() const;
-    [[nodiscard]] bool has_quorum_for(const std::optional<chain::Hash32>& block) const;
+    [[nodiscard]] std::optional<std::optional<Hash32>> quorum_value() const;
+    [[nodiscard]] bool has_quorum_for(const std::optional<Hash32>& block) const;
 
     [[nodiscard]] const chain::Vote* vote_of(std::uint32_t validator_index) const;
     // The votes in validator order (for certificates and re-gossip).
@@ -49,7 +49,7 @@ public:
     // A commit certificate from the precommits for `block`; nullopt when they are not a
     // quorum or this is not a precommit set.
     [[nodiscard]] std::optional<chain::CommitCertificate> certificate_for(
-        const chain::Hash32& block) const;
+        const Hash32& block) const;
 
 private:
     std::uint64_t height_;
@@ -57,7 +57,7 @@ private:
     chain::VoteType type_;
     const chain::ValidatorSet* validators_;
     std::vector<std::optional<chain::Vote>> by_validator_;
-    std::map<std::optional<chain::Hash32>, std::uint64_t> power_by_block_;
+    std::map<std::optional<Hash32>, std::uint64_t> power_by_block_;
     std::uint64_t total_power_{0};
 };
 

@@ -48,8 +48,8 @@ inline constexpr std::size_t kMaxVoteBytes = 4800;
 inline constexpr std::size_t kMaxProposalBytes = 4800;
 inline constexpr std::size_t kMaxEvidenceBytes = 2 * kMaxVoteBytes + 16;
 // A certificate of kMaxValidators signatures of the largest scheme, with headers.
-inline constexpr std::size_t kMaxCertificateBytes = kMaxValidators * (kMaxSignatureBytes + 3) +
-                                                    kMaxValidators / 8 + 128;
+inline constexpr std::size_t kMaxCertificateBytes =
+    kMaxValidators * (kMaxSignatureBytes + 3) + kMaxValidators / 8 + 128;
 
 struct Vote {
     VoteType type{VoteType::kPrevote};
@@ -92,11 +92,13 @@ struct DuplicateVoteEvidence {
 };
 
 enum class ConsensusDecodeError {
-    kOversized,       // more bytes than the type's bound
-    kMalformedRlp,    // not canonical RLP, or trailing bytes
-    kWrongShape,      // wrong number of fields or a list where a string belongs
-    kBadField,        // a field out of range (unknown vote type, hash not 32 bytes, ...)
-    kNotCanonical,    // evidence votes out of order, bitmap with trailing zero bytes ...
+    kOversized,     // more bytes than the type's bound
+    kMalformedRlp,  // not canonical RLP, or trailing bytes
+    kWrongShape,    // wrong number of fields or a list where a string belongs
+    kBadField,      // a field out of range (unknown vote type, hash not 32 bytes, index
+                    // >= kMaxValidators, pol_round >= round, signature count that
+                    // differs from the bitmap's bits, ...)
+    kNotCanonical,  // evidence votes out of canonical order
 };
 [[nodiscard]] std::string_view to_string(ConsensusDecodeError error) noexcept;
 
@@ -105,11 +107,9 @@ enum class ConsensusDecodeError {
 [[nodiscard]] Bytes encode_proposal(const Proposal& proposal);
 [[nodiscard]] Result<Proposal, ConsensusDecodeError> decode_proposal(ByteView encoded);
 [[nodiscard]] Bytes encode_certificate(const CommitCertificate& certificate);
-[[nodiscard]] Result<CommitCertificate, ConsensusDecodeError> decode_certificate(
-    ByteView encoded);
+[[nodiscard]] Result<CommitCertificate, ConsensusDecodeError> decode_certificate(ByteView encoded);
 [[nodiscard]] Bytes encode_evidence(const DuplicateVoteEvidence& evidence);
-[[nodiscard]] Result<DuplicateVoteEvidence, ConsensusDecodeError> decode_evidence(
-    ByteView encoded);
+[[nodiscard]] Result<DuplicateVoteEvidence, ConsensusDecodeError> decode_evidence(ByteView encoded);
 
 // What a validator signs (with kVoteContext / kProposalContext):
 //   vote:     rlp([chain_id, genesis_hash, type, height, round, block_hash])
@@ -126,8 +126,16 @@ enum class ConsensusDecodeError {
 [[nodiscard]] std::optional<DuplicateVoteEvidence> make_evidence(const Vote& first,
                                                                  const Vote& second);
 
-// Bitmap helpers shared by certificates and their users.
+// Bitmap helpers shared by certificates and their users. A certificate's bitmap for a set
+// of n validators is exactly bitmap_bytes(n) bytes with no bit set at or beyond n
+// (verify_certificate checks it; the decoder does not know n).
+[[nodiscard]] constexpr std::size_t bitmap_bytes(std::size_t validators) noexcept {
+    return (validators + 7) / 8;
+}
 [[nodiscard]] bool bitmap_test(ByteView bitmap, std::size_t index) noexcept;
+// Sets bit `index`, growing the bitmap with zero bytes if it is shorter.
 void bitmap_set(Bytes& bitmap, std::size_t index);
+// The number of bits set.
+[[nodiscard]] std::size_t bitmap_count(ByteView bitmap) noexcept;
 
 }  // namespace qtm::chain
