@@ -10,9 +10,9 @@
 #include <memory>
 #include <variant>
 
-#include "cheap_signer.hpp"
 #include "chain/consensus/validator_set.hpp"
 #include "chain/keys.hpp"
+#include "cheap_signer.hpp"
 #include "consensus/engine.hpp"
 #include "consensus/wal.hpp"
 #include "crypto/keccak.hpp"
@@ -26,7 +26,7 @@ void BM_SimSeeds(benchmark::State& state) {
     sim::SimOptions options;
     options.validators = 4;
     options.heights = 20;
-    options.faults = state.range(0) == 0 ? 0 : sim::kFaultAll;
+    options.faults = state.range(0) == 0 ? 0U : static_cast<std::uint32_t>(sim::kFaultAll);
     std::uint64_t seed = 1;
     std::uint64_t failures = 0;
     for (auto _ : state) {
@@ -61,16 +61,16 @@ struct HeightFixture {
         const std::size_t proposer = set.proposer_for_round(0);
         own = (proposer + 1) % count;
         for (auto& signer : signers) {
-            const auto index = *set.index_of(chain::address_of(signer->scheme(), signer->public_key()));
+            const auto index =
+                *set.index_of(chain::address_of(signer->scheme(), signer->public_key()));
             if (index == own) own_signer = signer.get();
             if (index == proposer) proposer_signer = signer.get();
         }
         block = crypto::keccak256(Bytes{1, 2, 3});
-        proposal = chain::Proposal{1, 0, std::nullopt, block, 1000,
-                                   static_cast<std::uint32_t>(proposer), {}};
-        proposal.signature =
-            proposer_signer->sign(chain::proposal_sign_bytes(config.domain, proposal),
-                                  chain::kProposalContext);
+        proposal = chain::Proposal{
+            1, 0, std::nullopt, block, 1000, static_cast<std::uint32_t>(proposer), {}};
+        proposal.signature = proposer_signer->sign(
+            chain::proposal_sign_bytes(config.domain, proposal), chain::kProposalContext);
         for (const auto type : {chain::VoteType::kPrevote, chain::VoteType::kPrecommit}) {
             for (std::size_t i = 0; i < count; ++i) {
                 if (i == own) continue;
@@ -109,9 +109,11 @@ void BM_EngineHeight(benchmark::State& state) {
         count_commits(engine.start_height(1, fixture.set, now));
         count_commits(engine.on_proposal(fixture.proposal, ++now));
         count_commits(engine.on_block_validated(1, fixture.block, true, ++now));
-        for (const chain::Vote& vote : fixture.votes) count_commits(engine.on_vote(vote, ++now));
+        for (const chain::Vote& vote : fixture.votes)
+            count_commits(engine.on_vote(vote, ++now));
     }
-    if (commits != state.iterations()) state.SkipWithError("the height did not commit once per run");
+    if (commits != static_cast<std::uint64_t>(state.iterations()))
+        state.SkipWithError("the height did not commit once per run");
     state.SetItemsProcessed(state.iterations());  // heights/s of one engine
 }
 BENCHMARK(BM_EngineHeight)->Arg(100)->Arg(150)->Unit(benchmark::kMicrosecond);
