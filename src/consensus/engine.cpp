@@ -328,7 +328,7 @@ struct Engine::Impl {
                 if (evidence_reported.emplace(vote.validator_index, vote.round, vote.type).second) {
                     out->push_back(EvidenceFound{std::move(evidence)});
                 }
-                return false;
+                return true;  // new: relayed, so that others count it and see the evidence
             case AddVoteResult::kDuplicate:
             case AddVoteResult::kInvalid:
                 return false;

@@ -13,7 +13,7 @@ enum class Mutant {
     kQuorumAtTwoThirds,     // quorum at >= 2/3 of the stake instead of > 2/3
     kIgnoreLock,            // prevote for any valid proposal, whatever the lock
     kSendBeforePersist,     // sign without the WAL record (lost on a crash)
-    kCountDuplicateVoters,  // a validator's second, conflicting vote counted as another voter
+    kCountDuplicateVoters,  // a repeated vote of a validator counted as another voter's
     kNoLockOnPrecommit,     // precommit a block without locking on it
     kCommitOnPrevotes,      // commit on +2/3 prevotes instead of precommits
 };

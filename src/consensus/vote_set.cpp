@@ -18,23 +18,31 @@ AddVoteResult VoteSet::add(const chain::Vote& vote, chain::DuplicateVoteEvidence
         return AddVoteResult::kInvalid;
     }
     const std::uint64_t power = validators_->at(vote.validator_index).voting_power;
-    auto& slot = by_validator_[vote.validator_index];
-    if (slot) {
-        if (slot->block_hash == vote.block_hash) return AddVoteResult::kDuplicate;
-        if (evidence != nullptr) {
-            if (auto found = chain::make_evidence(*slot, vote)) *evidence = std::move(*found);
+    auto& held = by_validator_[vote.validator_index];
+    for (const chain::Vote& known : held) {
+        if (known.block_hash == vote.block_hash) {
+            if (QTM_MUTANT(kCountDuplicateVoters)) {
+                // Wrong on purpose: a repeated vote counted as if another validator cast it.
+                power_by_block_[vote.block_hash] += power;
+                total_power_ += power;
+            }
+            return AddVoteResult::kDuplicate;
         }
-        if (QTM_MUTANT(kCountDuplicateVoters)) {
-            // Wrong on purpose: the second vote counts as if another validator cast it.
-            power_by_block_[vote.block_hash] += power;
-            total_power_ += power;
-        }
-        return AddVoteResult::kConflict;
     }
-    slot = vote;
-    power_by_block_[vote.block_hash] += power;
-    total_power_ += power;
-    return AddVoteResult::kAdded;
+    if (held.empty()) {
+        held.push_back(vote);
+        power_by_block_[vote.block_hash] += power;
+        total_power_ += power;
+        return AddVoteResult::kAdded;
+    }
+    if (evidence != nullptr) {
+        if (auto found = chain::make_evidence(held.front(), vote)) *evidence = std::move(*found);
+    }
+    if (held.size() < kMaxVotesPerValidator) {
+        held.push_back(vote);
+        power_by_block_[vote.block_hash] += power;
+    }
+    return AddVoteResult::kConflict;
 }
 
 std::uint64_t VoteSet::power_for(const std::optional<Hash32>& block) const {
@@ -69,16 +77,16 @@ bool VoteSet::has_quorum_for(const std::optional<Hash32>& block) const {
 }
 
 const chain::Vote* VoteSet::vote_of(std::uint32_t validator_index) const {
-    if (validator_index >= by_validator_.size() || !by_validator_[validator_index]) {
+    if (validator_index >= by_validator_.size() || by_validator_[validator_index].empty()) {
         return nullptr;
     }
-    return &*by_validator_[validator_index];
+    return &by_validator_[validator_index].front();
 }
 
 std::vector<const chain::Vote*> VoteSet::votes() const {
     std::vector<const chain::Vote*> out;
-    for (const auto& slot : by_validator_) {
-        if (slot) out.push_back(&*slot);
+    for (const auto& held : by_validator_) {
+        if (!held.empty()) out.push_back(&held.front());
     }
     return out;
 }
@@ -91,10 +99,12 @@ std::optional<chain::CommitCertificate> VoteSet::certificate_for(const Hash32& b
     certificate.block_hash = block;
     certificate.signer_bitmap.assign((by_validator_.size() + 7) / 8, 0);
     for (std::size_t i = 0; i < by_validator_.size(); ++i) {
-        const auto& slot = by_validator_[i];
-        if (!slot || slot->block_hash != block) continue;
-        chain::bitmap_set(certificate.signer_bitmap, i);
-        certificate.signatures.push_back(slot->signature);
+        for (const chain::Vote& vote : by_validator_[i]) {
+            if (vote.block_hash != block) continue;
+            chain::bitmap_set(certificate.signer_bitmap, i);
+            certificate.signatures.push_back(vote.signature);
+            break;
+        }
     }
     return certificate;
 }

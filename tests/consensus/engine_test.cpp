@@ -416,22 +416,28 @@ TEST_F(EngineTest, StaleTimeoutsChangeNothing) {
     EXPECT_EQ(engine_->state().step, Step::kPropose);
 }
 
-TEST_F(EngineTest, ConflictingVotesAreEvidenceAndCountOnce) {
+TEST_F(EngineTest, ConflictingVotesAreEvidenceAndCountOncePerBlock) {
     start_as(std::nullopt, {0});
     const std::uint32_t twin = proposer(0);
     EXPECT_TRUE(vote(twin, VoteType::kPrevote, 0, block_named(1)).accepted);
     const Output second = vote(twin, VoteType::kPrevote, 0, block_named(2));
-    EXPECT_FALSE(second.accepted);
+    EXPECT_TRUE(second.accepted);  // relayed: others must see the evidence and the vote
     const auto evidence = actions_of<EvidenceFound>(second);
     ASSERT_EQ(evidence.size(), 1u);
     EXPECT_EQ(evidence[0].evidence.vote_a.validator_index, twin);
     EXPECT_NE(evidence[0].evidence.vote_a.block_hash, evidence[0].evidence.vote_b.block_hash);
-    // A third vote is not reported again, and the twin never counts twice: two more
-    // honest prevotes for block 2 are not a quorum for it.
+    EXPECT_FALSE(vote(twin, VoteType::kPrevote, 0, block_named(2)).accepted);
+    // A third vote is not reported again.
     EXPECT_TRUE(actions_of<EvidenceFound>(vote(twin, VoteType::kPrevote, 0, std::nullopt)).empty());
-    deliver_valid_proposal(0, block_named(2));
+    // Block 2 has the twin's vote: with this node's and one more it is a polka, which the
+    // node must see (an honest node that saw the twin's block-2 vote first may lock on it).
+    const Output prevoted = deliver_valid_proposal(0, block_named(2));
+    EXPECT_EQ(votes_cast(prevoted, VoteType::kPrevote).size(), 1u);
+    EXPECT_TRUE(votes_cast(prevoted, VoteType::kPrecommit).empty());
     vote(non_proposer_other(0), VoteType::kPrevote, 0, block_named(2));
-    EXPECT_TRUE(votes_cast(last_, VoteType::kPrecommit).empty());
+    const auto precommits = votes_cast(last_, VoteType::kPrecommit);
+    ASSERT_EQ(precommits.size(), 1u);
+    EXPECT_EQ(precommits[0].block_hash, block_named(2));
 }
 
 TEST_F(EngineTest, ProposalsFromTheWrongProposerOrWithABadProofOfLockAreIgnored) {

@@ -49,7 +49,7 @@ TEST(VoteSetTest, ExactlyTwoThirdsIsNotAQuorum) {
     EXPECT_TRUE(set.has_quorum_for(block_named(1)));  // 5 of 6
 }
 
-TEST(VoteSetTest, AConflictingVoteIsEvidenceAndNotASecondVoter) {
+TEST(VoteSetTest, AnEquivocatorCountsForEachOfItsBlocksButOnceInTheTotal) {
     const auto committee = make_committee({1, 1, 1, 1});
     VoteSet set{4, 2, VoteType::kPrecommit, committee.set};
     const auto first = signed_vote(committee, 1, VoteType::kPrecommit, 4, 2, block_named(1));
@@ -61,8 +61,44 @@ TEST(VoteSetTest, AConflictingVoteIsEvidenceAndNotASecondVoter) {
     EXPECT_EQ(evidence.vote_a, second);
     EXPECT_EQ(evidence.vote_b, first);
     EXPECT_EQ(set.total_power(), 1u);
-    EXPECT_EQ(set.power_for(std::nullopt), 0u);
+    EXPECT_EQ(set.power_for(block_named(1)), 1u);
+    EXPECT_EQ(set.power_for(std::nullopt), 1u);
     EXPECT_EQ(*set.vote_of(1), first);
+    EXPECT_EQ(set.add(second), AddVoteResult::kDuplicate);
+    EXPECT_EQ(set.power_for(std::nullopt), 1u);
+    // Its second block's precommit is in that block's certificate.
+    for (std::uint32_t i : {0u, 2u}) {
+        (void)set.add(signed_vote(committee, i, VoteType::kPrecommit, 4, 2, std::nullopt));
+    }
+    EXPECT_TRUE(set.has_quorum_for(std::nullopt));
+    EXPECT_EQ(set.total_power(), 3u);  // the equivocator once
+}
+
+TEST(VoteSetTest, AnEquivocatorsVotesAreBounded) {
+    const auto committee = make_committee({1, 1, 1, 1});
+    VoteSet set{1, 0, VoteType::kPrevote, committee.set};
+    for (std::uint8_t b = 0; b < 20; ++b) {
+        (void)set.add(signed_vote(committee, 0, VoteType::kPrevote, 1, 0, block_named(b)));
+    }
+    std::size_t counted = 0;
+    for (std::uint8_t b = 0; b < 20; ++b)
+        counted += set.power_for(block_named(b));
+    EXPECT_EQ(counted, VoteSet::kMaxVotesPerValidator);
+    EXPECT_EQ(set.total_power(), 1u);
+}
+
+TEST(VoteSetTest, ACertificateCanHoldAnEquivocatorsSecondVote) {
+    const auto committee = make_committee({1, 1, 1, 1});
+    VoteSet set{1, 0, VoteType::kPrecommit, committee.set};
+    (void)set.add(signed_vote(committee, 0, VoteType::kPrecommit, 1, 0, block_named(1)));
+    const auto second = signed_vote(committee, 0, VoteType::kPrecommit, 1, 0, block_named(2));
+    (void)set.add(second);
+    (void)set.add(signed_vote(committee, 1, VoteType::kPrecommit, 1, 0, block_named(2)));
+    (void)set.add(signed_vote(committee, 2, VoteType::kPrecommit, 1, 0, block_named(2)));
+    const auto certificate = set.certificate_for(block_named(2));
+    ASSERT_TRUE(certificate);
+    EXPECT_EQ(certificate->signer_bitmap, Bytes{0b0000'0111});
+    EXPECT_EQ(certificate->signatures[0], second.signature);
 }
 
 TEST(VoteSetTest, VotesOfAnotherHeightRoundTypeOrValidatorAreInvalid) {
