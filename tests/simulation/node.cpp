@@ -71,6 +71,7 @@ void SimNode::start() {
                std::to_string(disk_.bytes.size()) + " bytes)");
     if (finished()) return;
     apply(engine_->start_height(committed_ + 1, *world_.set_for(committed_ + 1), local_now()));
+    adopt_next_height_votes();
     feed_pending_certificate();
 }
 
@@ -82,6 +83,7 @@ void SimNode::crash(const std::string& why) {
     wal_.reset();
     votes_height_ = 0;
     votes_by_round_.clear();
+    next_height_votes_.clear();
     last_help_ms_.clear();
     ++world_.stats.crashes;
     world_.log(name() + " CRASHES: " + why);
@@ -176,8 +178,8 @@ void SimNode::broadcast_proposal(const chain::Proposal& proposal, bool send) {
     if (!send) return;
     const auto first = std::make_shared<const SimMessage>(SimMessage{proposal});
     if (role_ != Role::kEquivocator) {
-        world_.send_to_peers(id_, first);
         send_pol_prevotes(proposal);
+        world_.send_to_peers(id_, first);
         return;
     }
     // A second proposal for another block, signed directly (bypassing the guard), and each
@@ -240,6 +242,7 @@ void SimNode::commit(const consensus::CommitBlock& commit) {
     }
     if (wal_ && wal_->crashed()) return;  // the restart starts the next height
     apply(engine_->start_height(committed_ + 1, *world_.set_for(committed_ + 1), local_now()));
+    adopt_next_height_votes();
     feed_pending_certificate();
 }
 
@@ -271,9 +274,19 @@ void SimNode::on_vote(std::size_t from, const chain::Vote& vote, const MessagePt
          vote.round - state.round <= world_.engine_config.max_future_rounds)) {
         world_.checker.on_twin_vote_delivered(id_, incarnation_, vote);
     }
-    if (vote.height == state.height && vote.round < state.round)
+    if (vote.height == state.height && vote.round < state.round) {
         help_lagging_peer(from, vote.round);
+    }
+    // The engine keeps votes of the next height for later (accepted = false); so does the
+    // gossip, which adopts and relays them when the height starts.
+    if (vote.height == state.height + 1 && next_height_votes_.size() < 4096) {
+        next_height_votes_.push_back(message);
+    }
     consensus::Output output = engine_->on_vote(vote, local_now());
+    if (world_.tracing()) {
+        world_.log(name() + " <- n" + std::to_string(from) + " " + describe_vote(vote) +
+                   (output.accepted ? " (new)" : " (not new)"));
+    }
     world_.stats.max_round = std::max(world_.stats.max_round, engine_->state().round);
     if (output.accepted) {
         remember_vote(message);
@@ -296,6 +309,10 @@ void SimNode::on_proposal(std::size_t from, const chain::Proposal& proposal,
         help_lagging_peer(from, proposal.round);
     }
     consensus::Output output = engine_->on_proposal(proposal, local_now());
+    if (world_.tracing()) {
+        world_.log(name() + " <- n" + std::to_string(from) + " " + describe_proposal(proposal) +
+                   (output.accepted ? " (new)" : " (not new)"));
+    }
     if (output.accepted) world_.relay(id_, from, message);
     apply(std::move(output));
 }
@@ -341,6 +358,18 @@ void SimNode::remember_vote(const MessagePtr& message) {
         last_help_ms_.clear();
     }
     votes_by_round_[vote.round].push_back(message);
+}
+
+void SimNode::adopt_next_height_votes() {
+    std::vector<MessagePtr> votes;
+    votes.swap(next_height_votes_);
+    if (!up_ || engine_ == nullptr) return;
+    const std::uint64_t height = engine_->state().height;
+    for (const MessagePtr& message : votes) {
+        if (std::get<chain::Vote>(message->body).height != height) continue;
+        remember_vote(message);
+        world_.relay(id_, id_, message);
+    }
 }
 
 void SimNode::help_lagging_peer(std::size_t peer, std::uint32_t round) {

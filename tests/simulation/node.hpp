@@ -72,6 +72,7 @@ private:
     // prevotes of that round for its block, as CometBFT's gossip does.
     void remember_vote(const MessagePtr& message);
     void help_lagging_peer(std::size_t peer, std::uint32_t round);
+    void adopt_next_height_votes();
     void send_pol_prevotes(const chain::Proposal& proposal);
     // Runs `fn` after `delay_ms` if this incarnation is still up then.
     template <class Fn>
@@ -97,6 +98,7 @@ private:
     // Gossip state of the current height (lost on a crash, like any memory).
     std::uint64_t votes_height_{0};
     std::map<std::uint32_t, std::vector<MessagePtr>> votes_by_round_;
+    std::vector<MessagePtr> next_height_votes_;
     std::map<std::pair<std::size_t, std::uint32_t>, std::uint64_t> last_help_ms_;
 };
 
