@@ -12,14 +12,6 @@ namespace qtm::sim {
 
 namespace {
 
-constexpr std::pair<Fault, const char*> kFaultNames[] = {
-    {kFaultLoss, "loss"},       {kFaultDuplicate, "dup"},
-    {kFaultReorder, "reorder"}, {kFaultPartition, "partition"},
-    {kFaultCrash, "crash"},     {kFaultTorn, "torn"},
-    {kFaultTwins, "twins"},     {kFaultEquivocate, "equivocate"},
-    {kFaultStakes, "stakes"},   {kFaultPrecommitLoss, "precommit-loss"},
-};
-
 Hash32 secret_for(std::uint64_t seed, std::size_t key) {
     Bytes input{'q', 't', 'm', '-', 's', 'i', 'm'};
     for (int shift = 56; shift >= 0; shift -= 8)
@@ -30,45 +22,6 @@ Hash32 secret_for(std::uint64_t seed, std::size_t key) {
 }
 
 }  // namespace
-
-bool parse_faults(std::string_view list, std::uint32_t& faults, std::string& error) {
-    faults = 0;
-    while (!list.empty()) {
-        const std::size_t comma = list.find(',');
-        const std::string_view name = list.substr(0, comma);
-        list = comma == std::string_view::npos ? std::string_view{} : list.substr(comma + 1);
-        if (name == "all") {
-            faults |= kFaultAll;
-            continue;
-        }
-        if (name == "none" || name.empty()) continue;
-        bool known = false;
-        for (const auto& [fault, fault_name] : kFaultNames) {
-            if (name == fault_name) {
-                faults |= fault;
-                known = true;
-            }
-        }
-        if (!known) {
-            error = "unknown fault '" + std::string{name} + "' (known: all, none";
-            for (const auto& [fault, fault_name] : kFaultNames)
-                error += std::string{", "} + fault_name;
-            error += ")";
-            return false;
-        }
-    }
-    return true;
-}
-
-std::string fault_names(std::uint32_t faults) {
-    std::string names;
-    for (const auto& [fault, name] : kFaultNames) {
-        if ((faults & fault) == 0) continue;
-        if (!names.empty()) names += ",";
-        names += name;
-    }
-    return names.empty() ? "none" : names;
-}
 
 std::uint64_t liveness_bound_ms(std::uint64_t heights, std::size_t byzantine) {
     return 30000 + heights * (byzantine + 1) * 10000;
@@ -219,7 +172,7 @@ SeedResult run_seed(const SimOptions& options, std::uint64_t seed, std::ostream*
     result.seed = seed;
     Rng rng{seed};
     Scenario scenario;
-    for (const auto& [fault, name] : kFaultNames) {
+    for (const auto& [fault, name] : fault_table()) {
         if ((options.faults & fault) != 0 && rng.chance(options.fault_chance_per_mille)) {
             scenario.faults |= fault;
         }

@@ -7,8 +7,10 @@
 
 #include <cstdint>
 #include <iosfwd>
+#include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace qtm::sim {
@@ -28,6 +30,9 @@ enum Fault : std::uint32_t {
     kFaultPrecommitLoss = 1U << 9,  // precommits lost at 30..90% before GST (locks diverge)
     kFaultAll = (1U << 10) - 1,
 };
+using FaultName = std::pair<Fault, const char*>;
+// Every fault with its --faults name.
+[[nodiscard]] std::span<const FaultName> fault_table() noexcept;
 [[nodiscard]] bool parse_faults(std::string_view list, std::uint32_t& faults, std::string& error);
 [[nodiscard]] std::string fault_names(std::uint32_t faults);
 
