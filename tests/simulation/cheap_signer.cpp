@@ -49,8 +49,8 @@ bool CheapVerifier::verify(crypto::SignatureScheme scheme, ByteView public_key, 
     if (found == secret_by_key_.end()) return false;
     const Hash32 expected = cheap_tag(found->second, message, context);
     if (!std::equal(expected.begin(), expected.end(), signature.begin())) return false;
-    return std::all_of(signature.begin() + expected.size(), signature.end(),
-                       [](std::uint8_t byte) { return byte == 0; });
+    return std::all_of(signature.begin() + static_cast<std::ptrdiff_t>(expected.size()),
+                       signature.end(), [](std::uint8_t byte) { return byte == 0; });
 }
 
 }  // namespace qtm::sim

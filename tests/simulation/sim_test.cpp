@@ -67,7 +67,7 @@ TEST(Network, AfterGstNothingIsLostAndDelayIsBounded) {
     network.route(0, 1, 999, false, delays);
     EXPECT_TRUE(delays.empty());
     for (int i = 0; i < 1000; ++i) {
-        network.route(0, 1, 1000 + i, false, delays);
+        network.route(0, 1, static_cast<std::uint64_t>(1000 + i), false, delays);
         ASSERT_EQ(delays.size(), 1U);
         EXPECT_GE(delays[0], 1U);
         EXPECT_LE(delays[0], 50U);

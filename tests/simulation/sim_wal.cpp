@@ -35,7 +35,8 @@ ParsedFrames parse(const Bytes& disk) {
         }
         const ByteView record{disk.data() + offset + kHeaderBytes, length};
         const Hash32 check = crypto::keccak256(record);
-        if (!std::equal(check.begin(), check.begin() + 4, disk.begin() + offset + 4)) {
+        if (!std::equal(check.begin(), check.begin() + 4,
+                        disk.begin() + static_cast<std::ptrdiff_t>(offset + 4))) {
             // Only the last frame can be torn; a bad frame with more after it is corruption.
             if (offset + kHeaderBytes + length == disk.size()) {
                 parsed.torn_tail = true;
