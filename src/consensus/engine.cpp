@@ -130,14 +130,26 @@ struct Engine::Impl {
         add_vote(*signed_vote);
     }
 
+    // A proposal with a proof-of-lock round goes out with that round's prevotes for its
+    // block: validators that missed the polka need them before they prevote (line 28).
+    void send_proposal(const chain::Proposal& proposal) {
+        out->push_back(BroadcastProposal{proposal});
+        if (!proposal.pol_round) return;
+        const auto it = rounds.find(*proposal.pol_round);
+        if (it == rounds.end()) return;
+        for (chain::Vote& prevote : it->second.prevotes.votes_for(proposal.block_hash)) {
+            out->push_back(BroadcastVote{std::move(prevote)});
+        }
+    }
+
     void broadcast_own_proposal(chain::Proposal proposal) {
         auto signed_proposal = guard->sign_proposal(std::move(proposal));
         if (!signed_proposal) {
             handle_refusal(signed_proposal.error());
             return;
         }
-        out->push_back(BroadcastProposal{*signed_proposal});
         own_proposals[signed_proposal->round] = *signed_proposal;
+        send_proposal(*signed_proposal);
         proposals.emplace(signed_proposal->round, *signed_proposal);
         validity[signed_proposal->block_hash] = Validity::kValid;  // built here
     }
@@ -161,7 +173,7 @@ struct Engine::Impl {
         schedule(TimeoutKind::kPropose, round, timeouts.propose_ms, timeouts.propose_delta_ms);
         if (!own_index || proposer(round) != *own_index || !guard) return;
         if (const auto it = own_proposals.find(round); it != own_proposals.end()) {
-            out->push_back(BroadcastProposal{it->second});  // signed before a restart
+            send_proposal(it->second);  // signed before a restart
             return;
         }
         if (state.valid_value) {
@@ -275,6 +287,15 @@ struct Engine::Impl {
             flag.locked_or_valid_updated = true;
             if (state.step == Step::kPrevote) {
                 if (!QTM_MUTANT(kNoLockOnPrecommit)) {
+                    if (guard && own_index) {
+                        const LockRecord lock{*proposal,
+                                              current.prevotes.votes_for(proposal->block_hash)};
+                        if (auto recorded = guard->record_lock(lock); !recorded) {
+                            halt("consensus WAL write failed, nothing was signed: " +
+                                 recorded.error().message);
+                            return true;
+                        }
+                    }
                     state.locked_value = proposal->block_hash;
                     state.locked_round = round;
                 }
@@ -368,7 +389,7 @@ struct Engine::Impl {
 
     void rebroadcast() {
         if (const auto it = own_proposals.find(state.round); it != own_proposals.end()) {
-            out->push_back(BroadcastProposal{it->second});
+            send_proposal(it->second);
         }
         for (const auto type : {chain::VoteType::kPrevote, chain::VoteType::kPrecommit}) {
             if (const auto it = own_votes.find({state.round, type}); it != own_votes.end()) {
@@ -413,6 +434,24 @@ struct Engine::Impl {
         started = true;
     }
 
+    // A lock from the WAL: the proposal and its polka are known again (the prevotes were
+    // verified when they first arrived), and the lock and valid value are set as when
+    // it was taken (the paper keeps validRound >= lockedRound).
+    void restore_lock(const LockRecord& lock) {
+        const chain::Proposal& proposal = lock.proposal;
+        if (proposal.height != state.height) return;
+        proposals.emplace(proposal.round, proposal);
+        validity[proposal.block_hash] = Validity::kValid;
+        for (const chain::Vote& prevote : lock.prevotes)
+            add_vote(prevote);
+        if (!state.locked_round || *state.locked_round < proposal.round) {
+            state.locked_value = proposal.block_hash;
+            state.locked_round = proposal.round;
+            state.valid_value = proposal.block_hash;
+            state.valid_round = proposal.round;
+        }
+    }
+
     // Rebuilds what this validator signed at the height from the WAL: the round it reached,
     // its step there, its lock (its highest non-nil precommit) and the messages to re-send.
     bool restore_from_wal(std::uint32_t& round, std::optional<Step>& step) {
@@ -423,7 +462,11 @@ struct Engine::Impl {
             halt("cannot read the consensus WAL: " + records.error().message);
             return false;
         }
-        for (SignedContent& content : *records) {
+        for (WalEntry& content : *records) {
+            if (auto* lock = std::get_if<LockRecord>(&content)) {
+                restore_lock(*lock);
+                continue;
+            }
             if (auto* proposal = std::get_if<chain::Proposal>(&content)) {
                 if (proposal->height != state.height) continue;
                 auto resigned = guard->sign_proposal(*proposal);

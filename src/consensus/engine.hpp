@@ -101,7 +101,8 @@ using Action = std::variant<BroadcastProposal, BroadcastVote, ScheduleTimeout, R
 struct Output {
     std::vector<Action> actions;
     // For messages: true when the message was new and accepted (a driver relays only
-    // these, once).
+    // these, once). Messages of the next height are buffered (accepted = false) and
+    // counted silently when that height starts: a relaying driver keeps its own copy.
     bool accepted{false};
 };
 

@@ -13,8 +13,9 @@ namespace qtm::consensus {
 namespace {
 
 constexpr std::size_t kFrameHeader = 8;
-// A record is a vote or proposal without signature: far below this.
-constexpr std::uint32_t kMaxRecordBytes = 1u << 20;
+// The largest record is a lock: a proposal and the prevotes of a polka (kMaxValidators
+// ML-DSA-87 votes at most, about 39 MB).
+constexpr std::uint32_t kMaxRecordBytes = 48u << 20;
 
 WalError os_error(const std::string& what, const std::string& path) {
     return WalError{what + " " + path + ": " + std::strerror(errno)};

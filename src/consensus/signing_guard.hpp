@@ -32,8 +32,21 @@ struct SignPosition {
     friend auto operator<=>(const SignPosition&, const SignPosition&) = default;
 };
 
-// A message as recorded in the WAL: content without signature.
+// A message as recorded in the WAL before it is signed: content without signature.
 using SignedContent = std::variant<chain::Proposal, chain::Vote>;
+
+// What a lock needs after a restart, recorded when the validator locks: the proposal it
+// locks on (with its timestamp, so that it can re-propose the block with its proof-of-lock
+// round) and the prevotes that formed the polka (the proof of lock, which validators that
+// did not see it need before they prevote for the block again; the restarted validator may
+// be the only honest one left holding it).
+struct LockRecord {
+    chain::Proposal proposal;  // signed by its proposer
+    std::vector<chain::Vote> prevotes;
+    friend bool operator==(const LockRecord&, const LockRecord&) = default;
+};
+
+using WalEntry = std::variant<chain::Proposal, chain::Vote, LockRecord>;
 
 enum class SignRefusal {
     kBelowLastSigned,  // would sign an earlier step than one already signed
@@ -41,9 +54,10 @@ enum class SignRefusal {
     kWalFailed,        // the record could not be made durable: nothing is signed
 };
 
-// WAL record: rlp([kind, payload]), kind 1 = proposal, 2 = vote (signature field empty).
-[[nodiscard]] Bytes encode_wal_record(const SignedContent& content);
-[[nodiscard]] std::optional<SignedContent> decode_wal_record(ByteView record);
+// WAL records: rlp([1, proposal]) and rlp([2, vote]) with empty signature fields (what is
+// about to be signed), rlp([3, signed proposal, [signed prevote, ...]]) for a lock.
+[[nodiscard]] Bytes encode_wal_record(const WalEntry& entry);
+[[nodiscard]] std::optional<WalEntry> decode_wal_record(ByteView record);
 
 class SigningGuard {
 public:
@@ -51,7 +65,10 @@ public:
 
     // Reads the WAL; the records of heights >= `height` are returned (the engine rebuilds
     // its locks and re-sends them). Fails only when the WAL cannot be read.
-    [[nodiscard]] Result<std::vector<SignedContent>, WalError> load(std::uint64_t height);
+    [[nodiscard]] Result<std::vector<WalEntry>, WalError> load(std::uint64_t height);
+
+    // Makes a lock durable (before the precommit that follows it is signed).
+    [[nodiscard]] Result<void, WalError> record_lock(const LockRecord& lock);
 
     [[nodiscard]] Result<chain::Vote, SignRefusal> sign_vote(chain::Vote vote);
     [[nodiscard]] Result<chain::Proposal, SignRefusal> sign_proposal(chain::Proposal proposal);

@@ -83,6 +83,16 @@ const chain::Vote* VoteSet::vote_of(std::uint32_t validator_index) const {
     return &by_validator_[validator_index].front();
 }
 
+std::vector<chain::Vote> VoteSet::votes_for(const std::optional<Hash32>& block) const {
+    std::vector<chain::Vote> out;
+    for (const auto& held : by_validator_) {
+        for (const chain::Vote& vote : held) {
+            if (vote.block_hash == block) out.push_back(vote);
+        }
+    }
+    return out;
+}
+
 std::vector<const chain::Vote*> VoteSet::votes() const {
     std::vector<const chain::Vote*> out;
     for (const auto& held : by_validator_) {

@@ -54,6 +54,8 @@ public:
 
     // The validator's first vote.
     [[nodiscard]] const chain::Vote* vote_of(std::uint32_t validator_index) const;
+    // Every held vote for `block` in validator order (a polka's proof of lock).
+    [[nodiscard]] std::vector<chain::Vote> votes_for(const std::optional<Hash32>& block) const;
     // The first votes in validator order (for re-gossip).
     [[nodiscard]] std::vector<const chain::Vote*> votes() const;
 

@@ -237,6 +237,11 @@ TEST(ValidatorSetProperties, ProposerFrequencyIsProportionalToPower) {
             set.increment_proposer_priority(1);
             ++proposals[set.proposer_index()];
         }
+        // The proposer of a later round is that of a copy incremented that many times.
+        const auto round = *rc::gen::inRange<std::uint32_t>(0, 6);
+        ValidatorSet copy = set;
+        copy.increment_proposer_priority(round);
+        RC_ASSERT(set.proposer_for_round(round) == copy.proposer_index());
         const auto total = static_cast<double>(set.total_power());
         for (std::size_t i = 0; i < n; ++i) {
             const double expected =

@@ -146,6 +146,12 @@ TEST(WalRecordTest, RoundTripsVotesAndProposalsWithoutSignatures) {
     p.signature.clear();
     EXPECT_EQ(std::get<chain::Proposal>(*decoded_proposal), p);
     EXPECT_FALSE(decode_wal_record(Bytes{0x01}));
+    LockRecord lock{p, {v, v}};
+    lock.proposal.signature = Bytes{4, 4};
+    lock.prevotes[1].signature = Bytes{5};
+    const auto decoded_lock = decode_wal_record(encode_wal_record(lock));
+    ASSERT_TRUE(decoded_lock);
+    EXPECT_EQ(std::get<LockRecord>(*decoded_lock), lock);  // signatures kept
     // A record that carries a signature is not one the guard writes.
     Bytes body;
     rlp::append_uint(body, 2);

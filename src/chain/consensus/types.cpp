@@ -55,15 +55,27 @@ public:
     std::uint64_t uint(std::uint64_t max) {
         if (!present()) return 0;
         auto value = list_.read_uint64();
-        if (!value) return record(classify(value.error())), 0;
-        if (*value > max) return record(ConsensusDecodeError::kBadField), 0;
+        if (!value) {
+            record(classify(value.error()));
+            return 0;
+        }
+        if (*value > max) {
+            record(ConsensusDecodeError::kBadField);
+            return 0;
+        }
         return *value;
     }
     ByteView string(std::size_t max_size) {
         if (!present()) return {};
         auto value = list_.read_string();
-        if (!value) return record(classify(value.error())), ByteView{};
-        if (value->size() > max_size) return record(ConsensusDecodeError::kBadField), ByteView{};
+        if (!value) {
+            record(classify(value.error()));
+            return ByteView{};
+        }
+        if (value->size() > max_size) {
+            record(ConsensusDecodeError::kBadField);
+            return ByteView{};
+        }
         return *value;
     }
     Hash32 hash() {
@@ -77,7 +89,10 @@ public:
     std::optional<Hash32> optional_hash() {
         const ByteView bytes = string(32);
         if (!ok() || bytes.empty()) return std::nullopt;
-        if (bytes.size() != 32) return record(ConsensusDecodeError::kBadField), std::nullopt;
+        if (bytes.size() != 32) {
+            record(ConsensusDecodeError::kBadField);
+            return std::nullopt;
+        }
         Hash32 out{};
         std::copy(bytes.begin(), bytes.end(), out.begin());
         return out;
@@ -85,13 +100,19 @@ public:
     rlp::Decoder list() {
         if (!present()) return rlp::Decoder{ByteView{}};
         auto value = list_.read_list();
-        if (!value) return record(classify(value.error())), rlp::Decoder{ByteView{}};
+        if (!value) {
+            record(classify(value.error()));
+            return rlp::Decoder{ByteView{}};
+        }
         return *value;
     }
     ByteView raw() {
         if (!present()) return {};
         auto value = list_.read_raw();
-        if (!value) return record(classify(value.error())), ByteView{};
+        if (!value) {
+            record(classify(value.error()));
+            return ByteView{};
+        }
         return *value;
     }
     // Every field was read and nothing is left over.

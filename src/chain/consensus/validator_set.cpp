@@ -111,56 +111,68 @@ std::size_t ValidatorSet::proposer_index() const noexcept {
     return best;
 }
 
-void ValidatorSet::increment_proposer_priority(std::uint32_t times) {
-    if (times == 0 || validators_.empty()) return;
-    const auto total = static_cast<std::int64_t>(total_power_);
+namespace {
 
+// The algorithm on the priorities alone, so that proposer_for_round need not copy keys.
+// Returns the proposer chosen by the last step.
+std::size_t increment(std::vector<std::int64_t>& priorities, const std::vector<Validator>& set,
+                      std::int64_t total, std::uint32_t times) {
     // Rescale: keep max - min within 2 * total by dividing every priority by
     // ceil(diff / (2 * total)), truncating toward zero as Go does.
     const Int128 window = Int128{2} * total;
-    std::int64_t low = kInt64Max;
-    std::int64_t high = kInt64Min;
-    for (const Validator& validator : validators_) {
-        low = std::min(low, validator.proposer_priority);
-        high = std::max(high, validator.proposer_priority);
-    }
-    const Int128 diff = Int128{high} - low;
+    const auto [low, high] = std::minmax_element(priorities.begin(), priorities.end());
+    const Int128 diff = Int128{*high} - *low;
     if (diff > window) {
         const Int128 ratio = (diff + window - 1) / window;
-        for (Validator& validator : validators_) {
-            validator.proposer_priority =
-                static_cast<std::int64_t>(validator.proposer_priority / ratio);
+        for (std::int64_t& priority : priorities) {
+            priority = static_cast<std::int64_t>(priority / ratio);
         }
     }
 
     // Centre on 0: subtract the floor of the mean.
     Int128 sum = 0;
-    for (const Validator& validator : validators_)
-        sum += validator.proposer_priority;
-    const Int128 mean = floor_div(sum, static_cast<Int128>(validators_.size()));
-    for (Validator& validator : validators_) {
-        validator.proposer_priority = clip(Int128{validator.proposer_priority} - mean);
-    }
+    for (const std::int64_t priority : priorities)
+        sum += priority;
+    const Int128 mean = floor_div(sum, static_cast<Int128>(priorities.size()));
+    for (std::int64_t& priority : priorities)
+        priority = clip(Int128{priority} - mean);
 
+    std::size_t chosen = 0;
     for (std::uint32_t step = 0; step < times; ++step) {
-        std::size_t chosen = 0;
-        for (std::size_t i = 0; i < validators_.size(); ++i) {
-            Validator& validator = validators_[i];
-            validator.proposer_priority =
-                clip(Int128{validator.proposer_priority} + validator.voting_power);
-            if (validator.proposer_priority > validators_[chosen].proposer_priority) chosen = i;
+        chosen = 0;
+        for (std::size_t i = 0; i < priorities.size(); ++i) {
+            priorities[i] = clip(Int128{priorities[i]} + set[i].voting_power);
+            // Strictly greater, in address order: ties go to the lower address.
+            if (priorities[i] > priorities[chosen]) chosen = i;
         }
-        validators_[chosen].proposer_priority =
-            clip(Int128{validators_[chosen].proposer_priority} - total);
-        proposer_ = static_cast<std::uint32_t>(chosen);
+        priorities[chosen] = clip(Int128{priorities[chosen]} - total);
     }
+    return chosen;
+}
+
+}  // namespace
+
+void ValidatorSet::increment_proposer_priority(std::uint32_t times) {
+    if (times == 0 || validators_.empty()) return;
+    std::vector<std::int64_t> priorities;
+    priorities.reserve(validators_.size());
+    for (const Validator& validator : validators_)
+        priorities.push_back(validator.proposer_priority);
+    const std::size_t chosen =
+        increment(priorities, validators_, static_cast<std::int64_t>(total_power_), times);
+    for (std::size_t i = 0; i < validators_.size(); ++i) {
+        validators_[i].proposer_priority = priorities[i];
+    }
+    proposer_ = static_cast<std::uint32_t>(chosen);
 }
 
 std::size_t ValidatorSet::proposer_for_round(std::uint32_t round) const {
-    if (round == 0) return proposer_index();
-    ValidatorSet copy = *this;
-    copy.increment_proposer_priority(round);
-    return copy.proposer_index();
+    if (round == 0 || validators_.empty()) return proposer_index();
+    std::vector<std::int64_t> priorities;
+    priorities.reserve(validators_.size());
+    for (const Validator& validator : validators_)
+        priorities.push_back(validator.proposer_priority);
+    return increment(priorities, validators_, static_cast<std::int64_t>(total_power_), round);
 }
 
 Hash32 ValidatorSet::hash() const {

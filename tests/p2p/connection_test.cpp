@@ -1,0 +1,170 @@
+// Connections over real loopback TCP in one process (one io_context thread): the handshake
+// and status exchange, priorities, refusal of another genesis at the status step, a peer
+// that never finishes the handshake, and one that sends garbage.
+#include <gtest/gtest.h>
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/write.hpp>
+
+#include "handshake_support.hpp"
+#include "p2p/connection.hpp"
+
+namespace qtm::p2p {
+namespace {
+
+namespace asio = boost::asio;
+using asio::ip::tcp;
+using namespace qtm::p2p::testing;
+
+ConnectionConfig config_for(const NodeKey& key) {
+    ConnectionConfig config;
+    config.network = test_network();
+    config.node_key = &key;
+    config.status = Status{
+        kProtocolVersion, test_network().chain_id, test_network().genesis_hash, 5, Hash32{}, 4,
+        Hash32{}};
+    config.handshake_timeout = std::chrono::seconds{20};
+    return config;
+}
+
+struct Events {
+    bool ready{false};
+    std::vector<ChannelMessage> messages;
+    std::optional<CloseReason> closed;
+};
+
+Connection::Handlers record(Events& events) {
+    Connection::Handlers handlers;
+    handlers.on_ready = [&events](Connection&) { events.ready = true; };
+    handlers.on_message = [&events](Connection&, ChannelMessage m) {
+        events.messages.push_back(std::move(m));
+    };
+    handlers.on_closed = [&events](Connection&, const CloseReason& r) { events.closed = r; };
+    return handlers;
+}
+
+// A listening socket on 127.0.0.1 and a client socket connected to it.
+struct Loopback {
+    asio::io_context io;
+    tcp::acceptor acceptor{io, {asio::ip::make_address("127.0.0.1"), 0}};
+    tcp::socket client{io};
+    tcp::socket server{io};
+    Loopback() {
+        client.connect(acceptor.local_endpoint());
+        server = acceptor.accept();
+    }
+};
+
+TEST(Connection, HandshakeStatusAndMessagesInPriorityOrder) {
+    Loopback net;
+    Events dialer;
+    Events listener;
+    auto server = Connection::create(std::move(net.server), config_for(responder_key()),
+                                     std::nullopt, /*initiator=*/false, record(listener));
+    auto handlers = record(dialer);
+    handlers.on_ready = [&dialer](Connection& c) {
+        dialer.ready = true;
+        for (int i = 0; i < 5; ++i)
+            c.send({Channel::kTransactions, 2, Bytes(3000, static_cast<std::uint8_t>(i))});
+        c.send({Channel::kBlocks, 3, Bytes(10, 0xbb)});
+        c.send({Channel::kConsensus, 1, Bytes(10, 0xcc)});
+    };
+    auto client = Connection::create(std::move(net.client), config_for(initiator_key()),
+                                     responder_key().id(), /*initiator=*/true, handlers);
+    server->start();
+    client->start();
+    while (listener.messages.size() < 7 && !listener.closed && !dialer.closed)
+        net.io.run_one();
+
+    ASSERT_TRUE(dialer.ready);
+    ASSERT_TRUE(listener.ready);
+    EXPECT_EQ(client->peer_id(), responder_key().id());
+    EXPECT_EQ(server->peer_id(), initiator_key().id());
+    EXPECT_EQ(server->peer_status().head_number, 5u);
+    ASSERT_EQ(listener.messages.size(), 7u);
+    // All seven were queued at once. At most one transaction can already be on the wire
+    // (if no other write was in flight when the first was queued); the consensus message
+    // then overtakes the rest, the block message follows, transactions keep their order.
+    std::vector<Channel> channels;
+    std::vector<int> transactions;
+    for (const auto& m : listener.messages) {
+        channels.push_back(m.channel);
+        if (m.channel == Channel::kTransactions) transactions.push_back(m.payload[0]);
+    }
+    const auto at = [&channels](Channel c) {
+        return std::find(channels.begin(), channels.end(), c) - channels.begin();
+    };
+    EXPECT_LE(at(Channel::kConsensus), 1);
+    EXPECT_EQ(at(Channel::kBlocks), at(Channel::kConsensus) + 1);
+    EXPECT_EQ(transactions, (std::vector<int>{0, 1, 2, 3, 4}));
+}
+
+TEST(Connection, AnotherGenesisInTheStatusIsRefused) {
+    Loopback net;
+    Events dialer;
+    Events listener;
+    auto other = config_for(initiator_key());
+    other.status.genesis_hash[0] ^= 1;
+    auto server = Connection::create(std::move(net.server), config_for(responder_key()),
+                                     std::nullopt, false, record(listener));
+    auto client =
+        Connection::create(std::move(net.client), other, std::nullopt, true, record(dialer));
+    server->start();
+    client->start();
+    while (!listener.closed)
+        net.io.run_one();
+    EXPECT_FALSE(listener.ready);
+    EXPECT_EQ(listener.closed->message, "peer status has another genesis hash");
+    EXPECT_FALSE(listener.closed->peer_to_blame);
+}
+
+TEST(Connection, APeerThatNeverFinishesTheHandshakeIsDropped) {
+    Loopback net;
+    Events listener;
+    auto config = config_for(responder_key());
+    config.handshake_timeout = std::chrono::milliseconds{200};
+    auto server =
+        Connection::create(std::move(net.server), config, std::nullopt, false, record(listener));
+    server->start();
+    asio::write(net.client, asio::buffer(Bytes(100, 0)));  // part of a hello, then silence
+    while (!listener.closed)
+        net.io.run_one();
+    EXPECT_EQ(listener.closed->message, "handshake not finished in time");
+    EXPECT_TRUE(listener.closed->peer_to_blame);
+}
+
+TEST(Connection, GarbageInsteadOfAHelloIsBlamed) {
+    Loopback net;
+    Events listener;
+    auto server = Connection::create(std::move(net.server), config_for(responder_key()),
+                                     std::nullopt, false, record(listener));
+    server->start();
+    Bytes garbage(kHelloSize, 0x5a);
+    garbage[0] = 0;
+    garbage[1] = 1;  // the right version, a wrong chain id
+    asio::write(net.client, asio::buffer(garbage));
+    while (!listener.closed)
+        net.io.run_one();
+    EXPECT_EQ(listener.closed->message, "handshake failed: peer is on another chain id");
+    garbage = Bytes(kHelloSize, 0x5a);
+    Loopback net2;
+    Events listener2;
+    auto hello = InitiatorHandshake{test_network(), initiator_key(), std::nullopt,
+                                    fixed_initiator_randomness()}
+                     .hello();
+    for (std::size_t i = 74; i < hello.size(); ++i)
+        hello[i] = 0xff;  // every ML-KEM coefficient >= q
+    auto server2 = Connection::create(std::move(net2.server), config_for(responder_key()),
+                                      std::nullopt, false, record(listener2));
+    server2->start();
+    asio::write(net2.client, asio::buffer(hello));
+    while (!listener2.closed)
+        net2.io.run_one();
+    EXPECT_EQ(listener2.closed->message,
+              "handshake failed: peer's ML-KEM encapsulation key is invalid");
+    EXPECT_TRUE(listener2.closed->peer_to_blame);
+}
+
+}  // namespace
+}  // namespace qtm::p2p
