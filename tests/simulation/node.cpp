@@ -108,13 +108,19 @@ void SimNode::apply(consensus::Output output) {
             Overloaded{
                 [&](consensus::BroadcastProposal& a) { broadcast_proposal(a.proposal, send); },
                 [&](consensus::BroadcastVote& a) {
-                    if (honest()) world_.checker.on_signed_vote(validator_, a.vote, local_now());
+                    // The engine also re-sends other validators' votes (the prevotes of a
+                    // proof-of-lock round with a re-proposal): only its own are its
+                    // signatures.
+                    const bool own = a.vote.validator_index == validator_;
+                    if (honest() && own) {
+                        world_.checker.on_signed_vote(validator_, a.vote, local_now());
+                    }
                     if (world_.tracing()) {
                         world_.log(name() + (send ? " sends " : " signs (unsent) ") +
                                    describe_vote(a.vote));
                     }
                     auto message = std::make_shared<const SimMessage>(SimMessage{a.vote});
-                    remember_vote(message);
+                    if (own) remember_vote(message);
                     if (send) world_.send_to_peers(id_, message);
                 },
                 [&](consensus::ScheduleTimeout& a) {
@@ -178,7 +184,6 @@ void SimNode::broadcast_proposal(const chain::Proposal& proposal, bool send) {
     if (!send) return;
     const auto first = std::make_shared<const SimMessage>(SimMessage{proposal});
     if (role_ != Role::kEquivocator) {
-        send_pol_prevotes(proposal);
         world_.send_to_peers(id_, first);
         return;
     }
@@ -383,18 +388,6 @@ void SimNode::help_lagging_peer(std::size_t peer, std::uint32_t round) {
     }
     for (const MessagePtr& message : found->second)
         world_.send(id_, peer, message);
-}
-
-void SimNode::send_pol_prevotes(const chain::Proposal& proposal) {
-    if (!proposal.pol_round || proposal.height != votes_height_) return;
-    const auto found = votes_by_round_.find(*proposal.pol_round);
-    if (found == votes_by_round_.end()) return;
-    for (const MessagePtr& message : found->second) {
-        const auto& vote = std::get<chain::Vote>(message->body);
-        if (vote.type == chain::VoteType::kPrevote && vote.block_hash == proposal.block_hash) {
-            world_.send_to_peers(id_, message);
-        }
-    }
 }
 
 void SimNode::answer_catch_up(std::size_t peer, std::uint64_t from_height) {

@@ -68,12 +68,11 @@ private:
     // Gossip of the current height's votes (the engine re-sends only its own messages of
     // its current round): every vote this node signed or accepted is kept by round, sent
     // to a peer seen in an earlier round of this height (its precommits let the peer time
-    // out that round), and a proposal with a proof-of-lock round goes out with the
-    // prevotes of that round for its block, as CometBFT's gossip does.
+    // out that round), as CometBFT's gossip does. (The engine itself sends a proposal
+    // with a proof-of-lock round together with that round's prevotes.)
     void remember_vote(const MessagePtr& message);
     void help_lagging_peer(std::size_t peer, std::uint32_t round);
     void adopt_next_height_votes();
-    void send_pol_prevotes(const chain::Proposal& proposal);
     // Runs `fn` after `delay_ms` if this incarnation is still up then.
     template <class Fn>
     void later(std::uint64_t delay_ms, Fn fn);
