@@ -41,6 +41,9 @@ struct Engine::Impl {
     std::optional<std::uint32_t> own_index;
     RoundState state;
     bool started{false};
+    // The WAL is read once per engine (a process start): later heights begin with
+    // nothing signed yet, and the guard keeps its state in memory.
+    bool wal_loaded{false};
     bool halted{false};
 
     std::map<std::uint32_t, RoundVotes> rounds;
@@ -531,7 +534,10 @@ Output Engine::start_height(std::uint64_t height, chain::ValidatorSet validators
         impl.reset(height, std::move(validators));
         std::uint32_t round = 0;
         std::optional<Step> step;
-        if (impl.guard && !impl.restore_from_wal(round, step)) return false;
+        if (impl.guard && !impl.wal_loaded) {
+            if (!impl.restore_from_wal(round, step)) return false;
+            impl.wal_loaded = true;
+        }
         impl.start_round(round);
         if (step) impl.state.step = *step;
         for (const auto& [key, vote] : impl.own_votes)

@@ -76,7 +76,8 @@ WalFileScan scan_wal_file(ByteView file) {
         if (length > kMaxRecordBytes || file.size() - offset - kFrameHeader < length) break;
         const ByteView payload = file.subspan(offset + kFrameHeader, length);
         const auto sum = checksum(payload);
-        if (!std::equal(sum.begin(), sum.end(), file.begin() + offset + 4)) {
+        if (!std::equal(sum.begin(), sum.end(),
+                        file.begin() + static_cast<std::ptrdiff_t>(offset + 4))) {
             // A checksum failure in a complete frame that is not the last one cannot come
             // from a torn write.
             if (offset + kFrameHeader + length < file.size()) out.corrupt_middle = true;
