@@ -65,6 +65,11 @@ public:
     // Builds, commits (synced) and announces one block on top of the head.
     [[nodiscard]] Result<chain::Header, NodeError> produce_block();
 
+    // Validates a block received from elsewhere (an import; later, sync) against the head,
+    // re-executing it in full (signatures, roots, receipts), and commits it (synced) as the
+    // new head. The error says why the block is invalid; nothing is written then.
+    [[nodiscard]] Result<chain::Header, NodeError> import_block(const chain::Block& block);
+
     // Decodes and admits a raw transaction; the error text is what RPC returns.
     [[nodiscard]] Result<Hash32, std::string> submit_raw_transaction(ByteView raw);
 
@@ -92,6 +97,8 @@ private:
     Node(NodeOptions options, std::unique_ptr<storage::Database> database);
     [[nodiscard]] Result<void, NodeError> load_or_create_genesis();
     void producer_loop();
+    // Moves the head to a committed block and tells the pool and the listeners.
+    void advance_head(const chain::ExecutedBlock& block);
 
     NodeOptions options_;
     std::unique_ptr<storage::Database> database_;
