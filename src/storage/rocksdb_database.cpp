@@ -9,6 +9,8 @@
 #include <rocksdb/utilities/checkpoint.h>
 #include <rocksdb/write_batch.h>
 
+#include <filesystem>
+
 #include "storage/database.hpp"
 
 namespace qtm::storage {
@@ -167,6 +169,13 @@ private:
 
 Result<std::unique_ptr<Database>, StorageError> open_rocksdb(const std::string& path,
                                                              OpenOptions open_options) {
+    // A read-only open of a missing directory fails with a bare I/O error; say what it is.
+    if (!open_options.create_if_missing && !std::filesystem::exists(path + "/CURRENT")) {
+        return unexpected(StorageError{StorageErrorKind::kMissing,
+                                       "database at " + path +
+                                           " does not exist (point --datadir at an existing "
+                                           "node, or let it create one)"});
+    }
     rocksdb::DBOptions options;
     options.create_if_missing = open_options.create_if_missing;
     // A column family missing from an existing database is simply empty: a process killed

@@ -152,6 +152,27 @@ TEST_F(QtmDb, OnlineBackupUnderLoadRestoresToANodeThatGoesOn) {
     EXPECT_EQ(twice.status, 1);
     EXPECT_NE(twice.err.find("exists and is not empty"), std::string::npos) << twice.err;
 
+    // A backup with a truncated table file is refused by the check and by restore.
+    const auto damaged_dir = dir_.path() / "damaged";
+    std::filesystem::copy(backup_dir, damaged_dir, std::filesystem::copy_options::recursive);
+    std::filesystem::path largest;
+    for (const auto& entry : std::filesystem::directory_iterator{damaged_dir}) {
+        if (entry.path().extension() == ".sst" &&
+            (largest.empty() || entry.file_size() > std::filesystem::file_size(largest))) {
+            largest = entry.path();
+        }
+    }
+    ASSERT_FALSE(largest.empty()) << "a checkpoint holds flushed table files";
+    std::filesystem::resize_file(largest, std::filesystem::file_size(largest) / 2);
+    const auto truncated = test::run_qtm("db check --quiet " + damaged_dir.string());
+    EXPECT_EQ(truncated.status, 1);
+    EXPECT_NE((truncated.out + truncated.err).find("corrupt"), std::string::npos)
+        << truncated.out << truncated.err;
+    const auto refused =
+        test::run_qtm("db restore " + damaged_dir.string() + " " + (dir_.path() / "x").string());
+    EXPECT_EQ(refused.status, 1);
+    EXPECT_FALSE(std::filesystem::exists(dir_.path() / "x"));
+
     QtmdProcess copy{restored_dir, {"--block-time", "0.5"}};
     const Json restored = block_at(copy, backed_up);
     EXPECT_EQ(restored.at("hash"), original.at("hash"));
