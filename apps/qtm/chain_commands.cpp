@@ -7,6 +7,7 @@
 
 #include "base/hex.hpp"
 #include "chain/block_file.hpp"
+#include "chain/stored_head.hpp"
 #include "commands.hpp"
 #include "node/node.hpp"
 #include "storage/chain_store.hpp"
@@ -32,18 +33,14 @@ int chain_export(const ChainExportOptions& options) {
     auto database = storage::open_rocksdb(options.datadir, open_options);
     if (!database) return fail("export", database.error().message);
     const storage::ChainStore store{**database};
-    auto head = store.head();
-    if (!head || !*head) return fail("export", "the database has no head block");
-    auto head_header = store.load_header(**head);
-    if (!head_header || !*head_header) return fail("export", "the head block's header is missing");
-    const auto head_number = chain::decode_header(**head_header);
-    if (!head_number) return fail("export", "the head block's header does not decode");
+    auto head = chain::load_head(**database);
+    if (!head) return fail("export", head.error() + " (run qtm db check)");
     const std::uint64_t from = options.from.value_or(0);
-    const std::uint64_t to = options.to.value_or(head_number->number);
-    if (from > to || to > head_number->number) {
+    const std::uint64_t to = options.to.value_or(head->header.number);
+    if (from > to || to > head->header.number) {
         return fail("export", "the range " + std::to_string(from) + " to " + std::to_string(to) +
                                   " is not within blocks 0 to " +
-                                  std::to_string(head_number->number));
+                                  std::to_string(head->header.number));
     }
     std::ofstream out{options.file, std::ios::binary | std::ios::trunc};
     if (!out) return fail("export", "cannot write " + options.file);

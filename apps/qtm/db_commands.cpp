@@ -18,8 +18,11 @@ namespace {
 // Progress on stderr, at most once a second, overwriting one line on a terminal.
 class ProgressPrinter {
 public:
+    // Nothing is printed in the first second: short checks stay quiet.
     explicit ProgressPrinter(bool enabled)
-        : enabled_{enabled}, terminal_{isatty(STDERR_FILENO) != 0} {}
+        : enabled_{enabled},
+          terminal_{isatty(STDERR_FILENO) != 0},
+          last_{std::chrono::steady_clock::now()} {}
     // Ends the progress line before the summary is printed.
     void finish() {
         if (printed_ && terminal_) std::fprintf(stderr, "\n");
@@ -29,7 +32,7 @@ public:
     void operator()(const chain::CheckProgress& progress) {
         if (!enabled_) return;
         const auto now = std::chrono::steady_clock::now();
-        if (printed_ && now - last_ < std::chrono::seconds{1}) return;
+        if (now - last_ < std::chrono::seconds{1}) return;
         last_ = now;
         printed_ = true;
         std::string line =
@@ -46,7 +49,7 @@ private:
     bool enabled_;
     bool terminal_;
     bool printed_{false};
-    std::chrono::steady_clock::time_point last_{};
+    std::chrono::steady_clock::time_point last_;
 };
 
 void print_summary(const std::string& datadir, const chain::CheckReport& report) {

@@ -9,6 +9,7 @@
 #include "base/hex.hpp"
 #include "chain/block.hpp"
 #include "chain/executor.hpp"
+#include "chain/stored_head.hpp"
 #include "codec/rlp.hpp"
 #include "crypto/keccak.hpp"
 #include "state/account.hpp"
@@ -165,7 +166,10 @@ Result<storage::WriteBatch, std::string> rebuild_flat(const storage::ReadView& v
     });
     if (!walked) return unexpected("account trie: " + walked.error().describe());
     if (!failure.empty()) return unexpected(failure);
-    for (const auto& [address, storage_root] : storage_roots) {
+    for (const auto& entry : storage_roots) {
+        // Named, not a structured binding: clang does not capture those in lambdas.
+        const Address& address = entry.first;
+        const Hash32& storage_root = entry.second;
         auto walked_storage = trie::walk(store, storage_root, [&](ByteView key, ByteView value) {
             if (key.size() != 32) {
                 failure = "the storage trie of " + to_hex(address) + " holds a " +
@@ -215,16 +219,9 @@ Result<storage::WriteBatch, std::string> rebuild_flat(const storage::ReadView& v
 }
 
 std::optional<std::uint64_t> head_number(const storage::ReadView& view) {
-    const storage::ChainStore store{view};
-    auto head = store.head();
-    if (!head || !*head) return std::nullopt;
-    auto bytes = store.load_header(**head);
-    if (!bytes || !*bytes || crypto::keccak256(**bytes) != **head) return std::nullopt;
-    auto header = decode_header(**bytes);
-    if (!header) return std::nullopt;
-    auto canonical = store.canonical_hash(header->number);
-    if (!canonical || !*canonical || **canonical != **head) return std::nullopt;
-    return header->number;
+    auto head = load_head(view);
+    if (!head) return std::nullopt;
+    return head->header.number;
 }
 
 constexpr std::string_view kRepairTargetKey = "repair_target";
@@ -247,26 +244,17 @@ std::string block_text(std::uint64_t number) {
 
 std::optional<std::string> quick_check(const storage::ReadView& view) {
     if (load_repair_target(view)) return std::string{"a repair was interrupted"};
+    auto head = load_head(view);
+    if (!head) return head.error();
     const storage::ChainStore store{view};
-    auto head = store.head();
-    if (!head || !*head) return std::string{"the head pointer is missing"};
-    const auto number = head_number(view);
-    if (!number) {
-        return "the head block " + to_hex(**head) +
-               " is missing, damaged or not in the canonical index";
-    }
-    auto body = store.load_body(**head);
-    auto receipts = store.load_receipts(**head);
-    if (!body || !*body) return "the body of head " + block_text(*number) + " is missing";
-    if (!receipts || !*receipts) {
-        return "the receipts of head " + block_text(*number) + " are missing";
-    }
-    const auto header = decode_header(**store.load_header(**head));
-    if (header->state_root != trie::kEmptyRoot) {
-        auto root = view.get(storage::Column::kTrieNodes, header->state_root);
-        if (!root || !*root) {
-            return "the state root node of head " + block_text(*number) + " is missing";
-        }
+    const std::string name = "head " + block_text(head->header.number);
+    auto body = store.load_body(head->hash);
+    if (!body || !*body) return "the body of " + name + " is missing";
+    auto receipts = store.load_receipts(head->hash);
+    if (!receipts || !*receipts) return "the receipts of " + name + " are missing";
+    if (head->header.state_root != trie::kEmptyRoot) {
+        auto root = view.get(storage::Column::kTrieNodes, head->header.state_root);
+        if (!root || !*root) return "the state root node of " + name + " is missing";
     }
     return std::nullopt;
 }

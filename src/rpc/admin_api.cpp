@@ -7,11 +7,10 @@
 #include <iterator>
 
 #include "base/hex.hpp"
-#include "chain/block.hpp"
+#include "chain/stored_head.hpp"
 #include "rpc/chain_reader.hpp"
 #include "rpc/eth_api.hpp"
 #include "rpc/params.hpp"
-#include "storage/chain_store.hpp"
 
 namespace qtm::rpc {
 
@@ -68,20 +67,13 @@ void register_admin_api(Dispatcher& dispatcher, Backend& backend, const AdminInf
         auto copy = storage::open_rocksdb(path, options);
         if (!copy)
             throw RpcError{code::kServer, "the backup does not open: " + copy.error().message};
-        const storage::ChainStore store{**copy};
-        auto head = store.head();
-        if (!head || !*head) throw RpcError{code::kServer, "the backup holds no head pointer"};
-        auto header_bytes = store.load_header(**head);
-        if (!header_bytes || !*header_bytes) {
-            throw RpcError{code::kServer, "the backup's head header is missing"};
-        }
-        auto header = chain::decode_header(**header_bytes);
-        if (!header) throw RpcError{code::kServer, "the backup's head header does not decode"};
-        spdlog::info("backup of block {} written to {} (admin_backup)", header->number, path);
+        auto head = chain::load_head(**copy);
+        if (!head) throw RpcError{code::kServer, "the backup is unusable: " + head.error()};
+        spdlog::info("backup of block {} written to {} (admin_backup)", head->header.number, path);
         return Json{{"path", path},
-                    {"number", quantity(header->number)},
-                    {"hash", hex_data(**head)},
-                    {"stateRoot", hex_data(header->state_root)}};
+                    {"number", quantity(head->header.number)},
+                    {"hash", hex_data(head->hash)},
+                    {"stateRoot", hex_data(head->header.state_root)}};
     });
     dispatcher.add("admin_setLogLevel", [](const Json& params) {
         expect_at_most(params, 1);
