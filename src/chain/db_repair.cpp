@@ -436,13 +436,23 @@ Result<RepairReport, RepairError> repair_database(storage::Database& database,
         }
         return true;
     });
+    // Genesis has no transactions: its receipts are the empty list its header commits to.
+    const bool genesis_receipts = !chain[0].receipts_ok && chain[0].transactions.empty() &&
+                                  chain[0].header.receipts_root == receipts_root({});
+    if (genesis_receipts) {
+        lookups.put(storage::Column::kReceipts, chain[0].hash, encode_receipts({}));
+        report.actions.push_back("rewrote the genesis block's (empty) receipts");
+    }
     if (!lookups.empty()) {
         if (auto written = database.write(lookups, /*sync=*/true); !written) {
             return unexpected(RepairError{written.error().message});
         }
         report.changed = true;
-        report.actions.push_back("rewrote " + std::to_string(lookups.entries().size()) +
-                                 " transaction lookup entries");
+        const std::size_t rewritten = lookups.entries().size() - (genesis_receipts ? 1 : 0);
+        if (rewritten != 0) {
+            report.actions.push_back("rewrote " + std::to_string(rewritten) +
+                                     " transaction lookup entries");
+        }
     }
     return report;
 }

@@ -129,6 +129,16 @@ TEST_F(DbRepairTest, LostTransactionLookupsAreRewritten) {
     expect_consistent_at(3);
 }
 
+TEST_F(DbRepairTest, LostGenesisReceiptsAreRewritten) {
+    const Bytes receipts = **chain_.db->get(storage::Column::kReceipts, chain_.hashes[0]);
+    erase(storage::Column::kReceipts, chain_.hashes[0]);
+    const RepairReport report = repair();
+    EXPECT_TRUE(has_action(report, "rewrote the genesis block's (empty) receipts"));
+    EXPECT_EQ(report.replayed, 0U);
+    expect_consistent_at(3);
+    EXPECT_EQ(**chain_.db->get(storage::Column::kReceipts, chain_.hashes[0]), receipts);
+}
+
 TEST_F(DbRepairTest, WithoutAnyCompleteStateNothingIsWritten) {
     std::vector<Bytes> nodes;
     ASSERT_TRUE(chain_.db
