@@ -136,7 +136,9 @@ TEST_F(DbRepairTest, LostGenesisReceiptsAreRewritten) {
     EXPECT_TRUE(has_action(report, "rewrote the genesis block's (empty) receipts"));
     EXPECT_EQ(report.replayed, 0U);
     expect_consistent_at(3);
-    EXPECT_EQ(**chain_.db->get(storage::Column::kReceipts, chain_.hashes[0]), receipts);
+    const auto rewritten = *chain_.db->get(storage::Column::kReceipts, chain_.hashes[0]);
+    ASSERT_TRUE(rewritten.has_value());
+    EXPECT_EQ(*rewritten, receipts);
 }
 
 TEST_F(DbRepairTest, WithoutAnyCompleteStateNothingIsWritten) {
