@@ -116,6 +116,8 @@ int write_keystore(crypto::SignatureScheme scheme, const ByteArray<32>& seed,
     return 0;
 }
 
+}  // namespace
+
 std::optional<chain::ChainSpec> load_spec(const std::string& name_or_path) {
     if (auto builtin = chain::builtin_chain_spec(name_or_path)) return builtin;
     auto loaded = chain::load_chain_spec(name_or_path);
@@ -125,6 +127,8 @@ std::optional<chain::ChainSpec> load_spec(const std::string& name_or_path) {
     }
     return *loaded;
 }
+
+namespace {
 
 std::optional<Bytes> parse_hex_argument(const std::string& hex) {
     auto bytes = from_hex(trim(hex), HexPrefix::kOptional);

@@ -6,6 +6,8 @@
 #include <optional>
 #include <string>
 
+#include "chain/chain_spec.hpp"
+
 namespace qtm::cli {
 
 struct PasswordSource {
@@ -22,6 +24,9 @@ int spec_show(const std::string& name_or_path);
 int spec_genesis_hash(const std::string& name_or_path);
 int decode_transaction(const std::string& hex);
 int decode_block(const std::string& hex);
+
+// A built-in spec (dev, testnet, mainnet) or a spec file; prints the failure.
+std::optional<chain::ChainSpec> load_spec(const std::string& name_or_path);
 
 // Reads a password from source.file, else from a no-echo prompt (printing the failure).
 std::optional<std::string> read_password(const PasswordSource& source, bool confirm);
@@ -53,5 +58,34 @@ struct CallOptions {
 int call(const CallOptions& options);
 
 int raw_rpc(const std::string& rpc, const std::string& method, const std::string& params_json);
+
+// The data-directory tools (db_commands.cpp).
+struct DbCheckOptions {
+    std::string datadir;
+    std::size_t max_issues{100};
+    bool progress{true};  // on stderr, at most once a second
+};
+int db_check(const DbCheckOptions& options);
+// Repairs by replaying (chain::repair_database); the node must be stopped.
+int db_repair(const std::string& datadir, const std::string& spec);
+// db_backup_commands.cpp: admin_backup over the JWT endpoint; a checked copy.
+struct DbBackupOptions {
+    std::string rpc;          // the node's --authrpc endpoint
+    std::string jwt_secret;   // the node's --authrpc-jwtsecret file
+    std::string destination;  // a new directory on the node's host
+};
+int db_backup(const DbBackupOptions& options);
+int db_restore(const std::string& source, const std::string& datadir);
+
+// chain_commands.cpp: blocks to and from a block file (chain/block_file.hpp).
+struct ChainExportOptions {
+    std::string datadir;
+    std::string file;
+    std::optional<std::uint64_t> from;  // default 0
+    std::optional<std::uint64_t> to;    // default the head
+};
+int chain_export(const ChainExportOptions& options);
+// Re-executes and verifies every block; stops at the first invalid one saying why.
+int chain_import(const std::string& file, const std::string& datadir, const std::string& spec);
 
 }  // namespace qtm::cli

@@ -151,6 +151,90 @@ int main(int argc, char** argv) {
     rpc_cmd->add_option("method", method, "The method, e.g. eth_chainId")->required();
     rpc_cmd->add_option("params", params_json, "Parameters as a JSON array or object (default [])");
 
+    DbCheckOptions db_check_options;
+    auto* db = app.add_subcommand("db", "Check, repair, back up and restore a data directory");
+    db->require_subcommand(1);
+    auto* db_check_cmd = db->add_subcommand(
+        "check", "Check a data directory's consistency (read-only; the node may be running)");
+    db_check_cmd->footer(
+        "Checks the schema version, the head and finalized pointers, the canonical index, "
+        "every block's header, body, receipts and transaction lookups, and the head state "
+        "(tries walked from the state root and compared with the flat tables; code and keys "
+        "present). Exit status 0: consistent; 1: problems found (listed) or unreadable.\n");
+    db_check_cmd->add_option("datadir", db_check_options.datadir, "The node's --datadir")
+        ->required();
+    db_check_cmd
+        ->add_option("--max-issues", db_check_options.max_issues,
+                     "List at most this many problems (the rest are counted)")
+        ->capture_default_str();
+    bool db_quiet = false;
+    db_check_cmd->add_flag("--quiet", db_quiet, "No progress display");
+    std::string repair_datadir;
+    std::string repair_spec = "dev";
+    auto* db_repair_cmd = db->add_subcommand(
+        "repair", "Repair a stopped node's data directory by replaying from the last good block");
+    db_repair_cmd->footer(
+        "Rebuilds the flat state from a verified state trie, moves the head back to the last "
+        "block whose state is complete, and re-executes every block above it with full "
+        "validation; lost receipts and lookups are re-derived. Nothing is guessed: when no "
+        "verifiable base exists, nothing is written and the reason is printed (exit 1).\n");
+    db_repair_cmd->add_option("datadir", repair_datadir, "The node's --datadir")->required();
+    db_repair_cmd
+        ->add_option("--spec", repair_spec, "The chain spec: dev, testnet, mainnet or a JSON file")
+        ->capture_default_str();
+
+    DbBackupOptions backup_options;
+    backup_options.rpc = "http://127.0.0.1:8551";
+    auto* db_backup_cmd = db->add_subcommand(
+        "backup", "Back up a running node: a consistent checkpoint through admin_backup (JWT)");
+    db_backup_cmd->footer(
+        "The node writes the checkpoint itself, into DEST on its own host (a new directory; "
+        "on the same filesystem as its data directory the table files are hard links). "
+        "Blocks go on being produced meanwhile; the copy holds whole blocks only.\n");
+    db_backup_cmd->add_option("--rpc", backup_options.rpc, "The node's --authrpc endpoint")
+        ->capture_default_str();
+    db_backup_cmd
+        ->add_option("--jwt-secret", backup_options.jwt_secret,
+                     "The node's --authrpc-jwtsecret file (64 hex digits)")
+        ->required();
+    db_backup_cmd->add_option("dest", backup_options.destination, "New directory for the backup")
+        ->required();
+    std::string restore_source;
+    std::string restore_datadir;
+    auto* db_restore_cmd = db->add_subcommand(
+        "restore", "Restore a backup into a new data directory, checking it before use");
+    db_restore_cmd->add_option("src", restore_source, "The backup directory")->required();
+    db_restore_cmd->add_option("datadir", restore_datadir, "The new --datadir (absent or empty)")
+        ->required();
+
+    auto* chain_cmd =
+        app.add_subcommand("chain", "Blocks to and from a file (RLP, one after another)");
+    chain_cmd->require_subcommand(1);
+    ChainExportOptions export_options;
+    auto* chain_export_cmd =
+        chain_cmd->add_subcommand("export", "Write canonical blocks of a data directory to a file");
+    chain_export_cmd->add_option("datadir", export_options.datadir, "The node's --datadir")
+        ->required();
+    chain_export_cmd->add_option("file", export_options.file, "The block file to write")
+        ->required();
+    chain_export_cmd->add_option("--from", export_options.from, "First block (default 0)");
+    chain_export_cmd->add_option("--to", export_options.to, "Last block (default the head)");
+    std::string import_file;
+    std::string import_datadir;
+    std::string import_spec = "dev";
+    auto* chain_import_cmd = chain_cmd->add_subcommand(
+        "import", "Re-execute and verify the blocks of a file into a data directory");
+    chain_import_cmd->footer(
+        "Every block is validated in full against its parent (signatures, state, transactions "
+        "and receipts roots) before it is written; the first invalid block stops the import "
+        "with the reason, and the blocks before it stay. Blocks already present are skipped.\n");
+    chain_import_cmd->add_option("file", import_file, "The block file")->required();
+    chain_import_cmd->add_option("datadir", import_datadir, "The --datadir (created if absent)")
+        ->required();
+    chain_import_cmd
+        ->add_option("--spec", import_spec, "The chain spec: dev, testnet, mainnet or a JSON file")
+        ->capture_default_str();
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& error) {
@@ -169,6 +253,15 @@ int main(int argc, char** argv) {
     if (*send_cmd) return send(send_options);
     if (*call_cmd) return call(call_options);
     if (*rpc_cmd) return raw_rpc(rpc_url, method, params_json);
+    if (*db_repair_cmd) return db_repair(repair_datadir, repair_spec);
+    if (*db_backup_cmd) return db_backup(backup_options);
+    if (*chain_export_cmd) return chain_export(export_options);
+    if (*chain_import_cmd) return chain_import(import_file, import_datadir, import_spec);
+    if (*db_restore_cmd) return db_restore(restore_source, restore_datadir);
+    if (*db_check_cmd) {
+        db_check_options.progress = !db_quiet;
+        return db_check(db_check_options);
+    }
     if (*keccak) {
         qtm::Bytes input;
         if (!hex_input.empty()) {

@@ -95,6 +95,7 @@ Result<std::pair<unsigned, std::string>, std::string> RpcClient::post(const std:
                     (ipv6 ? "[" + url_.host + "]" : url_.host) + ":" + std::to_string(url_.port));
         request.set(http::field::content_type, "application/json");
         request.set(http::field::user_agent, "qtm");
+        if (authorization_) request.set(http::field::authorization, authorization_());
         request.body() = body;
         request.prepare_payload();
         http::response_parser<http::string_body> parser;

@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -47,6 +48,8 @@ public:
     [[nodiscard]] Result<Json, RpcFailure> call(const std::string& method,
                                                 const Json& params = Json::array());
     [[nodiscard]] const RpcUrl& url() const noexcept { return url_; }
+    // Makes the Authorization header of each request (a fresh JWT for the admin endpoint).
+    void set_authorization(std::function<std::string()> make) { authorization_ = std::move(make); }
 
 private:
     // One HTTP POST: the status code and body, or a transport failure message.
@@ -56,6 +59,7 @@ private:
     RpcUrl url_;
     std::chrono::seconds timeout_;
     std::uint64_t next_id_{1};
+    std::function<std::string()> authorization_;
 };
 
 }  // namespace qtm::cli

@@ -4,7 +4,9 @@
 
 #include "base/hex.hpp"
 #include "base/log_limiter.hpp"
+#include "chain/db_repair.hpp"
 #include "storage/chain_store.hpp"
+#include "storage/schema.hpp"
 
 namespace qtm::node {
 
@@ -14,6 +16,27 @@ std::uint64_t unix_seconds() {
     return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::seconds>(
                                           std::chrono::system_clock::now().time_since_epoch())
                                           .count());
+}
+
+// The start-up invariants (chain::quick_check); when one fails, the repair that
+// `qtm db repair` runs, or a refusal naming both the damage and why it cannot be repaired.
+Result<void, NodeError> repair_on_start(storage::Database& database, const NodeOptions& options) {
+    auto genesis = storage::ChainStore{database}.canonical_hash(0);
+    if (!genesis) return unexpected(NodeError{genesis.error().message});
+    if (!*genesis) return {};  // a new data directory
+    const auto problem = chain::quick_check(database);
+    if (!problem) return {};
+    spdlog::warn("database check at start-up: {}; repairing", *problem);
+    auto repaired = chain::repair_database(database, options.spec);
+    if (!repaired) {
+        return unexpected(NodeError{"the database in " + options.datadir + " is damaged (" +
+                                    *problem +
+                                    ") and cannot be repaired: " + repaired.error().message});
+    }
+    for (const auto& action : repaired->actions)
+        spdlog::warn("repair: {}", action);
+    spdlog::info("repaired the database; the head is block {}", repaired->head_after);
+    return {};
 }
 
 }  // namespace
@@ -41,6 +64,15 @@ Node::~Node() {
 Result<std::unique_ptr<Node>, NodeError> Node::open(NodeOptions options) {
     auto database = storage::open_rocksdb(options.datadir);
     if (!database) return unexpected(NodeError{database.error().message});
+    auto schema = storage::open_schema(**database, options.datadir);
+    if (!schema) return unexpected(NodeError{schema.error().message});
+    if (schema->migrated) {
+        spdlog::info("migrated the database in {} from schema version {} to {}", options.datadir,
+                     schema->found, storage::kSchemaVersion);
+    }
+    if (auto repaired = repair_on_start(**database, options); !repaired) {
+        return unexpected(repaired.error());
+    }
     std::unique_ptr<Node> node{new Node{std::move(options), std::move(*database)}};
     if (auto loaded = node->load_or_create_genesis(); !loaded) {
         return unexpected(loaded.error());
@@ -171,11 +203,6 @@ Result<chain::Header, NodeError> Node::produce_block() {
         return unexpected(NodeError{"writing block " + std::to_string(parent.number + 1) + ": " +
                                     written.error().message});
     }
-    {
-        const std::lock_guard lock{head_mutex_};
-        head_ = built->block.header;
-        head_hash_ = built->hash;
-    }
     last_commit_ns_ = committed.time_since_epoch().count();
     metrics_->on_block_committed(
         BlockMetrics{built->block.header.number, built->block.header.timestamp,
@@ -188,12 +215,35 @@ Result<chain::Header, NodeError> Node::produce_block() {
                          built->block.header.number, rejection.reason, dropped_note(*dropped));
         }
     }
-    pool_->on_new_head(chain::next_base_fee(options_.spec, built->block.header),
+    advance_head(*built);
+    return built->block.header;
+}
+
+Result<chain::Header, NodeError> Node::import_block(const chain::Block& block) {
+    const std::lock_guard produce_lock{produce_mutex_};
+    const chain::Header parent = head();
+    auto executed = executor_->validate(parent, block, /*signatures_verified=*/false);
+    if (!executed) return unexpected(NodeError{executed.error().message});
+    if (auto written = database_->write(executed->batch, /*sync=*/true); !written) {
+        return unexpected(NodeError{"writing block " + std::to_string(block.header.number) + ": " +
+                                    written.error().message});
+    }
+    advance_head(*executed);
+    return executed->block.header;
+}
+
+void Node::advance_head(const chain::ExecutedBlock& block) {
+    {
+        const std::lock_guard lock{head_mutex_};
+        head_ = block.block.header;
+        head_hash_ = block.hash;
+    }
+    pool_->on_new_head(chain::next_base_fee(options_.spec, block.block.header),
                        std::chrono::steady_clock::now());
-    spdlog::info("block {} hash={} txs={} gas_used={} base_fee={}", built->block.header.number,
-                 to_hex(built->hash), built->block.transactions.size(),
-                 built->block.header.gas_used, built->block.header.base_fee.to_decimal());
-    const BlockEvent event{built->block, built->hash, built->receipts, built->results};
+    spdlog::info("block {} hash={} txs={} gas_used={} base_fee={}", block.block.header.number,
+                 to_hex(block.hash), block.block.transactions.size(), block.block.header.gas_used,
+                 block.block.header.base_fee.to_decimal());
+    const BlockEvent event{block.block, block.hash, block.receipts, block.results};
     std::vector<BlockListener> listeners;
     {
         const std::lock_guard lock{listeners_mutex_};
@@ -201,7 +251,6 @@ Result<chain::Header, NodeError> Node::produce_block() {
     }
     for (const auto& listener : listeners)
         listener(event);
-    return built->block.header;
 }
 
 void Node::start_producing() {

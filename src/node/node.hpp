@@ -67,6 +67,11 @@ public:
     // Builds, commits (synced) and announces one block on top of the head.
     [[nodiscard]] Result<chain::Header, NodeError> produce_block();
 
+    // Validates a block received from elsewhere (an import; later, sync) against the head,
+    // re-executing it in full (signatures, roots, receipts), and commits it (synced) as the
+    // new head. The error says why the block is invalid; nothing is written then.
+    [[nodiscard]] Result<chain::Header, NodeError> import_block(const chain::Block& block);
+
     // Decodes and admits a raw transaction; the error text is what RPC returns.
     [[nodiscard]] Result<Hash32, std::string> submit_raw_transaction(ByteView raw);
 
@@ -102,6 +107,8 @@ private:
     [[nodiscard]] Result<void, NodeError> load_or_create_genesis();
     void producer_loop();
     void sample_metrics(MetricsSample& sample) const;
+    // Moves the head to a committed block and tells the pool and the listeners.
+    void advance_head(const chain::ExecutedBlock& block);
 
     NodeOptions options_;
     std::unique_ptr<storage::Database> database_;

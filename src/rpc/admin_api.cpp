@@ -3,9 +3,11 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <iterator>
 
 #include "base/hex.hpp"
+#include "chain/stored_head.hpp"
 #include "rpc/chain_reader.hpp"
 #include "rpc/eth_api.hpp"
 #include "rpc/params.hpp"
@@ -36,6 +38,42 @@ void register_admin_api(Dispatcher& dispatcher, Backend& backend, const AdminInf
     dispatcher.add("admin_peers", [](const Json& params) {
         expect_at_most(params, 0);
         return Json::array();
+    });
+    // An online backup (docs/data-safety.md): a RocksDB checkpoint of the running node into
+    // a new directory on the node's host; the answer is the head the copy holds, read back
+    // from the copy itself.
+    dispatcher.add("admin_backup", [&backend](const Json& params) {
+        expect_at_most(params, 1);
+        const Json* destination = param(params, 0, "destination");
+        if (!destination->is_string() ||
+            !std::filesystem::path{destination->get<std::string>()}.is_absolute()) {
+            throw RpcError{code::kInvalidParams,
+                           "invalid argument 0: destination must be an absolute path of a "
+                           "directory that does not exist yet"};
+        }
+        const std::string path = destination->get<std::string>();
+        if (std::filesystem::exists(path)) {
+            throw RpcError{code::kInvalidParams, "invalid argument 0: " + path +
+                                                     " already exists; back up into a new "
+                                                     "directory"};
+        }
+        if (auto made = backend.database().checkpoint(path); !made) {
+            throw RpcError{code::kServer, made.error().message};
+        }
+        storage::OpenOptions options;
+        options.create_if_missing = false;
+        options.read_only = true;
+        options.block_cache_bytes = 1U << 20;
+        auto copy = storage::open_rocksdb(path, options);
+        if (!copy)
+            throw RpcError{code::kServer, "the backup does not open: " + copy.error().message};
+        auto head = chain::load_head(**copy);
+        if (!head) throw RpcError{code::kServer, "the backup is unusable: " + head.error()};
+        spdlog::info("backup of block {} written to {} (admin_backup)", head->header.number, path);
+        return Json{{"path", path},
+                    {"number", quantity(head->header.number)},
+                    {"hash", hex_data(head->hash)},
+                    {"stateRoot", hex_data(head->header.state_root)}};
     });
     dispatcher.add("admin_setLogLevel", [](const Json& params) {
         expect_at_most(params, 1);

@@ -1,6 +1,7 @@
 #include "storage/chain_store.hpp"
 
 #include <algorithm>
+#include <stdexcept>
 
 #include "base/endian.hpp"
 
@@ -10,7 +11,7 @@ namespace {
 constexpr std::string_view kHeadKey = "head";
 constexpr std::string_view kFinalizedKey = "finalized";
 
-Result<std::optional<Hash32>, StorageError> load_hash(const Database& database, Column column,
+Result<std::optional<Hash32>, StorageError> load_hash(const ReadView& database, Column column,
                                                       ByteView key) {
     auto value = database.get(column, key);
     if (!value) return unexpected(value.error());
@@ -46,38 +47,57 @@ void ChainStore::add_block(WriteBatch& batch, const StoredBlock& block) {
         batch.put(Column::kTxnLookup, block.txn_hashes[i], ByteView{location, sizeof location});
     }
     // The head moves in the same batch as the block it points at.
-    batch.put(Column::kMetadata, as_bytes(kHeadKey), block.hash);
+    add_head(batch, block.hash);
+}
+
+void ChainStore::add_head(WriteBatch& batch, const Hash32& hash) {
+    batch.put(Column::kMetadata, as_bytes(kHeadKey), hash);
+}
+
+void ChainStore::add_erase_block(WriteBatch& batch, const Hash32& hash, std::uint64_t number,
+                                 const std::vector<Hash32>& txn_hashes) {
+    batch.erase(Column::kHeaders, hash);
+    batch.erase(Column::kBodies, hash);
+    batch.erase(Column::kReceipts, hash);
+    batch.erase(Column::kCanonical, number_key(number));
+    for (const auto& txn_hash : txn_hashes)
+        batch.erase(Column::kTxnLookup, txn_hash);
+}
+
+Database& ChainStore::writable() const {
+    if (database_ == nullptr) throw std::logic_error{"ChainStore: write through a read view"};
+    return *database_;
 }
 
 Result<void, StorageError> ChainStore::save_block(const StoredBlock& block) {
     WriteBatch batch;
     add_block(batch, block);
-    return database_.write(batch, /*sync=*/true);
+    return writable().write(batch, /*sync=*/true);
 }
 
 Result<void, StorageError> ChainStore::save_finalized(const Hash32& hash) {
     WriteBatch batch;
     batch.put(Column::kMetadata, as_bytes(kFinalizedKey), hash);
-    return database_.write(batch, /*sync=*/true);
+    return writable().write(batch, /*sync=*/true);
 }
 
 Result<std::optional<Bytes>, StorageError> ChainStore::load_header(const Hash32& hash) const {
-    return database_.get(Column::kHeaders, hash);
+    return view_.get(Column::kHeaders, hash);
 }
 Result<std::optional<Bytes>, StorageError> ChainStore::load_body(const Hash32& hash) const {
-    return database_.get(Column::kBodies, hash);
+    return view_.get(Column::kBodies, hash);
 }
 Result<std::optional<Bytes>, StorageError> ChainStore::load_receipts(const Hash32& hash) const {
-    return database_.get(Column::kReceipts, hash);
+    return view_.get(Column::kReceipts, hash);
 }
 
 Result<std::optional<Hash32>, StorageError> ChainStore::canonical_hash(std::uint64_t number) const {
-    return load_hash(database_, Column::kCanonical, number_key(number));
+    return load_hash(view_, Column::kCanonical, number_key(number));
 }
 
 Result<std::optional<TxnLocation>, StorageError> ChainStore::txn_location(
     const Hash32& txn_hash) const {
-    auto value = database_.get(Column::kTxnLookup, txn_hash);
+    auto value = view_.get(Column::kTxnLookup, txn_hash);
     if (!value) return unexpected(value.error());
     if (!*value) return std::optional<TxnLocation>{};
     if ((*value)->size() != 12) {
@@ -90,11 +110,11 @@ Result<std::optional<TxnLocation>, StorageError> ChainStore::txn_location(
 }
 
 Result<std::optional<Hash32>, StorageError> ChainStore::head() const {
-    return load_hash(database_, Column::kMetadata, as_bytes(kHeadKey));
+    return load_hash(view_, Column::kMetadata, as_bytes(kHeadKey));
 }
 
 Result<std::optional<Hash32>, StorageError> ChainStore::finalized() const {
-    return load_hash(database_, Column::kMetadata, as_bytes(kFinalizedKey));
+    return load_hash(view_, Column::kMetadata, as_bytes(kFinalizedKey));
 }
 
 }  // namespace qtm::storage

@@ -27,7 +27,9 @@ struct TxnLocation {
 
 class ChainStore {
 public:
-    explicit ChainStore(Database& database) noexcept : database_{database} {}
+    explicit ChainStore(Database& database) noexcept : view_{database}, database_{&database} {}
+    // Reads only (a snapshot, a read-only open); the save_ functions must not be called.
+    explicit ChainStore(const ReadView& view) noexcept : view_{view}, database_{nullptr} {}
 
     // Adds everything of one block, the canonical entry and the head pointer to `batch`.
     // The caller adds the block's state changes and commits the batch with sync=true, so
@@ -36,6 +38,11 @@ public:
     // add_block + commit in one synced batch.
     [[nodiscard]] Result<void, StorageError> save_block(const StoredBlock& block);
     [[nodiscard]] Result<void, StorageError> save_finalized(const Hash32& hash);
+    // The head pointer alone (a repair that moves the head back), into `batch`.
+    static void add_head(WriteBatch& batch, const Hash32& hash);
+    // Erases one block's records, canonical entry and lookups (a repair that drops a block).
+    static void add_erase_block(WriteBatch& batch, const Hash32& hash, std::uint64_t number,
+                                const std::vector<Hash32>& txn_hashes);
 
     [[nodiscard]] Result<std::optional<Bytes>, StorageError> load_header(const Hash32& hash) const;
     [[nodiscard]] Result<std::optional<Bytes>, StorageError> load_body(const Hash32& hash) const;
@@ -49,7 +56,10 @@ public:
     [[nodiscard]] Result<std::optional<Hash32>, StorageError> finalized() const;
 
 private:
-    Database& database_;
+    [[nodiscard]] Database& writable() const;
+
+    const ReadView& view_;
+    Database* database_;
 };
 
 // Big-endian block numbers sort numerically, so canonical iteration is in block order.

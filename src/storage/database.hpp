@@ -39,6 +39,7 @@ enum class StorageErrorKind {
     kCorrupt,   // files are damaged or inconsistent
     kIo,        // the disk refused (full, permissions, ...)
     kInternal,  // anything else the engine reports
+    kSchema,    // written by a newer schema version than this program reads
 };
 
 struct StorageError {
@@ -92,10 +93,18 @@ public:
     // sync = true returns only after the batch is on stable storage (fsync).
     [[nodiscard]] virtual Result<void, StorageError> write(const WriteBatch& batch, bool sync) = 0;
     [[nodiscard]] virtual std::unique_ptr<ReadView> snapshot() const = 0;
+    // A consistent copy of the whole database at one moment, in `destination` (a directory
+    // that must not exist yet, on the same filesystem for hard links to be used), while
+    // writes go on: every batch is in it entirely or not at all. It opens as a database.
+    [[nodiscard]] virtual Result<void, StorageError> checkpoint(
+        const std::string& destination) const = 0;
 };
 
 struct OpenOptions {
     bool create_if_missing{true};
+    // Opens without the lock and refuses writes, so a running node's database can be read
+    // (the view is as of the open, plus what RocksDB had already flushed).
+    bool read_only{false};
     std::size_t block_cache_bytes{512U << 20};  // shared by all column families
 };
 

@@ -75,6 +75,11 @@ public:
     std::unique_ptr<ReadView> snapshot() const override {
         return std::make_unique<MemorySnapshot>(copy());
     }
+    Result<void, StorageError> checkpoint(const std::string& destination) const override {
+        return unexpected(
+            StorageError{StorageErrorKind::kInternal,
+                         "an in-memory database cannot be checkpointed to " + destination});
+    }
 
 private:
     Tables copy() const {

@@ -6,7 +6,10 @@
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/options.h>
 #include <rocksdb/table.h>
+#include <rocksdb/utilities/checkpoint.h>
 #include <rocksdb/write_batch.h>
+
+#include <filesystem>
 
 #include "storage/database.hpp"
 
@@ -149,6 +152,25 @@ public:
         return stats;
     }
 
+    Result<void, StorageError> checkpoint(const std::string& destination) const override {
+        rocksdb::Checkpoint* raw = nullptr;
+        rocksdb::Status status = rocksdb::Checkpoint::Create(db_.get(), &raw);
+        if (!status.ok()) return unexpected(to_error(status, path_));
+        const std::unique_ptr<rocksdb::Checkpoint> checkpoint{raw};
+        // Memtables are flushed first (log_size_for_flush 0), so the copy holds every
+        // committed batch in table files; batches are atomic, so it holds whole blocks.
+        status = checkpoint->CreateCheckpoint(destination, /*log_size_for_flush=*/0);
+        if (!status.ok()) {
+            StorageError error = to_error(status, path_);
+            error.message = "checkpoint of " + path_ + " into " + destination + ": " +
+                            status.ToString() +
+                            " (the destination must not exist yet, and its parent must be "
+                            "writable)";
+            return unexpected(error);
+        }
+        return {};
+    }
+
 private:
     rocksdb::ColumnFamilyHandle* handle(Column column) const {
         return handles_[static_cast<std::size_t>(column)];
@@ -163,6 +185,13 @@ private:
 
 Result<std::unique_ptr<Database>, StorageError> open_rocksdb(const std::string& path,
                                                              OpenOptions open_options) {
+    // A read-only open of a missing directory fails with a bare I/O error; say what it is.
+    if (!open_options.create_if_missing && !std::filesystem::exists(path + "/CURRENT")) {
+        return unexpected(StorageError{StorageErrorKind::kMissing,
+                                       "database at " + path +
+                                           " does not exist (point --datadir at an existing "
+                                           "node, or let it create one)"});
+    }
     rocksdb::DBOptions options;
     options.create_if_missing = open_options.create_if_missing;
     // A column family missing from an existing database is simply empty: a process killed
@@ -186,7 +215,10 @@ Result<std::unique_ptr<Database>, StorageError> open_rocksdb(const std::string& 
     }
     std::vector<rocksdb::ColumnFamilyHandle*> handles;
     rocksdb::DB* raw = nullptr;
-    const rocksdb::Status status = rocksdb::DB::Open(options, path, descriptors, &handles, &raw);
+    const rocksdb::Status status =
+        open_options.read_only
+            ? rocksdb::DB::OpenForReadOnly(options, path, descriptors, &handles, &raw)
+            : rocksdb::DB::Open(options, path, descriptors, &handles, &raw);
     if (!status.ok()) return unexpected(to_error(status, path));
 
     // The handles are destroyed before the database itself, when the last user lets go.

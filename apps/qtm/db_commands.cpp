@@ -1,0 +1,154 @@
+// `qtm db ...`: the data-directory tools (docs/data-safety.md). They open the database
+// themselves; `check` opens it read-only, so it also runs beside a live node.
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <string>
+
+#include "base/hex.hpp"
+#include "chain/db_check.hpp"
+#include "chain/db_repair.hpp"
+#include "commands.hpp"
+#include "storage/database.hpp"
+
+namespace qtm::cli {
+namespace {
+
+// Progress on stderr, at most once a second, overwriting one line on a terminal.
+class ProgressPrinter {
+public:
+    // Nothing is printed in the first second: short checks stay quiet.
+    explicit ProgressPrinter(bool enabled)
+        : enabled_{enabled},
+          terminal_{isatty(STDERR_FILENO) != 0},
+          last_{std::chrono::steady_clock::now()} {}
+    // Ends the progress line before the summary is printed.
+    void finish() {
+        if (printed_ && terminal_) std::fprintf(stderr, "\n");
+        printed_ = false;
+    }
+
+    void operator()(const chain::CheckProgress& progress) {
+        if (!enabled_) return;
+        const auto now = std::chrono::steady_clock::now();
+        if (now - last_ < std::chrono::seconds{1}) return;
+        last_ = now;
+        printed_ = true;
+        std::string line =
+            "checking " + std::string{progress.stage} + ": " + std::to_string(progress.done);
+        if (progress.total != 0) {
+            line += " / " + std::to_string(progress.total) + " (" +
+                    std::to_string(progress.done * 100 / progress.total) + "%)";
+        }
+        std::fprintf(stderr, terminal_ ? "\r%-70s" : "%s\n", line.c_str());
+        std::fflush(stderr);
+    }
+
+private:
+    bool enabled_;
+    bool terminal_;
+    bool printed_{false};
+    std::chrono::steady_clock::time_point last_;
+};
+
+void print_summary(const std::string& datadir, const chain::CheckReport& report) {
+    std::printf("database: %s\n", datadir.c_str());
+    if (report.schema_version) {
+        std::printf("schema version: %u\n", *report.schema_version);
+    } else {
+        std::printf(
+            "schema version: none (version 0, from before versioning; qtmd stamps it "
+            "on its next start)\n");
+    }
+    if (report.head_number) {
+        std::printf("head: block %llu %s, state root %s\n",
+                    static_cast<unsigned long long>(*report.head_number),
+                    to_hex(report.head_hash).c_str(), to_hex(report.head_state_root).c_str());
+    }
+    if (report.finalized_number) {
+        std::printf("finalized: block %llu\n",
+                    static_cast<unsigned long long>(*report.finalized_number));
+    }
+    std::printf(
+        "checked: %llu blocks, %llu transactions, %llu accounts, %llu storage slots, %llu "
+        "trie nodes, %llu code and key entries\n",
+        static_cast<unsigned long long>(report.blocks),
+        static_cast<unsigned long long>(report.transactions),
+        static_cast<unsigned long long>(report.accounts),
+        static_cast<unsigned long long>(report.storage_slots),
+        static_cast<unsigned long long>(report.trie_nodes),
+        static_cast<unsigned long long>(report.code_entries));
+    if (report.ok()) {
+        std::printf("ok: no problems found\n");
+        return;
+    }
+    std::printf("%llu problem%s:\n", static_cast<unsigned long long>(report.issue_count()),
+                report.issue_count() == 1 ? "" : "s");
+    for (const auto& issue : report.issues)
+        std::printf("  %s: %s\n", issue.where.c_str(), issue.what.c_str());
+    if (report.issues_not_listed != 0) {
+        std::printf("  ... and %llu more not listed (--max-issues)\n",
+                    static_cast<unsigned long long>(report.issues_not_listed));
+    }
+}
+
+}  // namespace
+
+int db_check(const DbCheckOptions& options) {
+    storage::OpenOptions open_options;
+    open_options.create_if_missing = false;
+    open_options.read_only = true;
+    auto database = storage::open_rocksdb(options.datadir, open_options);
+    if (!database) {
+        std::fprintf(stderr, "qtm db check: %s\n", database.error().message.c_str());
+        return 1;
+    }
+    ProgressPrinter printer{options.progress};
+    chain::CheckOptions check_options;
+    check_options.max_issues = options.max_issues;
+    check_options.progress = [&printer](const chain::CheckProgress& progress) {
+        printer(progress);
+    };
+    const chain::CheckReport report = chain::check_database(**database, check_options);
+    printer.finish();
+    print_summary(options.datadir, report);
+    return report.ok() ? 0 : 1;
+}
+
+int db_repair(const std::string& datadir, const std::string& spec_name) {
+    const auto spec = load_spec(spec_name);
+    if (!spec) return 1;
+    storage::OpenOptions open_options;
+    open_options.create_if_missing = false;
+    auto database = storage::open_rocksdb(datadir, open_options);
+    if (!database) {
+        std::fprintf(stderr, "qtm db repair: %s\n", database.error().message.c_str());
+        return 1;
+    }
+    ProgressPrinter printer{true};
+    chain::CheckOptions options;
+    options.progress = [&printer](const chain::CheckProgress& progress) { printer(progress); };
+    auto repaired = chain::repair_database(**database, *spec, options);
+    printer.finish();
+    if (!repaired) {
+        std::fprintf(stderr, "qtm db repair: cannot repair %s: %s\n", datadir.c_str(),
+                     repaired.error().message.c_str());
+        return 1;
+    }
+    for (const auto& action : repaired->actions)
+        std::printf("%s\n", action.c_str());
+    const chain::CheckReport report = chain::check_database(**database, options);
+    printer.finish();
+    if (!repaired->changed) std::printf("nothing to repair\n");
+    std::printf("head: block %llu\n", static_cast<unsigned long long>(repaired->head_after));
+    if (!report.ok()) {
+        print_summary(datadir, report);
+        std::fprintf(stderr, "qtm db repair: problems remain that a repair cannot fix\n");
+        return 1;
+    }
+    std::printf("ok: the database is consistent\n");
+    return 0;
+}
+
+}  // namespace qtm::cli

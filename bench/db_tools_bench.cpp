@@ -1,0 +1,181 @@
+// Data-safety tools on a large state (docs/data-safety.md): grows a dev chain whose block 1
+// holds --accounts funded accounts (written as the executor writes state: WorldState commits
+// of 100,000 accounts each), then times, on that database:
+//   check    chain::check_database (every trie node walked and compared with the flat tables)
+//   backup   Database::checkpoint (what admin_backup runs), and its size on disk
+//   restore  what `qtm db restore` does: copy the checkpoint, open it, check it
+//   repair   chain::repair_database after one flat account is damaged (the flat tables
+//            rebuilt from the head's trie)
+// and prints one table row per step. Export and import are not here: they are per block,
+// and their cost is the executor's (bench/block_bench.cpp).
+//
+//   build/bin/qtm-bench-db-tools [--accounts 1000000] [--datadir DIR]
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+
+#include "base/endian.hpp"
+#include "chain/block.hpp"
+#include "chain/chain_spec.hpp"
+#include "chain/db_check.hpp"
+#include "chain/db_repair.hpp"
+#include "state/account.hpp"
+#include "state/world_state.hpp"
+#include "storage/chain_store.hpp"
+#include "storage/schema.hpp"
+
+namespace {
+
+using namespace qtm;
+using Clock = std::chrono::steady_clock;
+
+[[noreturn]] void fail(const std::string& what) {
+    std::fprintf(stderr, "qtm-bench-db-tools: %s\n", what.c_str());
+    std::exit(1);
+}
+
+double seconds_since(Clock::time_point start) {
+    return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+Address account_address(std::uint64_t i) {
+    Address address{};
+    address[0] = 0x51;
+    store_be64(address.data() + 12, i);
+    return address;
+}
+
+std::uintmax_t directory_bytes(const std::filesystem::path& path) {
+    std::uintmax_t total = 0;
+    for (const auto& entry : std::filesystem::recursive_directory_iterator{path}) {
+        if (entry.is_regular_file()) total += entry.file_size();
+    }
+    return total;
+}
+
+// Genesis of the dev spec, then block 1 carrying the grown state (no transactions).
+void grow_chain(storage::Database& db, const chain::ChainSpec& spec, std::uint64_t accounts) {
+    if (!storage::open_schema(db, "bench")) fail("schema");
+    storage::WriteBatch genesis_batch;
+    auto genesis = chain::build_genesis(spec, db, genesis_batch);
+    if (!genesis) fail(genesis.error().message);
+    storage::StoredBlock stored;
+    stored.hash = genesis->hash;
+    stored.header = chain::encode_header(genesis->block.header);
+    stored.body = chain::encode_body({});
+    stored.receipts = chain::encode_receipts({});
+    storage::ChainStore::add_block(genesis_batch, stored);
+    if (!db.write(genesis_batch, true)) fail("genesis write");
+
+    Hash32 root = genesis->block.header.state_root;
+    for (std::uint64_t grown = 0; grown < accounts;) {
+        state::WorldState world{db, root};
+        const std::uint64_t end = std::min(accounts, grown + 100'000);
+        for (; grown < end; ++grown)
+            world.add_balance(account_address(grown), U256{grown + 1});
+        world.finalize_transaction();
+        storage::WriteBatch batch;
+        auto committed = world.commit(batch);
+        if (!committed) fail(committed.error().message);
+        if (!db.write(batch, true)) fail("state write");
+        root = *committed;
+    }
+    chain::Header header = genesis->block.header;
+    header.parent_hash = genesis->hash;
+    header.number = 1;
+    header.timestamp += 2;
+    header.state_root = root;
+    header.transactions_root = chain::transactions_root({});
+    header.receipts_root = chain::receipts_root({});
+    header.gas_used = 0;
+    header.base_fee = chain::next_base_fee(spec, genesis->block.header);
+    storage::StoredBlock block;
+    block.number = 1;
+    block.header = chain::encode_header(header);
+    block.hash = chain::block_hash(header);
+    block.body = chain::encode_body({});
+    block.receipts = chain::encode_receipts({});
+    if (!storage::ChainStore{db}.save_block(block)) fail("block write");
+}
+
+void expect_clean(const storage::ReadView& view, const char* what) {
+    const auto report = chain::check_database(view);
+    if (!report.ok()) {
+        fail(std::string{what} + ": " + report.issues.front().where + ": " +
+             report.issues.front().what);
+    }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    std::uint64_t accounts = 1'000'000;
+    std::string datadir;
+    for (int i = 1; i + 1 < argc; i += 2) {
+        const std::string flag = argv[i];
+        if (flag == "--accounts") {
+            accounts = std::strtoull(argv[i + 1], nullptr, 10);
+        } else if (flag == "--datadir") {
+            datadir = argv[i + 1];
+        } else {
+            fail("unknown flag " + flag + " (see the comment at the top of the source)");
+        }
+    }
+    namespace fs = std::filesystem;
+    const fs::path root =
+        datadir.empty() ? fs::temp_directory_path() / "qtm-bench-db-tools" : fs::path{datadir};
+    fs::remove_all(root);
+    fs::create_directories(root);
+    const std::string data = (root / "data").string();
+    const auto spec = *chain::builtin_chain_spec("dev");
+
+    auto opened = storage::open_rocksdb(data);
+    if (!opened) fail(opened.error().message);
+    storage::Database& db = **opened;
+    auto start = Clock::now();
+    grow_chain(db, spec, accounts);
+    const double grow = seconds_since(start);
+
+    std::printf("| step (%llu accounts) | seconds | size MB |\n|---|---|---|\n",
+                static_cast<unsigned long long>(accounts));
+    std::printf("| grow (not a tool) | %.2f | |\n", grow);
+
+    start = Clock::now();
+    expect_clean(db, "check");
+    std::printf("| check | %.2f | |\n", seconds_since(start));
+
+    const fs::path backup = root / "backup";
+    start = Clock::now();
+    if (auto made = db.checkpoint(backup.string()); !made) fail(made.error().message);
+    std::printf("| backup (checkpoint, hard links) | %.2f | %.1f |\n", seconds_since(start),
+                static_cast<double>(directory_bytes(backup)) / 1e6);
+
+    const fs::path restored = root / "restored";
+    start = Clock::now();
+    fs::copy(backup, restored, fs::copy_options::recursive);
+    {
+        auto copy = storage::open_rocksdb(restored.string(), {.create_if_missing = false});
+        if (!copy) fail(copy.error().message);
+        expect_clean(**copy, "restore");
+    }
+    std::printf("| restore (copy + open + check) | %.2f | %.1f |\n", seconds_since(start),
+                static_cast<double>(directory_bytes(restored)) / 1e6);
+
+    // One flat account damaged; the repair rebuilds the flat tables from the head's trie.
+    const Address damaged = account_address(accounts / 2);
+    state::Account account =
+        *state::decode_account(**db.get(storage::Column::kFlatAccounts, damaged));
+    account.balance = U256{0};
+    storage::WriteBatch batch;
+    batch.put(storage::Column::kFlatAccounts, damaged, state::encode_account(account));
+    if (!db.write(batch, true)) fail("damage write");
+    start = Clock::now();
+    auto repaired = chain::repair_database(db, spec);
+    if (!repaired) fail(repaired.error().message);
+    std::printf("| repair (flat state rebuilt from the trie) | %.2f | |\n", seconds_since(start));
+    expect_clean(db, "after repair");
+    fs::remove_all(root);
+    return 0;
+}
