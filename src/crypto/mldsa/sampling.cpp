@@ -107,17 +107,30 @@ Poly sample_in_ball(const Params& p, ByteView c_tilde) noexcept {
     return c;
 }
 
-void expand_a(const Params& p, const ByteArray<32>& rho,
-              std::array<PolyVecL, kMaxK>& a_hat) noexcept {
+namespace {
+template <class Entry>
+void expand_a_with(const Params& p, const ByteArray<32>& rho, Entry entry) noexcept {
     std::uint8_t seed[34];
     std::copy(rho.begin(), rho.end(), seed);
     for (std::size_t r = 0; r < p.k; ++r) {
         for (std::size_t s = 0; s < p.l; ++s) {
             seed[32] = static_cast<std::uint8_t>(s);  // column first, as Algorithm 32 says
             seed[33] = static_cast<std::uint8_t>(r);
-            a_hat[r][s] = rej_ntt_poly(seed);
+            entry(r, s) = rej_ntt_poly(seed);
         }
     }
+}
+}  // namespace
+
+void expand_a_into(const Params& p, const ByteArray<32>& rho, Poly* a_hat,
+                   std::size_t row_stride) noexcept {
+    expand_a_with(p, rho,
+                  [&](std::size_t r, std::size_t s) -> Poly& { return a_hat[r * row_stride + s]; });
+}
+
+void expand_a(const Params& p, const ByteArray<32>& rho,
+              std::array<PolyVecL, kMaxK>& a_hat) noexcept {
+    expand_a_with(p, rho, [&](std::size_t r, std::size_t s) -> Poly& { return a_hat[r][s]; });
 }
 
 void expand_s(const Params& p, const ByteArray<64>& rho_prime, PolyVecL& s1,

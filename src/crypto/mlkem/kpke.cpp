@@ -25,10 +25,7 @@ Matrix expand_matrix(const Params& params, const ByteArray<32>& rho, bool transp
 
 // sum_j a[j] ∘ b[j] in the NTT domain.
 Poly inner_product(const Params& params, const PolyVector& a, const PolyVector& b) noexcept {
-    Poly sum{};
-    for (unsigned j = 0; j < params.k; ++j)
-        add_to(sum, multiply_ntts(a[j], b[j]));
-    return sum;
+    return inner_product_ntt(a.data(), b.data(), params.k);
 }
 
 ByteArray<32> first_half(const ByteArray<64>& both) noexcept {

@@ -41,60 +41,122 @@ constexpr auto kZetas = make_ntt_zetas();
 constexpr auto kGammas = make_gammas();
 constexpr std::uint32_t kInverse128 = 3303;  // 128^-1 mod q
 
+// a mod q for a < 2^32: `%` by the constant q compiles to a multiply and shifts.
 constexpr std::uint16_t reduce(std::uint32_t x) noexcept {
     return static_cast<std::uint16_t>(x % kQ);
 }
+// a + b and a - b mod q for a, b in [0, q), with a mask instead of a division.
 constexpr std::uint16_t add(std::uint16_t a, std::uint16_t b) noexcept {
-    return reduce(a + b);
+    const std::int32_t s = static_cast<std::int32_t>(a) + b - static_cast<std::int32_t>(kQ);
+    return static_cast<std::uint16_t>(s + ((s >> 31) & static_cast<std::int32_t>(kQ)));
 }
 constexpr std::uint16_t sub(std::uint16_t a, std::uint16_t b) noexcept {
-    return reduce(a + kQ - b);
+    const std::int32_t s = static_cast<std::int32_t>(a) - b;
+    return static_cast<std::uint16_t>(s + ((s >> 31) & static_cast<std::int32_t>(kQ)));
 }
-constexpr std::uint16_t mul(std::uint32_t a, std::uint32_t b) noexcept {
-    return reduce(a * b);
+
+// Montgomery arithmetic with R = 2^32 on signed 32-bit representatives, for the NTTs:
+// butterflies add and subtract without reducing (the magnitudes stay far below 2^31 through
+// seven layers), and only the twiddle products are reduced.
+constexpr std::int32_t kQSigned = static_cast<std::int32_t>(kQ);
+constexpr std::uint32_t kQInverse = 1806234369;  // q^-1 mod 2^32
+static_assert(kQ * kQInverse == 1U);
+// a 2^-32 mod q in (-q, q), for |a| < q 2^31.
+constexpr std::int32_t montgomery_reduce(std::int64_t a) noexcept {
+    const auto t = static_cast<std::int32_t>(static_cast<std::uint32_t>(a) * kQInverse);
+    return static_cast<std::int32_t>((a - static_cast<std::int64_t>(t) * kQSigned) >> 32);
 }
+// a mod q in [0, q) for |a| < 2^22 (Barrett with 2^26 / q rounded: the error is below q/2).
+constexpr std::uint16_t freeze(std::int32_t a) noexcept {
+    const auto t =
+        static_cast<std::int32_t>((static_cast<std::int64_t>(a) * 20159 + (1 << 25)) >> 26);
+    std::int32_t r = a - t * kQSigned;  // in (-q, q)
+    r += (r >> 31) & kQSigned;
+    return static_cast<std::uint16_t>(r);
+}
+constexpr std::int32_t to_montgomery_centred(std::uint32_t x) noexcept {
+    auto m = static_cast<std::int32_t>((static_cast<std::uint64_t>(x) << 32) % kQ);
+    return m > kQSigned / 2 ? m - kQSigned : m;
+}
+constexpr std::array<std::int32_t, 128> make_montgomery_zetas() noexcept {
+    std::array<std::int32_t, 128> out{};
+    for (std::size_t i = 0; i < 128; ++i)
+        out[i] = to_montgomery_centred(kZetas[i]);
+    return out;
+}
+constexpr auto kZetasMontgomery = make_montgomery_zetas();
+constexpr std::int64_t kInverseScale = 1441;  // 128^-1 2^32 mod q: NTT^-1's final factor
+static_assert(power_mod_q(1353, 1) * 3303 % kQ == kInverseScale);  // 2^32 mod q = 1353
 
 }  // namespace
 
 void ntt(Poly& f) noexcept {
+    std::int32_t w[kN];
+    for (std::size_t i = 0; i < kN; ++i)
+        w[i] = f[i];
     std::size_t k = 1;
     for (std::size_t length = 128; length >= 2; length /= 2) {
         for (std::size_t start = 0; start < kN; start += 2 * length) {
-            const std::uint16_t zeta = kZetas[k++];
+            const std::int64_t zeta = kZetasMontgomery[k++];
             for (std::size_t j = start; j < start + length; ++j) {
-                const std::uint16_t t = mul(zeta, f[j + length]);
-                f[j + length] = sub(f[j], t);
-                f[j] = add(f[j], t);
+                const std::int32_t t = montgomery_reduce(zeta * w[j + length]);
+                w[j + length] = w[j] - t;
+                w[j] = w[j] + t;
             }
         }
     }
+    for (std::size_t i = 0; i < kN; ++i)
+        f[i] = freeze(w[i]);  // |w| < 8q
+    secure_wipe(w, sizeof w);
 }
 
 void inverse_ntt(Poly& f) noexcept {
+    std::int32_t w[kN];
+    for (std::size_t i = 0; i < kN; ++i)
+        w[i] = f[i];
     std::size_t k = 127;
     for (std::size_t length = 2; length <= 128; length *= 2) {
         for (std::size_t start = 0; start < kN; start += 2 * length) {
-            const std::uint16_t zeta = kZetas[k--];
+            const std::int64_t zeta = kZetasMontgomery[k--];
             for (std::size_t j = start; j < start + length; ++j) {
-                const std::uint16_t t = f[j];
-                f[j] = add(t, f[j + length]);
-                f[j + length] = mul(zeta, sub(f[j + length], t));
+                const std::int32_t t = w[j];
+                w[j] = t + w[j + length];  // at most 128 q after seven layers
+                w[j + length] = montgomery_reduce(zeta * (w[j + length] - t));
             }
         }
     }
-    for (auto& coefficient : f)
-        coefficient = mul(coefficient, kInverse128);
+    for (std::size_t i = 0; i < kN; ++i)
+        f[i] = freeze(montgomery_reduce(kInverseScale * w[i]));
+    secure_wipe(w, sizeof w);
 }
 
 Poly multiply_ntts(const Poly& f, const Poly& g) noexcept {
     Poly h;
     for (std::size_t i = 0; i < 128; ++i) {
-        // Algorithm 12 BaseCaseMultiply: (a0 + a1 X)(b0 + b1 X) mod (X^2 - gamma).
+        // Algorithm 12 BaseCaseMultiply: (a0 + a1 X)(b0 + b1 X) mod (X^2 - gamma), with one
+        // reduction per output (the sums stay below 2^26).
         const std::uint32_t a0 = f[2 * i], a1 = f[2 * i + 1];
         const std::uint32_t b0 = g[2 * i], b1 = g[2 * i + 1];
-        h[2 * i] = add(mul(a0, b0), mul(mul(a1, b1), kGammas[i]));
-        h[2 * i + 1] = add(mul(a0, b1), mul(a1, b0));
+        h[2 * i] = reduce(a0 * b0 + reduce(a1 * b1) * std::uint32_t{kGammas[i]});
+        h[2 * i + 1] = reduce(a0 * b1 + a1 * b0);
     }
+    return h;
+}
+
+Poly inner_product_ntt(const Poly* a, const Poly* b, std::size_t count) noexcept {
+    // Unreduced sums of up to four base-case products (each below 2^26) fit in 32 bits.
+    std::array<std::uint32_t, kN> sum{};
+    for (std::size_t j = 0; j < count; ++j) {
+        for (std::size_t i = 0; i < 128; ++i) {
+            const std::uint32_t a0 = a[j][2 * i], a1 = a[j][2 * i + 1];
+            const std::uint32_t b0 = b[j][2 * i], b1 = b[j][2 * i + 1];
+            sum[2 * i] += a0 * b0 + reduce(a1 * b1) * std::uint32_t{kGammas[i]};
+            sum[2 * i + 1] += a0 * b1 + a1 * b0;
+        }
+    }
+    Poly h;
+    for (std::size_t i = 0; i < kN; ++i)
+        h[i] = reduce(sum[i]);
     return h;
 }
 
@@ -136,16 +198,32 @@ Poly sample_cbd(const ByteArray<32>& seed, std::uint8_t nonce, unsigned eta) noe
     std::uint8_t bytes[64 * 3];  // 64 * eta bytes, eta <= 3
     shake256(ByteView{input, sizeof input}, MutableByteView{bytes, 64 * eta});
     Poly f;
-    for (std::size_t i = 0; i < kN; ++i) {
-        std::uint32_t x = 0;
-        std::uint32_t y = 0;
-        for (unsigned j = 0; j < eta; ++j) {
-            const std::size_t bit_x = 2 * i * eta + j;
-            const std::size_t bit_y = 2 * i * eta + eta + j;
-            x += (bytes[bit_x / 8] >> (bit_x % 8)) & 1u;
-            y += (bytes[bit_y / 8] >> (bit_y % 8)) & 1u;
+    // x and y are sums of eta consecutive bits (little-endian bit order). Adding a word's
+    // bits shifted by 0..eta-1 under a mask with one bit per eta-bit group gives all the
+    // group sums at once; coefficient i is then (x - y) from two adjacent groups.
+    const auto difference = [](std::uint32_t x, std::uint32_t y) noexcept {
+        const std::int32_t t = static_cast<std::int32_t>(x) - static_cast<std::int32_t>(y);
+        return static_cast<std::uint16_t>(t + ((t >> 31) & static_cast<std::int32_t>(kQ)));
+    };
+    if (eta == 2) {
+        for (std::size_t w = 0; w < kN / 8; ++w) {  // 8 coefficients per 32-bit word
+            const std::uint8_t* p = bytes + 4 * w;
+            const std::uint32_t word = std::uint32_t{p[0]} | std::uint32_t{p[1]} << 8 |
+                                       std::uint32_t{p[2]} << 16 | std::uint32_t{p[3]} << 24;
+            const std::uint32_t sums = (word & 0x55555555U) + ((word >> 1) & 0x55555555U);
+            for (std::size_t i = 0; i < 8; ++i)
+                f[8 * w + i] = difference((sums >> (4 * i)) & 3U, (sums >> (4 * i + 2)) & 3U);
         }
-        f[i] = sub(static_cast<std::uint16_t>(x), static_cast<std::uint16_t>(y));
+    } else {
+        for (std::size_t w = 0; w < kN / 4; ++w) {  // 4 coefficients per 24 bits
+            const std::uint8_t* p = bytes + 3 * w;
+            const std::uint32_t word =
+                std::uint32_t{p[0]} | std::uint32_t{p[1]} << 8 | std::uint32_t{p[2]} << 16;
+            const std::uint32_t sums =
+                (word & 0x249249U) + ((word >> 1) & 0x249249U) + ((word >> 2) & 0x249249U);
+            for (std::size_t i = 0; i < 4; ++i)
+                f[4 * w + i] = difference((sums >> (6 * i)) & 7U, (sums >> (6 * i + 3)) & 7U);
+        }
     }
     secure_wipe(bytes, sizeof bytes);
     secure_wipe(input, sizeof input);

@@ -1,9 +1,10 @@
 // Polynomials of ML-KEM (FIPS 203): elements of Z_q[X]/(X^256 + 1) with q = 3329, the NTT,
 // sampling, compression and byte encoding. Internal to src/crypto; the API is mlkem.hpp.
 //
-// Coefficients are kept fully reduced in [0, q). Products use `% kQ` on 32-bit values: q
-// is a compile-time constant, so the compiler emits a multiply-and-shift, whose running
-// time does not depend on the (secret) operands.
+// Coefficients are kept fully reduced in [0, q) between functions. Products use `% kQ` on
+// 32-bit values (q is a compile-time constant, so the compiler emits a multiply-and-shift)
+// or, inside the NTTs, Montgomery reduction with lazily reduced sums; neither's running
+// time depends on the (secret) operands.
 #pragma once
 
 #include <array>
@@ -25,6 +26,8 @@ void ntt(Poly& f) noexcept;
 void inverse_ntt(Poly& f) noexcept;
 // Algorithms 11/12: the product of two polynomials in the NTT domain.
 [[nodiscard]] Poly multiply_ntts(const Poly& f, const Poly& g) noexcept;
+// sum_j a[j] o b[j] over `count` pairs, reduced once at the end.
+[[nodiscard]] Poly inner_product_ntt(const Poly* a, const Poly* b, std::size_t count) noexcept;
 void add_to(Poly& accumulator, const Poly& term) noexcept;
 void subtract_from(Poly& accumulator, const Poly& term) noexcept;
 
