@@ -170,33 +170,56 @@ void subtract_from(Poly& accumulator, const Poly& term) noexcept {
         accumulator[i] = sub(accumulator[i], term[i]);
 }
 
-Poly sample_ntt(const ByteArray<32>& rho, std::uint8_t j, std::uint8_t i) noexcept {
-    Shake128 xof;
-    xof.absorb(rho);
-    const std::uint8_t indices[2] = {j, i};
-    xof.absorb(indices);
-    Poly a{};
-    std::size_t count = 0;
-    std::uint8_t block[Shake128::kRate];
-    while (count < kN) {
-        xof.squeeze_blocks(block, 1);
-        for (std::size_t offset = 0; offset + 3 <= sizeof block && count < kN; offset += 3) {
-            const std::uint32_t d1 = block[offset] | ((block[offset + 1] & 0x0fu) << 8);
-            const std::uint32_t d2 =
-                (block[offset + 1] >> 4) | (std::uint32_t{block[offset + 2]} << 4);
-            if (d1 < kQ) a[count++] = static_cast<std::uint16_t>(d1);
-            if (d2 < kQ && count < kN) a[count++] = static_cast<std::uint16_t>(d2);
+void sample_ntt_many(const ByteArray<32>& rho, const NttSample* samples,
+                     std::size_t count) noexcept {
+    for (std::size_t first = 0; first < count; first += 4) {
+        const std::size_t used = std::min<std::size_t>(4, count - first);
+        std::uint8_t seeds[4][34];
+        const std::uint8_t* in[4];
+        for (std::size_t lane = 0; lane < 4; ++lane) {
+            const NttSample& sample = samples[first + std::min(lane, used - 1)];
+            std::copy(rho.begin(), rho.end(), seeds[lane]);
+            seeds[lane][32] = sample.j;
+            seeds[lane][33] = sample.i;
+            in[lane] = seeds[lane];
+        }
+        ShakeX4 xof{Shake128::kRate};
+        xof.absorb_all(in, 34);
+        // 3 blocks give 336 candidates, each accepted with probability q / 4096 = 0.81:
+        // usually enough; otherwise one more block at a time for the streams still short.
+        std::uint8_t buffers[4][3 * Shake128::kRate];
+        std::uint8_t* out[4] = {buffers[0], buffers[1], buffers[2], buffers[3]};
+        xof.squeeze_blocks(out, 3);
+        std::size_t length = sizeof buffers[0];
+        std::size_t filled[4] = {0, 0, 0, 0};
+        for (bool short_of_coefficients = true; short_of_coefficients;) {
+            short_of_coefficients = false;
+            for (std::size_t lane = 0; lane < used; ++lane) {
+                Poly& a = *samples[first + lane].out;
+                std::size_t count_here = filled[lane];
+                for (std::size_t offset = 0; offset + 3 <= length && count_here < kN; offset += 3) {
+                    const std::uint8_t* b = buffers[lane] + offset;
+                    const std::uint32_t d1 = b[0] | ((b[1] & 0x0fu) << 8);
+                    const std::uint32_t d2 = (b[1] >> 4) | (std::uint32_t{b[2]} << 4);
+                    if (d1 < kQ) a[count_here++] = static_cast<std::uint16_t>(d1);
+                    if (d2 < kQ && count_here < kN)
+                        a[count_here++] = static_cast<std::uint16_t>(d2);
+                }
+                filled[lane] = count_here;
+                short_of_coefficients |= count_here < kN;
+            }
+            if (short_of_coefficients) {
+                xof.squeeze_blocks(out, 1);
+                length = Shake128::kRate;
+            }
         }
     }
-    return a;
 }
 
-Poly sample_cbd(const ByteArray<32>& seed, std::uint8_t nonce, unsigned eta) noexcept {
-    std::uint8_t input[33];
-    std::copy(seed.begin(), seed.end(), input);
-    input[32] = nonce;
-    std::uint8_t bytes[64 * 3];  // 64 * eta bytes, eta <= 3
-    shake256(ByteView{input, sizeof input}, MutableByteView{bytes, 64 * eta});
+namespace {
+
+// Algorithm 8 SamplePolyCBD_eta over 64 eta bytes.
+Poly cbd_from_bytes(const std::uint8_t* bytes, unsigned eta) noexcept {
     Poly f;
     // x and y are sums of eta consecutive bits (little-endian bit order). Adding a word's
     // bits shifted by 0..eta-1 under a mask with one bit per eta-bit group gives all the
@@ -225,9 +248,33 @@ Poly sample_cbd(const ByteArray<32>& seed, std::uint8_t nonce, unsigned eta) noe
                 f[4 * w + i] = difference((sums >> (6 * i)) & 7U, (sums >> (6 * i + 3)) & 7U);
         }
     }
-    secure_wipe(bytes, sizeof bytes);
-    secure_wipe(input, sizeof input);
     return f;
+}
+
+}  // namespace
+
+void sample_cbd_many(const ByteArray<32>& seed, std::uint8_t first_nonce, unsigned eta, Poly* out,
+                     std::size_t count) noexcept {
+    for (std::size_t first = 0; first < count; first += 4) {
+        const std::size_t used = std::min<std::size_t>(4, count - first);
+        std::uint8_t inputs[4][33];
+        const std::uint8_t* in[4];
+        for (std::size_t lane = 0; lane < 4; ++lane) {
+            std::copy(seed.begin(), seed.end(), inputs[lane]);
+            inputs[lane][32] =
+                static_cast<std::uint8_t>(first_nonce + first + std::min(lane, used - 1));
+            in[lane] = inputs[lane];
+        }
+        ShakeX4 xof{Shake256::kRate};
+        xof.absorb_all(in, 33);
+        std::uint8_t bytes[4][2 * Shake256::kRate];  // >= 64 * eta, eta <= 3
+        std::uint8_t* dst[4] = {bytes[0], bytes[1], bytes[2], bytes[3]};
+        xof.squeeze_blocks(dst, (64 * eta + Shake256::kRate - 1) / Shake256::kRate);
+        for (std::size_t lane = 0; lane < used; ++lane)
+            out[first + lane] = cbd_from_bytes(bytes[lane], eta);
+        secure_wipe(bytes, sizeof bytes);
+        secure_wipe(inputs, sizeof inputs);
+    }
 }
 
 void byte_encode(const Poly& f, unsigned d, std::uint8_t* out) noexcept {

@@ -31,11 +31,20 @@ void inverse_ntt(Poly& f) noexcept;
 void add_to(Poly& accumulator, const Poly& term) noexcept;
 void subtract_from(Poly& accumulator, const Poly& term) noexcept;
 
-// Algorithm 7 SampleNTT: rejection sampling from SHAKE128(rho || j || i). The matrix is
-// public (rho is part of the encapsulation key), so the data-dependent loop is harmless.
-[[nodiscard]] Poly sample_ntt(const ByteArray<32>& rho, std::uint8_t j, std::uint8_t i) noexcept;
-// Algorithm 8 SamplePolyCBD_eta over PRF_eta(seed, nonce) = SHAKE256(seed || nonce).
-[[nodiscard]] Poly sample_cbd(const ByteArray<32>& seed, std::uint8_t nonce, unsigned eta) noexcept;
+// Algorithm 7 SampleNTT: rejection sampling from SHAKE128(rho || j || i), for `count`
+// (j, i) pairs at once, four SHAKE streams in step (ShakeX4). The matrix is public (rho is
+// part of the encapsulation key), so the data-dependent loop is harmless.
+struct NttSample {
+    std::uint8_t j;
+    std::uint8_t i;
+    Poly* out;
+};
+void sample_ntt_many(const ByteArray<32>& rho, const NttSample* samples,
+                     std::size_t count) noexcept;
+// Algorithm 8 SamplePolyCBD_eta over PRF_eta(seed, nonce) = SHAKE256(seed || nonce) for the
+// nonces first_nonce .. first_nonce + count - 1, into out[0 .. count), four at a time.
+void sample_cbd_many(const ByteArray<32>& seed, std::uint8_t first_nonce, unsigned eta, Poly* out,
+                     std::size_t count) noexcept;
 
 // Algorithm 5 ByteEncode_d / Algorithm 6 ByteDecode_d (32 * d bytes). For d = 12 decoding
 // reduces mod q, as the standard says; the modulus check compares the round trip.
