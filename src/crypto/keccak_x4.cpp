@@ -8,12 +8,20 @@
 #include "crypto/keccak.hpp"
 
 // The round function compiled for AVX2 in this file: it is only called from the AVX2
-// variant here (the one-state variants instantiate it in keccak.cpp).
+// variant here (the one-state variants instantiate it in keccak.cpp). Its helpers take
+// 256-bit vectors by value, which the compilers flag (-Wpsabi) as an ABI that differs with
+// and without AVX; they are always inlined into the AVX2 function, so no call uses it.
 #if defined(__x86_64__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wpsabi"
+#if defined(__clang__)  // clang compiles inlined code for the caller's target anyway
+#include "crypto/keccak_permute.hpp"
+#else
 #pragma GCC push_options
 #pragma GCC target("avx2")
 #include "crypto/keccak_permute.hpp"
 #pragma GCC pop_options
+#endif
 #endif
 
 namespace qtm::crypto {
@@ -49,6 +57,7 @@ using Lanes4 = std::uint64_t __attribute__((vector_size(32)));
     permute<Lanes4>(state);
     std::memcpy(lanes, state, sizeof state);
 }
+#pragma GCC diagnostic pop
 #else
 void keccak_f1600_x4_avx2(std::uint64_t lanes[25][4]) noexcept {
     keccak_f1600_x4_portable(lanes);
