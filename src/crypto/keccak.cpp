@@ -4,7 +4,6 @@
 #include <cstring>
 
 #include "base/endian.hpp"
-#include "crypto/cpu.hpp"
 #include "crypto/keccak_permute.hpp"
 
 namespace qtm::crypto {
@@ -29,8 +28,9 @@ using Permutation = void (*)(std::uint64_t*) noexcept;
 // touching flags: about a fifth fewer instructions per round.
 Permutation select_permutation() noexcept {
     __builtin_cpu_init();
-    // QTM_CRYPTO_PORTABLE=1 (crypto/cpu.hpp) selects the portable build here too.
-    if (!portable_forced() && __builtin_cpu_supports("bmi") && __builtin_cpu_supports("bmi2")) {
+    // Scalar code either way, so QTM_CRYPTO_PORTABLE (which is about vector code) leaves
+    // this choice alone.
+    if (__builtin_cpu_supports("bmi") && __builtin_cpu_supports("bmi2")) {
         return detail::keccak_f1600_bmi2;
     }
     return detail::keccak_f1600_portable;
