@@ -109,4 +109,35 @@ public:
     Shake256() noexcept : KeccakSponge{kRate, 0x1f} {}
 };
 
+// Four SHAKE128 or SHAKE256 instances run in step, over four inputs of one length: the
+// parallel streams of ML-DSA's ExpandA/ExpandS/ExpandMask and ML-KEM's matrix and noise.
+// With AVX2 the four permutations are one (each 256-bit register holds a lane of all four
+// states); without it, four one-state permutations. The outputs are those of four
+// separate Shake128/Shake256 objects, bit for bit.
+class ShakeX4 {
+public:
+    // rate: Shake128::kRate or Shake256::kRate.
+    explicit ShakeX4(std::size_t rate) noexcept;
+    ~ShakeX4();  // wipes the states
+    ShakeX4(const ShakeX4&) = delete;
+    ShakeX4& operator=(const ShakeX4&) = delete;
+
+    // Absorbs in[j][0, length) into instance j, all of the input at once, and pads.
+    void absorb_all(const std::uint8_t* const in[4], std::size_t length) noexcept;
+    // Squeezes block_count blocks of rate() bytes into out[j] for each instance.
+    void squeeze_blocks(std::uint8_t* const out[4], std::size_t block_count) noexcept;
+    [[nodiscard]] std::size_t rate() const noexcept { return rate_; }
+
+private:
+    void permute() noexcept;
+    alignas(32) std::uint64_t lanes_[25][4]{};  // lane i of instance j at lanes_[i][j]
+    std::size_t rate_;
+};
+
+namespace detail {
+// The four-state permutations over lanes[i][j] (lane i of state j).
+void keccak_f1600_x4_portable(std::uint64_t lanes[25][4]) noexcept;
+void keccak_f1600_x4_avx2(std::uint64_t lanes[25][4]) noexcept;  // only if AVX2
+}  // namespace detail
+
 }  // namespace qtm::crypto

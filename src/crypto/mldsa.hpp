@@ -21,6 +21,7 @@ enum class MlDsaError {
     kPublicKeyLength,  // not the public-key size of the scheme
     kMuLength,         // an external mu that is not 64 bytes
     kUnknownPreHash,   // a HashML-DSA pre-hash name this code does not know
+    kSignatureLength,  // an output buffer that is not the signature size of the scheme
 };
 std::string_view to_string(MlDsaError error) noexcept;
 
@@ -90,11 +91,21 @@ template <SignatureScheme S>
                                                    ByteView message, ByteView context,
                                                    SigningMode mode = SigningMode::kHedged);
 
+// The same into a caller's buffer of exactly the scheme's signature size; allocates nothing
+// (the typed mldsa_sign above uses it).
+[[nodiscard]] Result<void, MlDsaError> sign_into(SignatureScheme scheme, ByteView secret_key,
+                                                 ByteView message, ByteView context,
+                                                 SigningMode mode, MutableByteView signature);
+
 // Algorithm 3 ML-DSA.Verify. False for a wrong signature and for any malformed input: an
 // unknown scheme value, a key or signature of the wrong length, a malformed hint, a
-// context over 255 bytes.
+// context over 255 bytes. Uses the process's verify-key cache (mldsa/key_cache.hpp): a key
+// seen in a recent valid signature verifies without re-expanding its matrix A.
 [[nodiscard]] bool verify(SignatureScheme scheme, ByteView public_key, ByteView message,
                           ByteView context, ByteView signature) noexcept;
+// The same without the cache (what every first verification of a key costs).
+[[nodiscard]] bool verify_uncached(SignatureScheme scheme, ByteView public_key, ByteView message,
+                                   ByteView context, ByteView signature) noexcept;
 
 template <SignatureScheme S>
 [[nodiscard]] bool verify(const MlDsaPublicKey<S>& public_key, ByteView message, ByteView context,

@@ -2,6 +2,7 @@
 #include "crypto/mldsa.hpp"
 
 #include "crypto/mldsa/internal.hpp"
+#include "crypto/mldsa/key_cache.hpp"
 #include "crypto/random.hpp"
 
 namespace qtm::crypto {
@@ -18,6 +19,8 @@ std::string_view to_string(MlDsaError error) noexcept {
             return "external mu is not 64 bytes";
         case MlDsaError::kUnknownPreHash:
             return "unknown HashML-DSA pre-hash";
+        case MlDsaError::kSignatureLength:
+            return "wrong signature buffer length";
     }
     return "invalid";
 }
@@ -39,36 +42,44 @@ MlDsaKeyPair<S> mldsa_keygen() noexcept {
 
 Result<Bytes, MlDsaError> mldsa_sign(SignatureScheme scheme, ByteView secret_key, ByteView message,
                                      ByteView context, SigningMode mode) {
-    auto formatted = mldsa::format_message(message, context);
-    if (!formatted) return unexpected(formatted.error());
+    if (!parse_signature_scheme(to_byte(scheme))) return unexpected(MlDsaError::kSecretKeyLength);
+    Bytes signature(signature_sizes(scheme).signature);
+    auto done = sign_into(scheme, secret_key, message, context, mode, signature);
+    if (!done) return unexpected(done.error());
+    return signature;
+}
+
+// Algorithm 2 into a caller's buffer: nothing allocated.
+Result<void, MlDsaError> sign_into(SignatureScheme scheme, ByteView secret_key, ByteView message,
+                                   ByteView context, SigningMode mode, MutableByteView signature) {
     // Hedged signing mixes fresh randomness into the nonce so that fault and side-channel
     // attacks on a repeated (key, message) pair get no fixed target.
     ByteArray<32> rnd{};
     if (mode == SigningMode::kHedged) random_bytes(rnd);
-    auto signature = mldsa::sign_internal(scheme, secret_key, *formatted, rnd);
+    auto done = mldsa::sign_pure_into(scheme, secret_key, message, context, rnd, signature);
     secure_wipe(rnd.data(), rnd.size());
-    return signature;
+    return done;
 }
 
 template <SignatureScheme S>
 Result<MlDsaSignature<S>, MlDsaError> mldsa_sign(const MlDsaSecretKey<S>& secret_key,
                                                  ByteView message, ByteView context,
                                                  SigningMode mode) {
-    auto bytes = mldsa_sign(S, secret_key.bytes(), message, context, mode);
-    if (!bytes) return unexpected(bytes.error());
     MlDsaSignature<S> signature;
-    std::copy(bytes->begin(), bytes->end(), signature.bytes.begin());
+    auto done = sign_into(S, secret_key.bytes(), message, context, mode, signature.bytes);
+    if (!done) return unexpected(done.error());
     return signature;
 }
 
 bool verify(SignatureScheme scheme, ByteView public_key, ByteView message, ByteView context,
             ByteView signature) noexcept {
-    try {
-        auto formatted = mldsa::format_message(message, context);
-        return formatted && mldsa::verify_internal(scheme, public_key, *formatted, signature);
-    } catch (...) {  // allocation failure: the only answer a verifier can give is no
-        return false;
-    }
+    return mldsa::verify_pure(&mldsa::default_verify_key_cache(), scheme, public_key, message,
+                              context, signature);
+}
+
+bool verify_uncached(SignatureScheme scheme, ByteView public_key, ByteView message,
+                     ByteView context, ByteView signature) noexcept {
+    return mldsa::verify_pure(nullptr, scheme, public_key, message, context, signature);
 }
 
 #define QTM_MLDSA_INSTANTIATE(S)                                                           \

@@ -148,12 +148,10 @@ bool sig_decode(const Params& p, const std::uint8_t* sig, PolyVecL& z, PolyVecK&
     return true;
 }
 
-Bytes w1_encode(const Params& p, const PolyVecK& w1) {
+void w1_encode(const Params& p, const PolyVecK& w1, std::uint8_t* out) noexcept {
     const std::size_t poly_bytes = 32 * static_cast<std::size_t>(p.w1_bits);
-    Bytes out(poly_bytes * p.k);
     for (std::size_t i = 0; i < p.k; ++i)
-        simple_bit_pack(w1[i], p.w1_bits, out.data() + poly_bytes * i);
-    return out;
+        simple_bit_pack(w1[i], p.w1_bits, out + poly_bytes * i);
 }
 
 }  // namespace qtm::crypto::mldsa

@@ -50,7 +50,14 @@ void sig_encode(const Params& p, ByteView c_tilde, const PolyVecL& z, const Poly
 [[nodiscard]] bool sig_decode(const Params& p, const std::uint8_t* sig, PolyVecL& z,
                               PolyVecK& h) noexcept;
 
-// Algorithm 28 w1Encode: k polynomials of w1_bits each.
-[[nodiscard]] Bytes w1_encode(const Params& p, const PolyVecK& w1);
+// Algorithm 28 w1Encode: k polynomials of w1_bits each, w1_encoded_bytes(p) in all.
+inline constexpr std::size_t kMaxW1EncodedBytes = 1024;  // 8 * 32 * 4 and 4 * 32 * 6
+[[nodiscard]] constexpr std::size_t w1_encoded_bytes(const Params& p) noexcept {
+    return 32 * static_cast<std::size_t>(p.w1_bits) * p.k;
+}
+static_assert(w1_encoded_bytes(kMlDsa44) <= kMaxW1EncodedBytes &&
+              w1_encoded_bytes(kMlDsa65) <= kMaxW1EncodedBytes &&
+              w1_encoded_bytes(kMlDsa87) <= kMaxW1EncodedBytes);
+void w1_encode(const Params& p, const PolyVecK& w1, std::uint8_t* out) noexcept;
 
 }  // namespace qtm::crypto::mldsa

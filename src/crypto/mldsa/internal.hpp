@@ -22,6 +22,17 @@ void keygen_internal(SignatureScheme scheme, const ByteArray<32>& xi, MutableByt
 [[nodiscard]] Result<Bytes, MlDsaError> sign_mu(SignatureScheme scheme, ByteView sk, ByteView mu,
                                                 const ByteArray<32>& rnd);
 
+// The same into a caller's buffer of signature_bytes() (kSignatureLength otherwise),
+// allocating nothing; and Algorithm 2's pure signing of (message, context) the same way,
+// with mu absorbed from the pieces of M' (no M' is built).
+[[nodiscard]] Result<void, MlDsaError> sign_mu_into(SignatureScheme scheme, ByteView sk,
+                                                    ByteView mu, const ByteArray<32>& rnd,
+                                                    MutableByteView signature);
+[[nodiscard]] Result<void, MlDsaError> sign_pure_into(SignatureScheme scheme, ByteView sk,
+                                                      ByteView message, ByteView context,
+                                                      const ByteArray<32>& rnd,
+                                                      MutableByteView signature);
+
 // Algorithm 8 ML-DSA.Verify_internal over M', and the same with mu given.
 [[nodiscard]] bool verify_internal(SignatureScheme scheme, ByteView pk, ByteView message_prime,
                                    ByteView signature) noexcept;

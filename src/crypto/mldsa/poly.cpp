@@ -1,10 +1,15 @@
 #include "crypto/mldsa/poly.hpp"
 
+#include <atomic>
+
+#include "crypto/cpu.hpp"
+#include "crypto/mldsa/kernels.hpp"
+
 namespace qtm::crypto::mldsa {
 namespace {
 
 constexpr std::int32_t kZeta = 1753;         // a primitive 512-th root of unity mod q
-constexpr std::int32_t kNInverse = 8347681;  // 256^-1 mod q, the final scale of NTT^-1
+constexpr std::int32_t kNInverse = 8347681;  // 256^-1 mod q
 
 constexpr std::uint8_t bit_reverse8(std::uint32_t x) noexcept {
     std::uint32_t r = 0;
@@ -28,37 +33,140 @@ constexpr std::array<std::int32_t, kN> make_zetas() noexcept {
 constexpr std::array<std::int32_t, kN> kZetas = make_zetas();
 static_assert(kZetas[1] == 4808194 && kZetas[255] == 7648983);
 static_assert(reduce_mul(256, kNInverse) == 1);
+static_assert(reduce_mul(kNInverse, static_cast<std::int32_t>((1ULL << 32) % kQ)) ==
+              detail::kScaleStandard);
+static_assert(reduce_mul(detail::kScaleStandard, static_cast<std::int32_t>((1ULL << 32) % kQ)) ==
+              detail::kScaleMontgomery);
+
+// x * 2^32 mod q, centred in (-q/2, q/2]: twiddles in Montgomery form, small so that the
+// products of the lazily reduced butterflies stay within montgomery_reduce's bound.
+constexpr std::int32_t to_montgomery_centred(std::int32_t x) noexcept {
+    const auto m = static_cast<std::int32_t>((static_cast<std::uint64_t>(x) << 32) % kQ);
+    return centered(m);
+}
+
+constexpr std::int32_t times_q_inverse(std::int32_t x) noexcept {
+    return static_cast<std::int32_t>(static_cast<std::uint32_t>(x) *
+                                     static_cast<std::uint32_t>(kQInverse));
+}
+
+constexpr detail::Twiddles make_twiddles() noexcept {
+    detail::Twiddles t{};
+    for (std::size_t m = 0; m < kN; ++m) {
+        t.forward[m] = to_montgomery_centred(kZetas[m]);
+        t.inverse[m] = to_montgomery_centred(kZetas[m] == 0 ? 0 : kQ - kZetas[m]);
+        t.forward_qinv[m] = times_q_inverse(t.forward[m]);
+        t.inverse_qinv[m] = times_q_inverse(t.inverse[m]);
+    }
+    return t;
+}
+
+using NttFunction = void (*)(std::int32_t*) noexcept;
+using InverseFunction = void (*)(std::int32_t*, std::int32_t) noexcept;
+using MultiplyFunction = void (*)(const std::int32_t*, const std::int32_t*, std::int32_t*,
+                                  bool) noexcept;
+
+struct Kernels {
+    NttFunction ntt;
+    InverseFunction inverse;
+    MultiplyFunction multiply;
+};
+
+constexpr Kernels kAvx2{detail::ntt_avx2, detail::inverse_ntt_avx2,
+                        detail::multiply_montgomery_avx2};
+constexpr Kernels kPortable{detail::ntt_portable, detail::inverse_ntt_portable,
+                            detail::multiply_montgomery_portable};
+
+// Chosen on first use (crypto/cpu.hpp); tests may switch it (select_kernels_for_testing).
+std::atomic<const Kernels*> active_kernels{nullptr};
+
+const Kernels& kernels() noexcept {
+    const Kernels* k = active_kernels.load(std::memory_order_relaxed);
+    if (k == nullptr) {
+        k = use_avx2() ? &kAvx2 : &kPortable;
+        active_kernels.store(k, std::memory_order_relaxed);
+    }
+    return *k;
+}
 
 }  // namespace
 
-void ntt(Poly& w) noexcept {
+namespace detail {
+
+bool select_kernels_for_testing(bool avx2) noexcept {
+    if (avx2 && !cpu_has_avx2()) return false;
+    active_kernels.store(avx2 ? &kAvx2 : &kPortable, std::memory_order_relaxed);
+    return true;
+}
+
+bool avx2_kernels_active() noexcept {
+    return &kernels() == &kAvx2;
+}
+
+constinit const Twiddles kTwiddles = make_twiddles();
+
+// Cooley-Tukey butterflies without reduction of the sums: each layer adds less than q to
+// the magnitude, so after 8 layers |c| < 9q; one freeze at the end.
+void ntt_portable(std::int32_t* w) noexcept {
     std::size_t m = 0;
     for (std::size_t len = 128; len >= 1; len /= 2) {
         for (std::size_t start = 0; start < kN; start += 2 * len) {
-            const std::int32_t z = kZetas[++m];
+            const std::int64_t z = kTwiddles.forward[++m];
             for (std::size_t j = start; j < start + len; ++j) {
-                const std::int32_t t = reduce_mul(z, w[j + len]);
-                w[j + len] = reduce_sub(w[j], t);
-                w[j] = reduce_add(w[j], t);
+                const std::int32_t t = montgomery_reduce(z * w[j + len]);
+                w[j + len] = w[j] - t;
+                w[j] = w[j] + t;
             }
         }
     }
+    for (std::size_t j = 0; j < kN; ++j)
+        w[j] = freeze(w[j]);
 }
 
-void inverse_ntt(Poly& w) noexcept {
+// Gentleman-Sande butterflies: inputs are first brought below 6283009 < q in magnitude,
+// so the unreduced sums stay below 256 * 6283009 < 2^31 through the 8 layers, and each
+// difference is reduced by its Montgomery product.
+void inverse_ntt_portable(std::int32_t* w, std::int32_t scale) noexcept {
+    for (std::size_t j = 0; j < kN; ++j)
+        w[j] = reduce32(w[j]);
     std::size_t m = kN;
     for (std::size_t len = 1; len < kN; len *= 2) {
         for (std::size_t start = 0; start < kN; start += 2 * len) {
-            const std::int32_t z = kQ - kZetas[--m];
+            const std::int64_t z = kTwiddles.inverse[--m];
             for (std::size_t j = start; j < start + len; ++j) {
                 const std::int32_t t = w[j];
-                w[j] = reduce_add(t, w[j + len]);
-                w[j + len] = reduce_mul(z, reduce_sub(t, w[j + len]));
+                w[j] = t + w[j + len];
+                w[j + len] = montgomery_reduce(z * (t - w[j + len]));
             }
         }
     }
-    for (auto& c : w)
-        c = reduce_mul(c, kNInverse);
+    for (std::size_t j = 0; j < kN; ++j)
+        w[j] = to_field(montgomery_reduce(static_cast<std::int64_t>(scale) * w[j]));
+}
+
+void multiply_montgomery_portable(const std::int32_t* a, const std::int32_t* b, std::int32_t* c,
+                                  bool accumulate) noexcept {
+    if (accumulate) {
+        for (std::size_t i = 0; i < kN; ++i)
+            c[i] += montgomery_reduce(static_cast<std::int64_t>(a[i]) * b[i]);
+    } else {
+        for (std::size_t i = 0; i < kN; ++i)
+            c[i] = montgomery_reduce(static_cast<std::int64_t>(a[i]) * b[i]);
+    }
+}
+
+}  // namespace detail
+
+void ntt(Poly& w) noexcept {
+    kernels().ntt(w.data());
+}
+
+void inverse_ntt(Poly& w) noexcept {
+    kernels().inverse(w.data(), detail::kScaleStandard);
+}
+
+void inverse_ntt_montgomery(Poly& w) noexcept {
+    kernels().inverse(w.data(), detail::kScaleMontgomery);
 }
 
 Poly multiply_ntt(const Poly& a, const Poly& b) noexcept {
@@ -66,6 +174,14 @@ Poly multiply_ntt(const Poly& a, const Poly& b) noexcept {
     for (std::size_t i = 0; i < kN; ++i)
         c[i] = reduce_mul(a[i], b[i]);
     return c;
+}
+
+void multiply_ntt_montgomery(const Poly& a, const Poly& b, Poly& c) noexcept {
+    kernels().multiply(a.data(), b.data(), c.data(), false);
+}
+
+void multiply_add_ntt_montgomery(const Poly& a, const Poly& b, Poly& c) noexcept {
+    kernels().multiply(a.data(), b.data(), c.data(), true);
 }
 
 void add_to(Poly& accumulator, const Poly& term) noexcept {
@@ -81,9 +197,9 @@ void subtract_from(Poly& accumulator, const Poly& term) noexcept {
 void matrix_vector_ntt(const Params& p, const std::array<PolyVecL, kMaxK>& a_hat,
                        const PolyVecL& v_hat, PolyVecK& out) noexcept {
     for (std::size_t i = 0; i < p.k; ++i) {
-        out[i] = multiply_ntt(a_hat[i][0], v_hat[0]);
+        multiply_ntt_montgomery(a_hat[i][0], v_hat[0], out[i]);
         for (std::size_t j = 1; j < p.l; ++j)
-            add_to(out[i], multiply_ntt(a_hat[i][j], v_hat[j]));
+            multiply_add_ntt_montgomery(a_hat[i][j], v_hat[j], out[i]);
     }
 }
 

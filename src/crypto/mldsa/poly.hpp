@@ -1,9 +1,11 @@
 // Arithmetic in Z_q and R_q for ML-DSA (FIPS 204 §7.5): the NTT and its inverse, pointwise
 // products, and the coefficient-wise helpers the scheme needs.
 //
-// Coefficients are kept fully reduced in [0, q). Products use `% kQ` on 64-bit unsigned
-// values: q is a compile-time constant, so the compiler emits a multiply-and-shift, whose
-// running time does not depend on the (secret) operands. Additions reduce with a mask.
+// Coefficients are kept fully reduced in [0, q) between functions. Inside the NTTs and the
+// products that feed the inverse NTT, arithmetic is Montgomery's (R = 2^32) on signed
+// representatives with lazy reduction: a butterfly adds and subtracts without reducing, and
+// each function says how large its inputs may be. All of it is multiplies, shifts and
+// masks, whose running time does not depend on the (secret) operands.
 #pragma once
 
 #include "crypto/mldsa/params.hpp"
@@ -32,16 +34,47 @@ namespace qtm::crypto::mldsa {
     return a - (((kQ - 1) / 2 - a) >> 31 & kQ);
 }
 
-// Algorithm 41 NTT and Algorithm 42 NTT^-1, in place.
+inline constexpr std::int32_t kQInverse = 58728449;  // q^-1 mod 2^32
+static_assert(static_cast<std::uint32_t>(kQ) * static_cast<std::uint32_t>(kQInverse) == 1U);
+
+// a * 2^-32 mod q for |a| < q * 2^31, as a representative in (-q, q).
+[[nodiscard]] constexpr std::int32_t montgomery_reduce(std::int64_t a) noexcept {
+    const auto t = static_cast<std::int32_t>(static_cast<std::uint32_t>(a) *
+                                             static_cast<std::uint32_t>(kQInverse));
+    return static_cast<std::int32_t>((a - static_cast<std::int64_t>(t) * kQ) >> 32);
+}
+// A representative of a mod q in [-6283009, 6283008], for a < 2^31 - 2^22.
+[[nodiscard]] constexpr std::int32_t reduce32(std::int32_t a) noexcept {
+    const std::int32_t t = (a + (1 << 22)) >> 23;
+    return a - t * kQ;
+}
+// a mod q in [0, q), for |a| < 2^31 - 2^22.
+[[nodiscard]] constexpr std::int32_t freeze(std::int32_t a) noexcept {
+    return to_field(reduce32(a));
+}
+
+// Algorithm 41 NTT and Algorithm 42 NTT^-1, in place; inputs in (-q, q) (any sign),
+// outputs in [0, q). The variant chosen at start-up (AVX2 or portable, see dispatch.hpp)
+// gives the same outputs.
 void ntt(Poly& w) noexcept;
 void inverse_ntt(Poly& w) noexcept;
+// NTT^-1 of a polynomial whose coefficients carry a factor 2^-32 (the output of the
+// Montgomery products below), with that factor removed: inputs |c| < 2^31 - 2^22, outputs
+// in [0, q).
+void inverse_ntt_montgomery(Poly& w) noexcept;
 
-// Multiplication in T_q (Algorithm 45 MultiplyNTT) and the module products of §2.5.
+// Multiplication in T_q (Algorithm 45 MultiplyNTT), fully reduced, and the module
+// products of §2.5.
 [[nodiscard]] Poly multiply_ntt(const Poly& a, const Poly& b) noexcept;
 void add_to(Poly& accumulator, const Poly& term) noexcept;
 void subtract_from(Poly& accumulator, const Poly& term) noexcept;
+// c = a * b * 2^-32 coefficient-wise, in (-q, q), for |a|, |b| < q: the products that
+// go into inverse_ntt_montgomery. The accumulating form adds to c (|c| grows by < q).
+void multiply_ntt_montgomery(const Poly& a, const Poly& b, Poly& c) noexcept;
+void multiply_add_ntt_montgomery(const Poly& a, const Poly& b, Poly& c) noexcept;
 
-// Accumulates the row-times-vector products A * v for the k x l matrix (all in NTT form).
+// The row-times-vector products A * v for the k x l matrix (all in NTT form), each entry
+// of `out` as a sum of Montgomery products (|c| < l q), ready for inverse_ntt_montgomery.
 void matrix_vector_ntt(const Params& p, const std::array<PolyVecL, kMaxK>& a_hat,
                        const PolyVecL& v_hat, PolyVecK& out) noexcept;
 

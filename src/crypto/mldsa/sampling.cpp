@@ -8,33 +8,38 @@
 namespace qtm::crypto::mldsa {
 namespace {
 
-// Algorithm 30 RejNTTPoly over SHAKE128(seed). A is public, so the rejection loop on the
-// stream may branch freely.
-Poly rej_ntt_poly(const std::uint8_t seed[34]) noexcept {
-    Shake128 xof;
-    xof.absorb(ByteView{seed, 34});
-    std::array<std::uint8_t, 5 * Shake128::kRate> buffer;  // 840 = 280 candidates
-    xof.squeeze_blocks(buffer.data(), 5);
-    std::size_t available = buffer.size();
-    std::size_t position = 0;
-    Poly a{};
-    std::size_t j = 0;
-    while (j < kN) {
-        if (position + 3 > available) {
-            // 168 is a multiple of 3, so no candidate straddles the refill.
-            xof.squeeze_blocks(buffer.data(), 1);
-            available = Shake128::kRate;
-            position = 0;
+// The streams of one expansion, four at a time through ShakeX4; `count` streams in all,
+// seed(i, bytes) writing stream i's seed. Lanes past the end repeat the last seed.
+template <std::size_t kSeedBytes, class Seed, class Consume>
+void for_each_stream_x4(std::size_t rate, std::size_t count, Seed seed, Consume consume) noexcept {
+    for (std::size_t first = 0; first < count; first += 4) {
+        std::uint8_t seeds[4][kSeedBytes];
+        const std::uint8_t* in[4];
+        for (std::size_t lane = 0; lane < 4; ++lane) {
+            seed(std::min(first + lane, count - 1), seeds[lane]);
+            in[lane] = seeds[lane];
         }
+        ShakeX4 xof{rate};
+        xof.absorb_all(in, kSeedBytes);
+        secure_wipe(seeds, sizeof seeds);
+        consume(first, std::min<std::size_t>(4, count - first), xof);
+    }
+}
+
+// Algorithm 30 RejNTTPoly, resumable: adds to a[j..] the coefficients that `bytes` (a
+// multiple of 3 long) yields and returns the new count. A is public, so the rejection
+// loop on the stream may branch freely.
+std::size_t rej_ntt_coefficients(Poly& a, std::size_t j, const std::uint8_t* bytes,
+                                 std::size_t length) noexcept {
+    for (std::size_t position = 0; position + 3 <= length && j < kN; position += 3) {
         // Algorithm 14 CoeffFromThreeBytes: 23 bits, accepted if below q.
         const std::int32_t candidate = static_cast<std::int32_t>(
-            static_cast<std::uint32_t>(buffer[position]) |
-            static_cast<std::uint32_t>(buffer[position + 1]) << 8 |
-            (static_cast<std::uint32_t>(buffer[position + 2]) & 0x7FU) << 16);
-        position += 3;
+            static_cast<std::uint32_t>(bytes[position]) |
+            static_cast<std::uint32_t>(bytes[position + 1]) << 8 |
+            (static_cast<std::uint32_t>(bytes[position + 2]) & 0x7FU) << 16);
         if (candidate < kQ) a[j++] = candidate;
     }
-    return a;
+    return j;
 }
 
 constexpr std::int32_t kRejected = 1000;  // outside [-eta, eta]
@@ -50,22 +55,13 @@ std::int32_t coefficient_from_half_byte(std::int32_t b, std::int32_t eta) noexce
     return ((4 - b) & accept) | (kRejected & ~accept);
 }
 
-// Algorithm 31 RejBoundedPoly over SHAKE256(seed). The values are secret; which nibbles
-// are rejected depends only on the discarded nibbles, which never reach the key, so only
-// that decision is declassified.
-Poly rej_bounded_poly(const Params& p, const std::uint8_t seed[66]) noexcept {
-    Shake256 xof;
-    xof.absorb(ByteView{seed, 66});
-    std::array<std::uint8_t, Shake256::kRate> buffer;
-    std::size_t position = buffer.size();
-    Poly a{};
-    std::size_t j = 0;
-    while (j < kN) {
-        if (position == buffer.size()) {
-            xof.squeeze_blocks(buffer.data(), 1);
-            position = 0;
-        }
-        const std::int32_t z = buffer[position++];
+// Algorithm 31 RejBoundedPoly, resumable like rej_ntt_coefficients. The values are
+// secret; which nibbles are rejected depends only on the discarded nibbles, which never
+// reach the key, so only that decision is declassified.
+std::size_t rej_bounded_coefficients(const Params& p, Poly& a, std::size_t j,
+                                     const std::uint8_t* bytes, std::size_t length) noexcept {
+    for (std::size_t position = 0; position < length && j < kN; ++position) {
+        const std::int32_t z = bytes[position];
         const std::int32_t halves[2] = {coefficient_from_half_byte(z & 15, p.eta),
                                         coefficient_from_half_byte(z >> 4, p.eta)};
         for (const std::int32_t value : halves) {
@@ -74,8 +70,7 @@ Poly rej_bounded_poly(const Params& p, const std::uint8_t seed[66]) noexcept {
             if (accepted && j < kN) a[j++] = to_field(value);
         }
     }
-    secure_wipe(buffer.data(), buffer.size());
-    return a;
+    return j;
 }
 
 }  // namespace
@@ -107,48 +102,97 @@ Poly sample_in_ball(const Params& p, ByteView c_tilde) noexcept {
     return c;
 }
 
+namespace {
+template <class Entry>
+void expand_a_with(const Params& p, const ByteArray<32>& rho, Entry entry) noexcept {
+    const std::size_t count = p.k * p.l;
+    const auto seed = [&](std::size_t i, std::uint8_t* out) {
+        std::copy(rho.begin(), rho.end(), out);
+        out[32] = static_cast<std::uint8_t>(i % p.l);  // column first, as Algorithm 32 says
+        out[33] = static_cast<std::uint8_t>(i / p.l);
+    };
+    for_each_stream_x4<34>(
+        Shake128::kRate, count, seed, [&](std::size_t first, std::size_t used, ShakeX4& xof) {
+            // 5 blocks give 280 candidates, each accepted with probability q / 2^23 > 0.999: almost
+            // always enough for 256; if not, one more block at a time for the streams still short.
+            std::uint8_t buffers[4][5 * Shake128::kRate];
+            std::uint8_t* out[4] = {buffers[0], buffers[1], buffers[2], buffers[3]};
+            xof.squeeze_blocks(out, 5);
+            std::size_t filled[4] = {0, 0, 0, 0};
+            bool short_of_coefficients = false;
+            for (std::size_t lane = 0; lane < used; ++lane) {
+                Poly& a = entry((first + lane) / p.l, (first + lane) % p.l);
+                filled[lane] = rej_ntt_coefficients(a, 0, buffers[lane], sizeof buffers[lane]);
+                short_of_coefficients |= filled[lane] < kN;
+            }
+            while (short_of_coefficients) {
+                xof.squeeze_blocks(out, 1);
+                short_of_coefficients = false;
+                for (std::size_t lane = 0; lane < used; ++lane) {
+                    Poly& a = entry((first + lane) / p.l, (first + lane) % p.l);
+                    filled[lane] =
+                        rej_ntt_coefficients(a, filled[lane], buffers[lane], Shake128::kRate);
+                    short_of_coefficients |= filled[lane] < kN;
+                }
+            }
+        });
+}
+}  // namespace
+
+void expand_a_into(const Params& p, const ByteArray<32>& rho, Poly* a_hat,
+                   std::size_t row_stride) noexcept {
+    expand_a_with(p, rho,
+                  [&](std::size_t r, std::size_t s) -> Poly& { return a_hat[r * row_stride + s]; });
+}
+
 void expand_a(const Params& p, const ByteArray<32>& rho,
               std::array<PolyVecL, kMaxK>& a_hat) noexcept {
-    std::uint8_t seed[34];
-    std::copy(rho.begin(), rho.end(), seed);
-    for (std::size_t r = 0; r < p.k; ++r) {
-        for (std::size_t s = 0; s < p.l; ++s) {
-            seed[32] = static_cast<std::uint8_t>(s);  // column first, as Algorithm 32 says
-            seed[33] = static_cast<std::uint8_t>(r);
-            a_hat[r][s] = rej_ntt_poly(seed);
-        }
-    }
+    expand_a_with(p, rho, [&](std::size_t r, std::size_t s) -> Poly& { return a_hat[r][s]; });
 }
 
 void expand_s(const Params& p, const ByteArray<64>& rho_prime, PolyVecL& s1,
               PolyVecK& s2) noexcept {
-    std::uint8_t seed[66];
-    std::copy(rho_prime.begin(), rho_prime.end(), seed);
-    for (std::size_t r = 0; r < p.l + p.k; ++r) {
-        seed[64] = static_cast<std::uint8_t>(r);
-        seed[65] = static_cast<std::uint8_t>(r >> 8);
-        Poly& target = r < p.l ? s1[r] : s2[r - p.l];
-        target = rej_bounded_poly(p, seed);
-    }
-    secure_wipe(seed, sizeof seed);
+    const auto target = [&](std::size_t r) -> Poly& { return r < p.l ? s1[r] : s2[r - p.l]; };
+    const auto seed = [&](std::size_t r, std::uint8_t* out) {
+        std::copy(rho_prime.begin(), rho_prime.end(), out);
+        out[64] = static_cast<std::uint8_t>(r);
+        out[65] = static_cast<std::uint8_t>(r >> 8);
+    };
+    for_each_stream_x4<66>(
+        Shake256::kRate, p.l + p.k, seed, [&](std::size_t first, std::size_t used, ShakeX4& xof) {
+            std::uint8_t buffers[4][Shake256::kRate];
+            std::uint8_t* out[4] = {buffers[0], buffers[1], buffers[2], buffers[3]};
+            std::size_t filled[4] = {0, 0, 0, 0};
+            for (bool short_of_coefficients = true; short_of_coefficients;) {
+                xof.squeeze_blocks(out, 1);
+                short_of_coefficients = false;
+                for (std::size_t lane = 0; lane < used; ++lane) {
+                    filled[lane] = rej_bounded_coefficients(p, target(first + lane), filled[lane],
+                                                            buffers[lane], Shake256::kRate);
+                    short_of_coefficients |= filled[lane] < kN;
+                }
+            }
+            secure_wipe(buffers, sizeof buffers);
+        });
 }
 
 void expand_mask(const Params& p, const ByteArray<64>& rho_second, std::uint16_t kappa,
                  PolyVecL& y) noexcept {
-    std::uint8_t seed[66];
-    std::copy(rho_second.begin(), rho_second.end(), seed);
-    std::array<std::uint8_t, 5 * Shake256::kRate> buffer;  // 680 >= 32 * 20 = 640
-    for (std::size_t r = 0; r < p.l; ++r) {
+    const auto seed = [&](std::size_t r, std::uint8_t* out) {
         const auto index = static_cast<std::uint16_t>(kappa + r);
-        seed[64] = static_cast<std::uint8_t>(index);
-        seed[65] = static_cast<std::uint8_t>(index >> 8);
-        Shake256 xof;
-        xof.absorb(ByteView{seed, 66});
-        xof.squeeze_blocks(buffer.data(), 5);
-        y[r] = bit_unpack(buffer.data(), p.gamma1_bits, p.gamma1);
-    }
-    secure_wipe(buffer.data(), buffer.size());
-    secure_wipe(seed, sizeof seed);
+        std::copy(rho_second.begin(), rho_second.end(), out);
+        out[64] = static_cast<std::uint8_t>(index);
+        out[65] = static_cast<std::uint8_t>(index >> 8);
+    };
+    for_each_stream_x4<66>(
+        Shake256::kRate, p.l, seed, [&](std::size_t first, std::size_t used, ShakeX4& xof) {
+            std::uint8_t buffers[4][5 * Shake256::kRate];  // 680 >= 32 * 20 = 640
+            std::uint8_t* out[4] = {buffers[0], buffers[1], buffers[2], buffers[3]};
+            xof.squeeze_blocks(out, 5);
+            for (std::size_t lane = 0; lane < used; ++lane)
+                y[first + lane] = bit_unpack(buffers[lane], p.gamma1_bits, p.gamma1);
+            secure_wipe(buffers, sizeof buffers);
+        });
 }
 
 }  // namespace qtm::crypto::mldsa

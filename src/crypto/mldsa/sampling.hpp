@@ -15,6 +15,10 @@ namespace qtm::crypto::mldsa {
 void expand_a(const Params& p, const ByteArray<32>& rho,
               std::array<PolyVecL, kMaxK>& a_hat) noexcept;
 
+// The same into A_hat[r][s] = a_hat[r * row_stride + s] (compact storage of the cache).
+void expand_a_into(const Params& p, const ByteArray<32>& rho, Poly* a_hat,
+                   std::size_t row_stride) noexcept;
+
 // Algorithm 33 ExpandS: the secret vectors s1 (l) and s2 (k), coefficients in [-eta, eta]
 // stored mod q.
 void expand_s(const Params& p, const ByteArray<64>& rho_prime, PolyVecL& s1, PolyVecK& s2) noexcept;

@@ -1,10 +1,9 @@
 // The internal ML-DSA algorithms of FIPS 204 §6: KeyGen_internal, Sign_internal and
 // Verify_internal, on top of the ring, sampling, rounding and encoding files.
-#include <memory>
-
 #include "crypto/declassify.hpp"
 #include "crypto/keccak.hpp"
 #include "crypto/mldsa/encoding.hpp"
+#include "crypto/mldsa/expanded_key.hpp"
 #include "crypto/mldsa/internal.hpp"
 #include "crypto/mldsa/poly.hpp"
 #include "crypto/mldsa/rounding.hpp"
@@ -32,43 +31,34 @@ std::int32_t at_least(std::int32_t value, std::int32_t bound) noexcept {
     return ~((value - bound) >> 31);
 }
 
-// mu = H(BytesToBits(tr) || M', 64) (Algorithm 7 line 6, Algorithm 8 line 7).
-ByteArray<64> compute_mu(ByteView tr, ByteView message_prime) noexcept {
-    Shake256 h;
-    h.absorb(tr);
-    h.absorb(message_prime);
-    ByteArray<64> mu;
-    h.squeeze(mu);
-    return mu;
-}
-
-// Everything Algorithm 7 keeps between rejection attempts; large, so it lives on the heap.
+// Everything Algorithm 7 keeps between rejection attempts (about 110 KB for ML-DSA-87), on
+// the caller's stack: signing allocates nothing. Buffers are shared where lifetimes allow:
+// y_hat becomes z, w becomes r = w - c s2, and w1 (hashed into c_tilde) becomes h.
 struct SignState {
     SecretKeyParts key;  // s1, s2, t0 replaced by their NTTs
     Matrix a_hat;
     PolyVecL y;
-    PolyVecL y_hat;
-    PolyVecL z;
-    PolyVecK w;
-    PolyVecK w1;
-    PolyVecK r;
-    PolyVecK h;
+    PolyVecL y_hat_then_z;
+    PolyVecK w_then_r;
+    PolyVecK w1_then_h;
     ByteArray<64> rho_second;
+    std::uint8_t w1_encoded[kMaxW1EncodedBytes];
+    SignState() = default;
+    SignState(const SignState&) = delete;
+    SignState& operator=(const SignState&) = delete;
     ~SignState() {
         secure_wipe(y.data(), sizeof y);
-        secure_wipe(y_hat.data(), sizeof y_hat);
-        secure_wipe(z.data(), sizeof z);
-        secure_wipe(w.data(), sizeof w);
-        secure_wipe(r.data(), sizeof r);
+        secure_wipe(y_hat_then_z.data(), sizeof y_hat_then_z);
+        secure_wipe(w_then_r.data(), sizeof w_then_r);
+        secure_wipe(w1_then_h.data(), sizeof w1_then_h);
         secure_wipe(rho_second.data(), rho_second.size());
     }
 };
 
 // Algorithm 7 from line 7: mu is already computed (from tr and M', or given externally).
 void sign_core(const Params& p, const std::uint8_t* sk, const std::uint8_t* mu,
-               const ByteArray<32>& rnd, std::uint8_t* sig) {
-    auto state = std::make_unique<SignState>();
-    SignState& s = *state;
+               const ByteArray<32>& rnd, std::uint8_t* sig) noexcept {
+    SignState s;
     sk_decode(p, sk, s.key);
     for (std::size_t i = 0; i < p.l; ++i)
         ntt(s.key.s1[i]);
@@ -86,23 +76,27 @@ void sign_core(const Params& p, const std::uint8_t* sk, const std::uint8_t* mu,
     }
     ByteArray<64> c_tilde{};
     const ByteView c_tilde_view{c_tilde.data(), p.c_tilde_bytes};
+    PolyVecL& z = s.y_hat_then_z;
+    PolyVecK& w = s.w_then_r;
+    PolyVecK& h = s.w1_then_h;
     for (std::uint16_t kappa = 0;; kappa = static_cast<std::uint16_t>(kappa + p.l)) {
         expand_mask(p, s.rho_second, kappa, s.y);
         for (std::size_t i = 0; i < p.l; ++i) {
-            s.y_hat[i] = s.y[i];
-            ntt(s.y_hat[i]);
+            z[i] = s.y[i];
+            ntt(z[i]);  // y_hat
         }
-        matrix_vector_ntt(p, s.a_hat, s.y_hat, s.w);
+        matrix_vector_ntt(p, s.a_hat, z, w);
         for (std::size_t i = 0; i < p.k; ++i) {
-            inverse_ntt(s.w[i]);
+            inverse_ntt_montgomery(w[i]);
             for (std::size_t j = 0; j < kN; ++j)
-                s.w1[i][j] = decompose(s.w[i][j], p.gamma2).high;
+                s.w1_then_h[i][j] = decompose(w[i][j], p.gamma2).high;
         }
         {
-            Shake256 h;  // c_tilde = H(mu || w1Encode(w1), lambda / 4)
-            h.absorb(ByteView{mu, kMuBytes});
-            h.absorb(w1_encode(p, s.w1));
-            h.squeeze(MutableByteView{c_tilde.data(), p.c_tilde_bytes});
+            Shake256 hash;  // c_tilde = H(mu || w1Encode(w1), lambda / 4)
+            hash.absorb(ByteView{mu, kMuBytes});
+            w1_encode(p, s.w1_then_h, s.w1_encoded);
+            hash.absorb(ByteView{s.w1_encoded, w1_encoded_bytes(p)});
+            hash.squeeze(MutableByteView{c_tilde.data(), p.c_tilde_bytes});
         }
         // c_tilde is published with the signature; SampleInBall branches on its hash. For
         // a rejected attempt it is a hash of w1, which this implementation also treats as
@@ -111,22 +105,22 @@ void sign_core(const Params& p, const std::uint8_t* sk, const std::uint8_t* mu,
         Poly c_hat = sample_in_ball(p, c_tilde_view);
         ntt(c_hat);
 
+        Poly product;
         std::int32_t z_norm = 0;
         for (std::size_t i = 0; i < p.l; ++i) {
-            Poly cs1 = multiply_ntt(c_hat, s.key.s1[i]);
-            inverse_ntt(cs1);
-            s.z[i] = s.y[i];
-            add_to(s.z[i], cs1);
-            z_norm = maximum(z_norm, infinity_norm(s.z[i]));
+            multiply_ntt_montgomery(c_hat, s.key.s1[i], product);
+            inverse_ntt_montgomery(product);  // c s1
+            z[i] = s.y[i];
+            add_to(z[i], product);
+            z_norm = maximum(z_norm, infinity_norm(z[i]));
         }
         std::int32_t r0_norm = 0;
         for (std::size_t i = 0; i < p.k; ++i) {
-            Poly cs2 = multiply_ntt(c_hat, s.key.s2[i]);
-            inverse_ntt(cs2);
-            s.r[i] = s.w[i];
-            subtract_from(s.r[i], cs2);  // w - c s2
+            multiply_ntt_montgomery(c_hat, s.key.s2[i], product);
+            inverse_ntt_montgomery(product);  // c s2
+            subtract_from(w[i], product);     // r = w - c s2
             for (std::size_t j = 0; j < kN; ++j)
-                r0_norm = maximum(r0_norm, absolute(decompose(s.r[i][j], p.gamma2).low));
+                r0_norm = maximum(r0_norm, absolute(decompose(w[i][j], p.gamma2).low));
         }
         // Line 23: the rejection decision is public (it only says whether to retry).
         // Computed with masks (-1 iff a bound is reached): a short-circuit || would branch
@@ -139,70 +133,38 @@ void sign_core(const Params& p, const std::uint8_t* sk, const std::uint8_t* mu,
         std::int32_t ct0_norm = 0;
         std::int32_t ones = 0;
         for (std::size_t i = 0; i < p.k; ++i) {
-            Poly ct0 = multiply_ntt(c_hat, s.key.t0[i]);
-            inverse_ntt(ct0);
-            ct0_norm = maximum(ct0_norm, infinity_norm(ct0));
+            multiply_ntt_montgomery(c_hat, s.key.t0[i], product);
+            inverse_ntt_montgomery(product);  // c t0
+            ct0_norm = maximum(ct0_norm, infinity_norm(product));
             for (std::size_t j = 0; j < kN; ++j) {
                 // MakeHint(-ct0, w - cs2 + ct0)
-                s.h[i][j] = make_hint(to_field(-ct0[j]), reduce_add(s.r[i][j], ct0[j]), p.gamma2);
-                ones += s.h[i][j];
+                h[i][j] =
+                    make_hint(to_field(-product[j]), reduce_add(w[i][j], product[j]), p.gamma2);
+                ones += h[i][j];
             }
         }
+        secure_wipe(product.data(), sizeof product);
         // Line 28: again only the retry decision is made public.
         reject =
             at_least(ct0_norm, p.gamma2) | at_least(ones, static_cast<std::int32_t>(p.omega) + 1);
         declassify(&reject, sizeof reject);
         if (reject != 0) continue;
         // The accepted attempt's z and h are the signature: public from here on.
-        declassify(s.z.data(), sizeof s.z);
-        declassify(s.h.data(), sizeof s.h);
-        sig_encode(p, c_tilde_view, s.z, s.h, sig);
+        declassify(z.data(), sizeof z);
+        declassify(h.data(), sizeof h);
+        sig_encode(p, c_tilde_view, z, h, sig);
         return;
     }
 }
 
-// Algorithm 8 from line 7: mu is already computed; pk and sig have the right lengths.
-bool verify_core(const Params& p, const std::uint8_t* pk, const std::uint8_t* mu,
-                 const std::uint8_t* sig) {
-    struct State {
-        ByteArray<32> rho;
-        PolyVecK t1;
-        PolyVecL z;
-        PolyVecK h;
-        Matrix a_hat;
-        PolyVecK w;
-    };
-    auto state = std::make_unique<State>();
-    State& s = *state;
-    pk_decode(p, pk, s.rho, s.t1);
-    if (!sig_decode(p, sig, s.z, s.h)) return false;
-    // Line 13's norm check, done first: it needs nothing else and rejects cheaply.
-    for (std::size_t i = 0; i < p.l; ++i) {
-        if (infinity_norm(s.z[i]) >= p.gamma1 - p.beta) return false;
-    }
-    expand_a(p, s.rho, s.a_hat);
-    const ByteView c_tilde{sig, p.c_tilde_bytes};
-    Poly c_hat = sample_in_ball(p, c_tilde);
-    ntt(c_hat);
-    for (std::size_t i = 0; i < p.l; ++i)
-        ntt(s.z[i]);
-    matrix_vector_ntt(p, s.a_hat, s.z, s.w);
-    for (std::size_t i = 0; i < p.k; ++i) {
-        Poly t1_scaled;
-        for (std::size_t j = 0; j < kN; ++j)
-            t1_scaled[j] = s.t1[i][j] << kD;  // <= q - 1
-        ntt(t1_scaled);
-        subtract_from(s.w[i], multiply_ntt(c_hat, t1_scaled));
-        inverse_ntt(s.w[i]);
-        for (std::size_t j = 0; j < kN; ++j)
-            s.w[i][j] = use_hint(s.h[i][j], s.w[i][j], p.gamma2);
-    }
+// mu = H(BytesToBits(tr) || M', 64) (Algorithm 7 line 6, Algorithm 8 line 7).
+ByteArray<64> compute_mu(ByteView tr, ByteView message_prime) noexcept {
     Shake256 h;
-    h.absorb(ByteView{mu, kMuBytes});
-    h.absorb(w1_encode(p, s.w));
-    ByteArray<64> expected{};
-    h.squeeze(MutableByteView{expected.data(), p.c_tilde_bytes});
-    return equal(c_tilde, ByteView{expected.data(), p.c_tilde_bytes});
+    h.absorb(tr);
+    h.absorb(message_prime);
+    ByteArray<64> mu;
+    h.squeeze(mu);
+    return mu;
 }
 
 }  // namespace
@@ -225,8 +187,7 @@ void keygen_internal(SignatureScheme scheme, const ByteArray<32>& xi, MutableByt
             secure_wipe(t.data(), sizeof t);
         }
     };
-    auto state = std::make_unique<State>();
-    State& s = *state;
+    State s;  // on the stack (about 90 KB for ML-DSA-87): key generation allocates nothing
     {
         // (rho, rho', K) = H(xi || IntegerToBytes(k, 1) || IntegerToBytes(l, 1), 128): the
         // k and l bytes separate the parameter sets' keys from one seed.
@@ -252,7 +213,7 @@ void keygen_internal(SignatureScheme scheme, const ByteArray<32>& xi, MutableByt
     }
     matrix_vector_ntt(p, s.a_hat, s.s1_hat, s.t);
     for (std::size_t i = 0; i < p.k; ++i) {
-        inverse_ntt(s.t[i]);
+        inverse_ntt_montgomery(s.t[i]);
         add_to(s.t[i], s.key.s2[i]);
         for (std::size_t j = 0; j < kN; ++j) {
             const Split split = power2round(s.t[i][j]);
@@ -267,14 +228,34 @@ void keygen_internal(SignatureScheme scheme, const ByteArray<32>& xi, MutableByt
     sk_encode(p, s.key, sk.data());
 }
 
-Result<Bytes, MlDsaError> sign_mu(SignatureScheme scheme, ByteView sk, ByteView mu,
-                                  const ByteArray<32>& rnd) {
+Result<void, MlDsaError> sign_mu_into(SignatureScheme scheme, ByteView sk, ByteView mu,
+                                      const ByteArray<32>& rnd, MutableByteView signature) {
     const Params& p = params_of(scheme);
     if (!is_known(scheme) || sk.size() != p.secret_key_bytes())
         return unexpected(MlDsaError::kSecretKeyLength);
     if (mu.size() != kMuBytes) return unexpected(MlDsaError::kMuLength);
-    Bytes sig(p.signature_bytes());
-    sign_core(p, sk.data(), mu.data(), rnd, sig.data());
+    if (signature.size() != p.signature_bytes()) return unexpected(MlDsaError::kSignatureLength);
+    sign_core(p, sk.data(), mu.data(), rnd, signature.data());
+    return {};
+}
+
+Result<void, MlDsaError> sign_pure_into(SignatureScheme scheme, ByteView sk, ByteView message,
+                                        ByteView context, const ByteArray<32>& rnd,
+                                        MutableByteView signature) {
+    const Params& p = params_of(scheme);
+    if (!is_known(scheme) || sk.size() != p.secret_key_bytes())
+        return unexpected(MlDsaError::kSecretKeyLength);
+    if (context.size() > kMaxContext) return unexpected(MlDsaError::kContextTooLong);
+    std::uint8_t mu[kMuBytes];
+    compute_pure_mu(sk.data() + 64, message, context, mu);
+    return sign_mu_into(scheme, sk, ByteView{mu, kMuBytes}, rnd, signature);
+}
+
+Result<Bytes, MlDsaError> sign_mu(SignatureScheme scheme, ByteView sk, ByteView mu,
+                                  const ByteArray<32>& rnd) {
+    Bytes sig(params_of(scheme).signature_bytes());
+    auto done = sign_mu_into(scheme, sk, mu, rnd, sig);
+    if (!done) return unexpected(done.error());
     return sig;
 }
 
@@ -292,11 +273,13 @@ bool verify_mu(SignatureScheme scheme, ByteView pk, ByteView mu, ByteView signat
     if (!is_known(scheme) || pk.size() != p.public_key_bytes() ||
         signature.size() != p.signature_bytes() || mu.size() != kMuBytes)
         return false;
-    try {
-        return verify_core(p, pk.data(), mu.data(), signature.data());
-    } catch (...) {  // allocation failure: a verifier must answer, and the answer is no
-        return false;
-    }
+    // The uncached verification: the key is expanded on the stack (about 90 KB for
+    // ML-DSA-87); nothing is allocated.
+    std::array<Poly, kMaxK * kMaxL> a_hat;
+    PolyVecK t1_hat;
+    expand_public_key(p, pk.data(), a_hat.data(), p.l, t1_hat.data(), nullptr);
+    return verify_expanded(p, ExpandedKeyView{a_hat.data(), p.l, t1_hat.data(), nullptr}, mu.data(),
+                           signature.data());
 }
 
 bool verify_internal(SignatureScheme scheme, ByteView pk, ByteView message_prime,

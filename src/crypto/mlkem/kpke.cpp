@@ -13,22 +13,22 @@ using Matrix = std::array<PolyVector, kMaxK>;
 // Â[i][j] = SampleNTT(rho || j || i); `transposed` gives Â^T, as Encrypt needs.
 Matrix expand_matrix(const Params& params, const ByteArray<32>& rho, bool transposed) noexcept {
     Matrix a;
+    NttSample samples[kMaxK * kMaxK];
+    std::size_t count = 0;
     for (unsigned i = 0; i < params.k; ++i) {
         for (unsigned j = 0; j < params.k; ++j) {
             const auto row = static_cast<std::uint8_t>(transposed ? j : i);
             const auto column = static_cast<std::uint8_t>(transposed ? i : j);
-            a[i][j] = sample_ntt(rho, column, row);
+            samples[count++] = {column, row, &a[i][j]};
         }
     }
+    sample_ntt_many(rho, samples, count);
     return a;
 }
 
 // sum_j a[j] ∘ b[j] in the NTT domain.
 Poly inner_product(const Params& params, const PolyVector& a, const PolyVector& b) noexcept {
-    Poly sum{};
-    for (unsigned j = 0; j < params.k; ++j)
-        add_to(sum, multiply_ntts(a[j], b[j]));
-    return sum;
+    return inner_product_ntt(a.data(), b.data(), params.k);
 }
 
 ByteArray<32> first_half(const ByteArray<64>& both) noexcept {
@@ -60,11 +60,14 @@ void pke_keygen(const Params& params, const ByteArray<32>& d, std::uint8_t* encr
     const Matrix a = expand_matrix(params, rho, /*transposed=*/false);
     PolyVector s;
     PolyVector e;
-    std::uint8_t nonce = 0;
-    for (unsigned i = 0; i < params.k; ++i)
-        s[i] = sample_cbd(sigma, nonce++, params.eta1);
-    for (unsigned i = 0; i < params.k; ++i)
-        e[i] = sample_cbd(sigma, nonce++, params.eta1);
+    // s from nonces 0..k-1 and e from k..2k-1, with one eta: one batch of 2k streams.
+    Poly noise[2 * kMaxK];
+    sample_cbd_many(sigma, 0, params.eta1, noise, 2 * params.k);
+    for (unsigned i = 0; i < params.k; ++i) {
+        s[i] = noise[i];
+        e[i] = noise[params.k + i];
+    }
+    secure_wipe(noise, sizeof noise);
     for (unsigned i = 0; i < params.k; ++i) {
         ntt(s[i]);
         ntt(e[i]);
@@ -96,12 +99,15 @@ void pke_encrypt(const Params& params, const std::uint8_t* encryption_key,
 
     PolyVector y;
     PolyVector e1;
-    std::uint8_t nonce = 0;
+    // y from nonces 0..k-1 (eta1), then e1 from k..2k-1 and e2 from 2k (eta2).
+    sample_cbd_many(randomness, 0, params.eta1, y.data(), params.k);
+    Poly noise[kMaxK + 1];
+    sample_cbd_many(randomness, static_cast<std::uint8_t>(params.k), params.eta2, noise,
+                    params.k + 1);
     for (unsigned i = 0; i < params.k; ++i)
-        y[i] = sample_cbd(randomness, nonce++, params.eta1);
-    for (unsigned i = 0; i < params.k; ++i)
-        e1[i] = sample_cbd(randomness, nonce++, params.eta2);
-    Poly e2 = sample_cbd(randomness, nonce, params.eta2);
+        e1[i] = noise[i];
+    Poly e2 = noise[params.k];
+    secure_wipe(noise, sizeof noise);
     for (unsigned i = 0; i < params.k; ++i)
         ntt(y[i]);
 

@@ -26,6 +26,9 @@ struct Params {
     }
 };
 
+// The largest ciphertext (ML-KEM-1024: 32 * (11 * 4 + 5)).
+inline constexpr std::size_t kMaxCiphertextBytes = 1568;
+
 // Algorithm 13 K-PKE.KeyGen: writes the encryption key (ek, 384k + 32 bytes) and the
 // decryption key (384k bytes) from the 32-byte seed d.
 void pke_keygen(const Params& params, const ByteArray<32>& d, std::uint8_t* encryption_key,

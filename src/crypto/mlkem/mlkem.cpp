@@ -180,11 +180,11 @@ Result<MlKemSharedSecret, MlKemError> mlkem_decaps(MlKemParameterSet parameter_s
     MlKemSharedSecret rejection_key;
     j.squeeze(rejection_key);
 
-    Bytes reencrypted(params.ciphertext_size());
-    mlkem::pke_encrypt(params, ek_pke, message, randomness, reencrypted.data());
+    std::uint8_t reencrypted[mlkem::kMaxCiphertextBytes];  // on the stack: decaps allocates nothing
+    mlkem::pke_encrypt(params, ek_pke, message, randomness, reencrypted);
     // Select without a branch: mask is all ones when the ciphertexts are equal.
     std::uint8_t difference = 0;
-    for (std::size_t i = 0; i < reencrypted.size(); ++i) {
+    for (std::size_t i = 0; i < params.ciphertext_size(); ++i) {
         difference = static_cast<std::uint8_t>(difference | (reencrypted[i] ^ ciphertext[i]));
     }
     const auto equal_mask =

@@ -41,60 +41,122 @@ constexpr auto kZetas = make_ntt_zetas();
 constexpr auto kGammas = make_gammas();
 constexpr std::uint32_t kInverse128 = 3303;  // 128^-1 mod q
 
+// a mod q for a < 2^32: `%` by the constant q compiles to a multiply and shifts.
 constexpr std::uint16_t reduce(std::uint32_t x) noexcept {
     return static_cast<std::uint16_t>(x % kQ);
 }
+// a + b and a - b mod q for a, b in [0, q), with a mask instead of a division.
 constexpr std::uint16_t add(std::uint16_t a, std::uint16_t b) noexcept {
-    return reduce(a + b);
+    const std::int32_t s = static_cast<std::int32_t>(a) + b - static_cast<std::int32_t>(kQ);
+    return static_cast<std::uint16_t>(s + ((s >> 31) & static_cast<std::int32_t>(kQ)));
 }
 constexpr std::uint16_t sub(std::uint16_t a, std::uint16_t b) noexcept {
-    return reduce(a + kQ - b);
+    const std::int32_t s = static_cast<std::int32_t>(a) - b;
+    return static_cast<std::uint16_t>(s + ((s >> 31) & static_cast<std::int32_t>(kQ)));
 }
-constexpr std::uint16_t mul(std::uint32_t a, std::uint32_t b) noexcept {
-    return reduce(a * b);
+
+// Montgomery arithmetic with R = 2^32 on signed 32-bit representatives, for the NTTs:
+// butterflies add and subtract without reducing (the magnitudes stay far below 2^31 through
+// seven layers), and only the twiddle products are reduced.
+constexpr std::int32_t kQSigned = static_cast<std::int32_t>(kQ);
+constexpr std::uint32_t kQInverse = 1806234369;  // q^-1 mod 2^32
+static_assert(kQ * kQInverse == 1U);
+// a 2^-32 mod q in (-q, q), for |a| < q 2^31.
+constexpr std::int32_t montgomery_reduce(std::int64_t a) noexcept {
+    const auto t = static_cast<std::int32_t>(static_cast<std::uint32_t>(a) * kQInverse);
+    return static_cast<std::int32_t>((a - static_cast<std::int64_t>(t) * kQSigned) >> 32);
 }
+// a mod q in [0, q) for |a| < 2^22 (Barrett with 2^26 / q rounded: the error is below q/2).
+constexpr std::uint16_t freeze(std::int32_t a) noexcept {
+    const auto t =
+        static_cast<std::int32_t>((static_cast<std::int64_t>(a) * 20159 + (1 << 25)) >> 26);
+    std::int32_t r = a - t * kQSigned;  // in (-q, q)
+    r += (r >> 31) & kQSigned;
+    return static_cast<std::uint16_t>(r);
+}
+constexpr std::int32_t to_montgomery_centred(std::uint32_t x) noexcept {
+    auto m = static_cast<std::int32_t>((static_cast<std::uint64_t>(x) << 32) % kQ);
+    return m > kQSigned / 2 ? m - kQSigned : m;
+}
+constexpr std::array<std::int32_t, 128> make_montgomery_zetas() noexcept {
+    std::array<std::int32_t, 128> out{};
+    for (std::size_t i = 0; i < 128; ++i)
+        out[i] = to_montgomery_centred(kZetas[i]);
+    return out;
+}
+constexpr auto kZetasMontgomery = make_montgomery_zetas();
+constexpr std::int64_t kInverseScale = 1441;  // 128^-1 2^32 mod q: NTT^-1's final factor
+static_assert(power_mod_q(1353, 1) * 3303 % kQ == kInverseScale);  // 2^32 mod q = 1353
 
 }  // namespace
 
 void ntt(Poly& f) noexcept {
+    std::int32_t w[kN];
+    for (std::size_t i = 0; i < kN; ++i)
+        w[i] = f[i];
     std::size_t k = 1;
     for (std::size_t length = 128; length >= 2; length /= 2) {
         for (std::size_t start = 0; start < kN; start += 2 * length) {
-            const std::uint16_t zeta = kZetas[k++];
+            const std::int64_t zeta = kZetasMontgomery[k++];
             for (std::size_t j = start; j < start + length; ++j) {
-                const std::uint16_t t = mul(zeta, f[j + length]);
-                f[j + length] = sub(f[j], t);
-                f[j] = add(f[j], t);
+                const std::int32_t t = montgomery_reduce(zeta * w[j + length]);
+                w[j + length] = w[j] - t;
+                w[j] = w[j] + t;
             }
         }
     }
+    for (std::size_t i = 0; i < kN; ++i)
+        f[i] = freeze(w[i]);  // |w| < 8q
+    secure_wipe(w, sizeof w);
 }
 
 void inverse_ntt(Poly& f) noexcept {
+    std::int32_t w[kN];
+    for (std::size_t i = 0; i < kN; ++i)
+        w[i] = f[i];
     std::size_t k = 127;
     for (std::size_t length = 2; length <= 128; length *= 2) {
         for (std::size_t start = 0; start < kN; start += 2 * length) {
-            const std::uint16_t zeta = kZetas[k--];
+            const std::int64_t zeta = kZetasMontgomery[k--];
             for (std::size_t j = start; j < start + length; ++j) {
-                const std::uint16_t t = f[j];
-                f[j] = add(t, f[j + length]);
-                f[j + length] = mul(zeta, sub(f[j + length], t));
+                const std::int32_t t = w[j];
+                w[j] = t + w[j + length];  // at most 128 q after seven layers
+                w[j + length] = montgomery_reduce(zeta * (w[j + length] - t));
             }
         }
     }
-    for (auto& coefficient : f)
-        coefficient = mul(coefficient, kInverse128);
+    for (std::size_t i = 0; i < kN; ++i)
+        f[i] = freeze(montgomery_reduce(kInverseScale * w[i]));
+    secure_wipe(w, sizeof w);
 }
 
 Poly multiply_ntts(const Poly& f, const Poly& g) noexcept {
     Poly h;
     for (std::size_t i = 0; i < 128; ++i) {
-        // Algorithm 12 BaseCaseMultiply: (a0 + a1 X)(b0 + b1 X) mod (X^2 - gamma).
+        // Algorithm 12 BaseCaseMultiply: (a0 + a1 X)(b0 + b1 X) mod (X^2 - gamma), with one
+        // reduction per output (the sums stay below 2^26).
         const std::uint32_t a0 = f[2 * i], a1 = f[2 * i + 1];
         const std::uint32_t b0 = g[2 * i], b1 = g[2 * i + 1];
-        h[2 * i] = add(mul(a0, b0), mul(mul(a1, b1), kGammas[i]));
-        h[2 * i + 1] = add(mul(a0, b1), mul(a1, b0));
+        h[2 * i] = reduce(a0 * b0 + reduce(a1 * b1) * std::uint32_t{kGammas[i]});
+        h[2 * i + 1] = reduce(a0 * b1 + a1 * b0);
     }
+    return h;
+}
+
+Poly inner_product_ntt(const Poly* a, const Poly* b, std::size_t count) noexcept {
+    // Unreduced sums of up to four base-case products (each below 2^26) fit in 32 bits.
+    std::array<std::uint32_t, kN> sum{};
+    for (std::size_t j = 0; j < count; ++j) {
+        for (std::size_t i = 0; i < 128; ++i) {
+            const std::uint32_t a0 = a[j][2 * i], a1 = a[j][2 * i + 1];
+            const std::uint32_t b0 = b[j][2 * i], b1 = b[j][2 * i + 1];
+            sum[2 * i] += a0 * b0 + reduce(a1 * b1) * std::uint32_t{kGammas[i]};
+            sum[2 * i + 1] += a0 * b1 + a1 * b0;
+        }
+    }
+    Poly h;
+    for (std::size_t i = 0; i < kN; ++i)
+        h[i] = reduce(sum[i]);
     return h;
 }
 
@@ -108,48 +170,111 @@ void subtract_from(Poly& accumulator, const Poly& term) noexcept {
         accumulator[i] = sub(accumulator[i], term[i]);
 }
 
-Poly sample_ntt(const ByteArray<32>& rho, std::uint8_t j, std::uint8_t i) noexcept {
-    Shake128 xof;
-    xof.absorb(rho);
-    const std::uint8_t indices[2] = {j, i};
-    xof.absorb(indices);
-    Poly a{};
-    std::size_t count = 0;
-    std::uint8_t block[Shake128::kRate];
-    while (count < kN) {
-        xof.squeeze_blocks(block, 1);
-        for (std::size_t offset = 0; offset + 3 <= sizeof block && count < kN; offset += 3) {
-            const std::uint32_t d1 = block[offset] | ((block[offset + 1] & 0x0fu) << 8);
-            const std::uint32_t d2 =
-                (block[offset + 1] >> 4) | (std::uint32_t{block[offset + 2]} << 4);
-            if (d1 < kQ) a[count++] = static_cast<std::uint16_t>(d1);
-            if (d2 < kQ && count < kN) a[count++] = static_cast<std::uint16_t>(d2);
+void sample_ntt_many(const ByteArray<32>& rho, const NttSample* samples,
+                     std::size_t count) noexcept {
+    for (std::size_t first = 0; first < count; first += 4) {
+        const std::size_t used = std::min<std::size_t>(4, count - first);
+        std::uint8_t seeds[4][34];
+        const std::uint8_t* in[4];
+        for (std::size_t lane = 0; lane < 4; ++lane) {
+            const NttSample& sample = samples[first + std::min(lane, used - 1)];
+            std::copy(rho.begin(), rho.end(), seeds[lane]);
+            seeds[lane][32] = sample.j;
+            seeds[lane][33] = sample.i;
+            in[lane] = seeds[lane];
+        }
+        ShakeX4 xof{Shake128::kRate};
+        xof.absorb_all(in, 34);
+        // 3 blocks give 336 candidates, each accepted with probability q / 4096 = 0.81:
+        // usually enough; otherwise one more block at a time for the streams still short.
+        std::uint8_t buffers[4][3 * Shake128::kRate];
+        std::uint8_t* out[4] = {buffers[0], buffers[1], buffers[2], buffers[3]};
+        xof.squeeze_blocks(out, 3);
+        std::size_t length = sizeof buffers[0];
+        std::size_t filled[4] = {0, 0, 0, 0};
+        for (bool short_of_coefficients = true; short_of_coefficients;) {
+            short_of_coefficients = false;
+            for (std::size_t lane = 0; lane < used; ++lane) {
+                Poly& a = *samples[first + lane].out;
+                std::size_t count_here = filled[lane];
+                for (std::size_t offset = 0; offset + 3 <= length && count_here < kN; offset += 3) {
+                    const std::uint8_t* b = buffers[lane] + offset;
+                    const std::uint32_t d1 = b[0] | ((b[1] & 0x0fu) << 8);
+                    const std::uint32_t d2 = (b[1] >> 4) | (std::uint32_t{b[2]} << 4);
+                    if (d1 < kQ) a[count_here++] = static_cast<std::uint16_t>(d1);
+                    if (d2 < kQ && count_here < kN)
+                        a[count_here++] = static_cast<std::uint16_t>(d2);
+                }
+                filled[lane] = count_here;
+                short_of_coefficients |= count_here < kN;
+            }
+            if (short_of_coefficients) {
+                xof.squeeze_blocks(out, 1);
+                length = Shake128::kRate;
+            }
         }
     }
-    return a;
 }
 
-Poly sample_cbd(const ByteArray<32>& seed, std::uint8_t nonce, unsigned eta) noexcept {
-    std::uint8_t input[33];
-    std::copy(seed.begin(), seed.end(), input);
-    input[32] = nonce;
-    std::uint8_t bytes[64 * 3];  // 64 * eta bytes, eta <= 3
-    shake256(ByteView{input, sizeof input}, MutableByteView{bytes, 64 * eta});
+namespace {
+
+// Algorithm 8 SamplePolyCBD_eta over 64 eta bytes.
+Poly cbd_from_bytes(const std::uint8_t* bytes, unsigned eta) noexcept {
     Poly f;
-    for (std::size_t i = 0; i < kN; ++i) {
-        std::uint32_t x = 0;
-        std::uint32_t y = 0;
-        for (unsigned j = 0; j < eta; ++j) {
-            const std::size_t bit_x = 2 * i * eta + j;
-            const std::size_t bit_y = 2 * i * eta + eta + j;
-            x += (bytes[bit_x / 8] >> (bit_x % 8)) & 1u;
-            y += (bytes[bit_y / 8] >> (bit_y % 8)) & 1u;
+    // x and y are sums of eta consecutive bits (little-endian bit order). Adding a word's
+    // bits shifted by 0..eta-1 under a mask with one bit per eta-bit group gives all the
+    // group sums at once; coefficient i is then (x - y) from two adjacent groups.
+    const auto difference = [](std::uint32_t x, std::uint32_t y) noexcept {
+        const std::int32_t t = static_cast<std::int32_t>(x) - static_cast<std::int32_t>(y);
+        return static_cast<std::uint16_t>(t + ((t >> 31) & static_cast<std::int32_t>(kQ)));
+    };
+    if (eta == 2) {
+        for (std::size_t w = 0; w < kN / 8; ++w) {  // 8 coefficients per 32-bit word
+            const std::uint8_t* p = bytes + 4 * w;
+            const std::uint32_t word = std::uint32_t{p[0]} | std::uint32_t{p[1]} << 8 |
+                                       std::uint32_t{p[2]} << 16 | std::uint32_t{p[3]} << 24;
+            const std::uint32_t sums = (word & 0x55555555U) + ((word >> 1) & 0x55555555U);
+            for (std::size_t i = 0; i < 8; ++i)
+                f[8 * w + i] = difference((sums >> (4 * i)) & 3U, (sums >> (4 * i + 2)) & 3U);
         }
-        f[i] = sub(static_cast<std::uint16_t>(x), static_cast<std::uint16_t>(y));
+    } else {
+        for (std::size_t w = 0; w < kN / 4; ++w) {  // 4 coefficients per 24 bits
+            const std::uint8_t* p = bytes + 3 * w;
+            const std::uint32_t word =
+                std::uint32_t{p[0]} | std::uint32_t{p[1]} << 8 | std::uint32_t{p[2]} << 16;
+            const std::uint32_t sums =
+                (word & 0x249249U) + ((word >> 1) & 0x249249U) + ((word >> 2) & 0x249249U);
+            for (std::size_t i = 0; i < 4; ++i)
+                f[4 * w + i] = difference((sums >> (6 * i)) & 7U, (sums >> (6 * i + 3)) & 7U);
+        }
     }
-    secure_wipe(bytes, sizeof bytes);
-    secure_wipe(input, sizeof input);
     return f;
+}
+
+}  // namespace
+
+void sample_cbd_many(const ByteArray<32>& seed, std::uint8_t first_nonce, unsigned eta, Poly* out,
+                     std::size_t count) noexcept {
+    for (std::size_t first = 0; first < count; first += 4) {
+        const std::size_t used = std::min<std::size_t>(4, count - first);
+        std::uint8_t inputs[4][33];
+        const std::uint8_t* in[4];
+        for (std::size_t lane = 0; lane < 4; ++lane) {
+            std::copy(seed.begin(), seed.end(), inputs[lane]);
+            inputs[lane][32] =
+                static_cast<std::uint8_t>(first_nonce + first + std::min(lane, used - 1));
+            in[lane] = inputs[lane];
+        }
+        ShakeX4 xof{Shake256::kRate};
+        xof.absorb_all(in, 33);
+        std::uint8_t bytes[4][2 * Shake256::kRate];  // >= 64 * eta, eta <= 3
+        std::uint8_t* dst[4] = {bytes[0], bytes[1], bytes[2], bytes[3]};
+        xof.squeeze_blocks(dst, (64 * eta + Shake256::kRate - 1) / Shake256::kRate);
+        for (std::size_t lane = 0; lane < used; ++lane)
+            out[first + lane] = cbd_from_bytes(bytes[lane], eta);
+        secure_wipe(bytes, sizeof bytes);
+        secure_wipe(inputs, sizeof inputs);
+    }
 }
 
 void byte_encode(const Poly& f, unsigned d, std::uint8_t* out) noexcept {

@@ -1,9 +1,10 @@
 // Polynomials of ML-KEM (FIPS 203): elements of Z_q[X]/(X^256 + 1) with q = 3329, the NTT,
 // sampling, compression and byte encoding. Internal to src/crypto; the API is mlkem.hpp.
 //
-// Coefficients are kept fully reduced in [0, q). Products use `% kQ` on 32-bit values: q
-// is a compile-time constant, so the compiler emits a multiply-and-shift, whose running
-// time does not depend on the (secret) operands.
+// Coefficients are kept fully reduced in [0, q) between functions. Products use `% kQ` on
+// 32-bit values (q is a compile-time constant, so the compiler emits a multiply-and-shift)
+// or, inside the NTTs, Montgomery reduction with lazily reduced sums; neither's running
+// time depends on the (secret) operands.
 #pragma once
 
 #include <array>
@@ -25,14 +26,25 @@ void ntt(Poly& f) noexcept;
 void inverse_ntt(Poly& f) noexcept;
 // Algorithms 11/12: the product of two polynomials in the NTT domain.
 [[nodiscard]] Poly multiply_ntts(const Poly& f, const Poly& g) noexcept;
+// sum_j a[j] o b[j] over `count` pairs, reduced once at the end.
+[[nodiscard]] Poly inner_product_ntt(const Poly* a, const Poly* b, std::size_t count) noexcept;
 void add_to(Poly& accumulator, const Poly& term) noexcept;
 void subtract_from(Poly& accumulator, const Poly& term) noexcept;
 
-// Algorithm 7 SampleNTT: rejection sampling from SHAKE128(rho || j || i). The matrix is
-// public (rho is part of the encapsulation key), so the data-dependent loop is harmless.
-[[nodiscard]] Poly sample_ntt(const ByteArray<32>& rho, std::uint8_t j, std::uint8_t i) noexcept;
-// Algorithm 8 SamplePolyCBD_eta over PRF_eta(seed, nonce) = SHAKE256(seed || nonce).
-[[nodiscard]] Poly sample_cbd(const ByteArray<32>& seed, std::uint8_t nonce, unsigned eta) noexcept;
+// Algorithm 7 SampleNTT: rejection sampling from SHAKE128(rho || j || i), for `count`
+// (j, i) pairs at once, four SHAKE streams in step (ShakeX4). The matrix is public (rho is
+// part of the encapsulation key), so the data-dependent loop is harmless.
+struct NttSample {
+    std::uint8_t j;
+    std::uint8_t i;
+    Poly* out;
+};
+void sample_ntt_many(const ByteArray<32>& rho, const NttSample* samples,
+                     std::size_t count) noexcept;
+// Algorithm 8 SamplePolyCBD_eta over PRF_eta(seed, nonce) = SHAKE256(seed || nonce) for the
+// nonces first_nonce .. first_nonce + count - 1, into out[0 .. count), four at a time.
+void sample_cbd_many(const ByteArray<32>& seed, std::uint8_t first_nonce, unsigned eta, Poly* out,
+                     std::size_t count) noexcept;
 
 // Algorithm 5 ByteEncode_d / Algorithm 6 ByteDecode_d (32 * d bytes). For d = 12 decoding
 // reduces mod q, as the standard says; the modulus check compares the round trip.
