@@ -160,7 +160,7 @@ TEST(MlDsaKeyCache, ConcurrentUseAgreesWithUncached) {
     std::vector<std::thread> threads;
     for (unsigned t = 0; t < 4; ++t) {
         threads.emplace_back([&, t] {
-            for (int round = 0; round < 3; ++round) {
+            for (std::size_t round = 0; round < 3; ++round) {
                 for (std::size_t i = 0; i < cases.size(); ++i) {
                     const Case& c = cases[(i * (t + 1) + round) % cases.size()];
                     if (cached(cache, keys[c.key].pk, keys[c.source].message, signature_of(c)) !=

@@ -42,7 +42,7 @@ ResponderRandomness responder_randomness() {
 Bytes message(const Bytes& real, ByteView input, bool splice) {
     if (!splice || input.size() < 2) return to_bytes(input);
     Bytes out = real;
-    const std::size_t at = (input[0] | (input[1] << 8)) % out.size();
+    const std::size_t at = (std::size_t{input[0]} | (std::size_t{input[1]} << 8)) % out.size();
     for (std::size_t i = 2; i < input.size() && at + i - 2 < out.size(); ++i)
         out[at + i - 2] ^= input[i];
     return out;

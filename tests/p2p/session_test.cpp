@@ -41,7 +41,7 @@ Bytes receive_one(FrameOpener& opener, ByteView bytes) {
 
 TEST(Session, MessagesRoundTripBothWays) {
     auto p = connected();
-    for (std::size_t size : {0, 1, 15, 16, 17, 1000, 70000}) {
+    for (std::size_t size : {0UL, 1UL, 15UL, 16UL, 17UL, 1000UL, 70000UL}) {
         const Bytes m = message_of(size, static_cast<std::uint8_t>(size));
         EXPECT_EQ(receive_one(p.responder.opener, p.initiator.sealer.seal(m)), m);
         EXPECT_EQ(receive_one(p.initiator.opener, p.responder.sealer.seal(m)), m);
@@ -62,7 +62,7 @@ TEST(Session, ByteByByteAndManyFramesPerChunk) {
     auto p = connected();
     Bytes stream;
     std::vector<Bytes> sent;
-    for (int i = 0; i < 5; ++i) {
+    for (std::size_t i = 0; i < 5; ++i) {
         sent.push_back(message_of(100 + i, static_cast<std::uint8_t>(i)));
         const Bytes frame = p.initiator.sealer.seal(sent.back());
         stream.insert(stream.end(), frame.begin(), frame.end());

@@ -39,7 +39,6 @@ constexpr std::array<std::uint16_t, 128> make_gammas() noexcept {
 }
 constexpr auto kZetas = make_ntt_zetas();
 constexpr auto kGammas = make_gammas();
-constexpr std::uint32_t kInverse128 = 3303;  // 128^-1 mod q
 
 // a mod q for a < 2^32: `%` by the constant q compiles to a multiply and shifts.
 constexpr std::uint16_t reduce(std::uint32_t x) noexcept {
