@@ -436,7 +436,9 @@ std::optional<ChainSpec> builtin_chain_spec(std::string_view name) {
 
 Result<Genesis, SpecError> build_genesis(const ChainSpec& spec, const storage::ReadView& view,
                                          storage::WriteBatch& batch) {
-    state::WorldState world{view, trie::kEmptyRoot};
+    // Reads through the (empty) tries, not the flat tables: on a restart `view` holds the
+    // chain's latest state, which the genesis validators' registration must not see.
+    state::WorldState world{view, trie::kEmptyRoot, nullptr, state::WorldState::ReadMode::kTrie};
     for (const auto& [where, account] : spec.alloc) {
         state::Account record;
         record.balance = account.balance;
