@@ -7,6 +7,8 @@
 #include "base/endian.hpp"
 #include "base/hex.hpp"
 #include "chain/keys.hpp"
+#include "chain/staking/genesis.hpp"
+#include "codec/rlp_encode.hpp"
 #include "crypto/keccak.hpp"
 #include "state/world_state.hpp"
 
@@ -64,6 +66,57 @@ Address address(const std::string& text, const std::string& field) {
     return *parsed;
 }
 
+std::uint32_t small32(const json& value, const std::string& field) {
+    const std::uint64_t number = small(value, field);
+    if (number > 0xffff'ffffULL) reject(field, "does not fit in 32 bits");
+    return static_cast<std::uint32_t>(number);
+}
+
+// The optional "staking" section: every field optional, defaults in StakingParams.
+void parse_staking(const json& object, StakingParams& params) {
+    if (!object.is_object()) reject("staking", "must be an object");
+    const auto field = [&object](const char* key) -> const json* {
+        const auto it = object.find(key);
+        return it == object.end() ? nullptr : &*it;
+    };
+    const std::string p = "staking.";
+    if (const json* v = field("minValidatorStake")) {
+        params.min_validator_stake = quantity(*v, p + "minValidatorStake");
+    }
+    if (const json* v = field("maxValidators")) {
+        params.max_validators = small32(*v, p + "maxValidators");
+    }
+    if (const json* v = field("unbondingSeconds")) {
+        params.unbonding_seconds = small(*v, p + "unbondingSeconds");
+    }
+    if (const json* v = field("maxCommissionBps")) {
+        params.max_commission_bps = small32(*v, p + "maxCommissionBps");
+    }
+    if (const json* v = field("maxCommissionChangeBps")) {
+        params.max_commission_change_bps = small32(*v, p + "maxCommissionChangeBps");
+    }
+    if (const json* v = field("commissionChangeIntervalSeconds")) {
+        params.commission_change_interval_seconds =
+            small(*v, p + "commissionChangeIntervalSeconds");
+    }
+    if (const json* v = field("maxUnbondingEntries")) {
+        params.max_unbonding_entries = small32(*v, p + "maxUnbondingEntries");
+    }
+    if (params.min_validator_stake == U256{}) reject(p + "minValidatorStake", "must be positive");
+    if (params.max_validators == 0 || params.max_validators > 1000) {
+        reject(p + "maxValidators", "must be between 1 and 1000");
+    }
+    if (params.max_commission_bps > 10'000) {
+        reject(p + "maxCommissionBps", "must be at most 10000 (100 %)");
+    }
+    if (params.max_commission_change_bps > 10'000) {
+        reject(p + "maxCommissionChangeBps", "must be at most 10000 (100 %)");
+    }
+    if (params.max_unbonding_entries == 0 || params.max_unbonding_entries > 256) {
+        reject(p + "maxUnbondingEntries", "must be between 1 and 256");
+    }
+}
+
 ChainSpec parse(const json& root) {
     if (!root.is_object()) reject("(top level)", "must be a JSON object");
     ChainSpec spec;
@@ -113,12 +166,19 @@ ChainSpec parse(const json& root) {
         reject("slashing.downtimeMinSignedPercent", "must be at most 100");
     }
 
+    if (root.contains("staking")) parse_staking(root.at("staking"), spec.staking);
+
     U256 total{};
     const json& alloc = require(root, "alloc", "");
     if (!alloc.is_object()) reject("alloc", "must be an object of address -> account");
     for (const auto& [key, value] : alloc.items()) {
         const std::string path = "alloc." + key;
         const Address where = address(key, path);
+        if (where == staking_address()) {
+            reject(path,
+                   "is the staking contract's address; its balance is the validators' "
+                   "stakes (list them under 'validators')");
+        }
         GenesisAccount account;
         account.balance = quantity(require(value, "balance", path + "."), path + ".balance");
         if (value.contains("nonce")) account.nonce = small(value.at("nonce"), path + ".nonce");
@@ -161,8 +221,30 @@ ChainSpec parse(const json& root) {
             reject(path + ".address", "does not derive from publicKey");
         }
         validator.stake = quantity(require(entry, "stake", path + "."), path + ".stake");
-        if (validator.stake == U256{}) reject(path + ".stake", "must be positive");
+        if (validator.stake < spec.staking.min_validator_stake) {
+            reject(path + ".stake", "is below staking.minValidatorStake (" +
+                                        spec.staking.min_validator_stake.to_decimal() + " wei)");
+        }
+        if (entry.contains("rewardAddress")) {
+            const json& reward = entry.at("rewardAddress");
+            if (!reward.is_string()) reject(path + ".rewardAddress", "must be a 0x-hex address");
+            validator.reward_address = address(reward.get<std::string>(), path + ".rewardAddress");
+        }
+        if (entry.contains("commissionBps")) {
+            validator.commission_bps = small32(entry.at("commissionBps"), path + ".commissionBps");
+            if (validator.commission_bps > spec.staking.max_commission_bps) {
+                reject(path + ".commissionBps", "is above staking.maxCommissionBps");
+            }
+        }
+        for (std::size_t j = 0; j < spec.validators.size(); ++j) {
+            if (spec.validators[j].address == validator.address) {
+                reject(path + ".publicKey",
+                       "is the key of validators[" + std::to_string(j) + "] (listed twice)");
+            }
+        }
+        const U256 before = total;
         total = total + validator.stake;
+        if (total < before) reject(path + ".stake", "allocations plus stakes overflow 256 bits");
         spec.validators.push_back(std::move(validator));
     }
     if (total != genesis_supply()) {
@@ -235,6 +317,14 @@ std::string chain_spec_to_json(const ChainSpec& spec) {
                         {"downtimeWindow", spec.slashing.downtime_window},
                         {"downtimeMinSignedPercent", spec.slashing.downtime_min_signed_percent},
                         {"jailSeconds", spec.slashing.jail_seconds}};
+    root["staking"] = {
+        {"minValidatorStake", spec.staking.min_validator_stake.to_decimal()},
+        {"maxValidators", spec.staking.max_validators},
+        {"unbondingSeconds", spec.staking.unbonding_seconds},
+        {"maxCommissionBps", spec.staking.max_commission_bps},
+        {"maxCommissionChangeBps", spec.staking.max_commission_change_bps},
+        {"commissionChangeIntervalSeconds", spec.staking.commission_change_interval_seconds},
+        {"maxUnbondingEntries", spec.staking.max_unbonding_entries}};
     json alloc = json::object();
     for (const auto& [where, account] : spec.alloc) {
         json entry;
@@ -252,10 +342,15 @@ std::string chain_spec_to_json(const ChainSpec& spec) {
     root["alloc"] = alloc;
     json validators = json::array();
     for (const auto& validator : spec.validators) {
-        validators.push_back({{"address", to_checksum_address(validator.address)},
-                              {"scheme", crypto::to_byte(validator.scheme)},
-                              {"publicKey", to_hex(validator.public_key)},
-                              {"stake", validator.stake.to_decimal()}});
+        validators.push_back(
+            {{"address", to_checksum_address(validator.address)},
+             {"scheme", crypto::to_byte(validator.scheme)},
+             {"publicKey", to_hex(validator.public_key)},
+             {"stake", validator.stake.to_decimal()},
+             {"rewardAddress", to_checksum_address(validator.reward_address == Address{}
+                                                       ? validator.address
+                                                       : validator.reward_address)},
+             {"commissionBps", validator.commission_bps}});
     }
     root["validators"] = validators;
     if (!spec.forks.empty()) root["forks"] = spec.forks;
@@ -317,8 +412,11 @@ ChainSpec seeded_spec(ChainSpec spec, std::uint32_t validators, std::uint64_t st
 
 std::optional<ChainSpec> builtin_chain_spec(std::string_view name) {
     if (name == "dev") {
-        return seeded_spec(base_spec("dev", 7357, 1'767'225'600), 1, 10'000'000, kDevAccountCount,
-                           dev_account_seed);
+        ChainSpec spec = seeded_spec(base_spec("dev", 7357, 1'767'225'600), 1, 10'000'000,
+                                     kDevAccountCount, dev_account_seed);
+        // Short enough for a test to wait out an unbonding against `qtmd --dev`.
+        spec.staking.unbonding_seconds = 60;
+        return spec;
     }
     // Placeholders until a launch: their keys derive from public seeds like the dev chain's.
     if (name == "testnet") {
@@ -338,7 +436,9 @@ std::optional<ChainSpec> builtin_chain_spec(std::string_view name) {
 
 Result<Genesis, SpecError> build_genesis(const ChainSpec& spec, const storage::ReadView& view,
                                          storage::WriteBatch& batch) {
-    state::WorldState world{view, trie::kEmptyRoot};
+    // Reads through the (empty) tries, not the flat tables: on a restart `view` holds the
+    // chain's latest state, which the genesis validators' registration must not see.
+    state::WorldState world{view, trie::kEmptyRoot, nullptr, state::WorldState::ReadMode::kTrie};
     for (const auto& [where, account] : spec.alloc) {
         state::Account record;
         record.balance = account.balance;
@@ -355,6 +455,8 @@ Result<Genesis, SpecError> build_genesis(const ChainSpec& spec, const storage::R
     state::Account staking;
     staking.balance = stakes;
     world.put_genesis_account(staking_address(), staking, {}, {});
+    staking::register_genesis_validators(world, spec);
+    (void)world.finalize_transaction();
     auto root = world.commit(batch);
     if (!root) return unexpected(SpecError{"genesis state: " + root.error().message});
 
@@ -367,14 +469,63 @@ Result<Genesis, SpecError> build_genesis(const ChainSpec& spec, const storage::R
     header.receipts_root = trie::kEmptyRoot;
     header.gas_limit = spec.gas_limit;
     header.base_fee = spec.base_fee.initial;
-    // extra_data = be64(chain_id) || name: chains with equal allocations still differ.
+    // extra_data = be64(chain_id) || consensus_params_hash || name: chains with equal
+    // allocations still differ, and so do chains whose parameters differ.
     // (Built in one allocation: GCC 12 at -O3 misreads a resize-then-insert as out of bounds.)
-    Bytes extra(8 + spec.name.size());
+    const Hash32 params = consensus_params_hash(spec);
+    Bytes extra(8 + params.size() + spec.name.size());
     store_be64(extra.data(), spec.chain_id);
-    std::copy(spec.name.begin(), spec.name.end(), extra.begin() + 8);
+    std::copy(params.begin(), params.end(), extra.begin() + 8);
+    std::copy(spec.name.begin(), spec.name.end(), extra.begin() + 8 + params.size());
     header.extra_data = std::move(extra);
     genesis.hash = block_hash(header);
     return genesis;
+}
+
+Hash32 consensus_params_hash(const ChainSpec& spec) {
+    // rlp([chain_id, block_time_ms, gas_limit, max_block_bytes,
+    //      [base_fee.initial, max_change_denominator, elasticity_multiplier], block_reward,
+    //      epoch_length, [slashing...], [staking...], [[fork, height], ...]])
+    Bytes payload;
+    const auto list = [](Bytes& out, const Bytes& items) { rlp::append_list(out, items); };
+    rlp::append_uint(payload, spec.chain_id);
+    rlp::append_uint(payload, spec.block_time_ms);
+    rlp::append_uint(payload, spec.gas_limit);
+    rlp::append_uint(payload, spec.max_block_bytes);
+    Bytes fee;
+    rlp::append_u256(fee, spec.base_fee.initial);
+    rlp::append_uint(fee, spec.base_fee.max_change_denominator);
+    rlp::append_uint(fee, spec.base_fee.elasticity_multiplier);
+    list(payload, fee);
+    rlp::append_u256(payload, spec.block_reward);
+    rlp::append_uint(payload, spec.epoch_length);
+    Bytes slashing;
+    rlp::append_uint(slashing, spec.slashing.double_sign_slash_percent);
+    rlp::append_uint(slashing, spec.slashing.downtime_window);
+    rlp::append_uint(slashing, spec.slashing.downtime_min_signed_percent);
+    rlp::append_uint(slashing, spec.slashing.jail_seconds);
+    list(payload, slashing);
+    Bytes staking;
+    rlp::append_u256(staking, spec.staking.min_validator_stake);
+    rlp::append_uint(staking, spec.staking.max_validators);
+    rlp::append_uint(staking, spec.staking.unbonding_seconds);
+    rlp::append_uint(staking, spec.staking.max_commission_bps);
+    rlp::append_uint(staking, spec.staking.max_commission_change_bps);
+    rlp::append_uint(staking, spec.staking.commission_change_interval_seconds);
+    rlp::append_uint(staking, spec.staking.max_unbonding_entries);
+    list(payload, staking);
+    Bytes forks;
+    for (const auto& [fork, height] : spec.forks) {
+        Bytes entry;
+        rlp::append_string(
+            entry, ByteView{reinterpret_cast<const std::uint8_t*>(fork.data()), fork.size()});
+        rlp::append_uint(entry, height);
+        list(forks, entry);
+    }
+    list(payload, forks);
+    Bytes encoded;
+    rlp::append_list(encoded, payload);
+    return crypto::keccak256(encoded);
 }
 
 Result<Hash32, SpecError> genesis_hash(const ChainSpec& spec) {

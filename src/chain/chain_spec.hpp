@@ -35,6 +35,8 @@ struct GenesisValidator {
     crypto::SignatureScheme scheme{crypto::SignatureScheme::kMlDsa65};
     Bytes public_key{};
     U256 stake{};
+    Address reward_address{};  // zero: the validator's own address
+    std::uint32_t commission_bps{0};
 };
 
 struct BaseFeeParams {
@@ -50,6 +52,19 @@ struct SlashingParams {
     std::uint64_t jail_seconds{600};
 };
 
+// The staking contract's rules (docs/staking.md). Optional in the JSON ("staking"); these
+// are the defaults.
+struct StakingParams {
+    U256 min_validator_stake{U256{10'000} * U256{1'000'000'000'000'000'000ULL}};  // 10,000 QTM
+    std::uint32_t max_validators{100};
+    std::uint64_t unbonding_seconds{21 * 86'400};
+    std::uint32_t max_commission_bps{10'000};                  // 100.00 %
+    std::uint32_t max_commission_change_bps{100};              // per edit
+    std::uint64_t commission_change_interval_seconds{86'400};  // between commission edits
+    std::uint32_t max_unbonding_entries{16};                   // per delegator
+    friend bool operator==(const StakingParams&, const StakingParams&) = default;
+};
+
 struct ChainSpec {
     std::string name;
     std::uint64_t chain_id{0};
@@ -61,6 +76,7 @@ struct ChainSpec {
     U256 block_reward{};  // minted to the proposer per block
     std::uint64_t epoch_length{3600};
     SlashingParams slashing{};
+    StakingParams staking{};
     std::map<Address, GenesisAccount> alloc;
     std::vector<GenesisValidator> validators;
     std::map<std::string, std::uint64_t> forks;  // fork name -> activation height
@@ -94,6 +110,11 @@ struct Genesis {
 [[nodiscard]] Result<Genesis, SpecError> build_genesis(const ChainSpec& spec,
                                                        const storage::ReadView& view,
                                                        storage::WriteBatch& batch);
+// keccak256 of the RLP of every consensus parameter of the spec that the genesis state and
+// header do not already hold (docs/protocol.md, "Genesis"): it goes into the genesis
+// header's extra data, so two specs that differ in any such field have different genesis
+// hashes. (The alloc and the validators are in the genesis state.)
+[[nodiscard]] Hash32 consensus_params_hash(const ChainSpec& spec);
 // The genesis hash alone (in-memory state).
 [[nodiscard]] Result<Hash32, SpecError> genesis_hash(const ChainSpec& spec);
 

@@ -1,5 +1,6 @@
 #include "chain/executor.hpp"
 
+#include "chain/staking/contract.hpp"
 #include "crypto/keccak.hpp"
 #include "state/transaction.hpp"
 #include "state/world_state.hpp"
@@ -22,13 +23,18 @@ struct BlockExecutor::Run {
 
 BlockExecutor::BlockExecutor(const ChainSpec& spec, storage::Database& database,
                              storage::NodeCache* node_cache)
-    : spec_{spec}, database_{database}, node_cache_{node_cache} {}
+    : spec_{spec},
+      database_{database},
+      node_cache_{node_cache},
+      natives_{staking::native_contracts(spec)} {}
 
 namespace {
 
 state::BlockEnv make_env(const ChainSpec& spec, storage::Database& database, const Header& parent,
-                         std::uint64_t timestamp, const Address& proposer) {
+                         std::uint64_t timestamp, const Address& proposer,
+                         const state::NativeContracts* natives) {
     state::BlockEnv env;
+    env.natives = natives;
     env.coinbase = proposer;
     env.number = static_cast<std::int64_t>(parent.number + 1);
     env.timestamp = static_cast<std::int64_t>(timestamp);
@@ -154,7 +160,7 @@ Result<ExecutedBlock, BlockError> BlockExecutor::build(const Header& parent,
                                                        std::span<const Transaction> candidates,
                                                        std::vector<Rejection>* rejected) {
     Run run{database_, parent, node_cache_};
-    run.env = make_env(spec_, database_, parent, timestamp, proposer);
+    run.env = make_env(spec_, database_, parent, timestamp, proposer, natives_.get());
     const auto start = std::chrono::steady_clock::now();
     for (const auto& tx : candidates) {
         Bytes encoded = encode(tx);
@@ -193,7 +199,7 @@ Result<ExecutedBlock, BlockError> BlockExecutor::validate(const Header& parent, 
     }
 
     Run run{database_, parent, node_cache_};
-    run.env = make_env(spec_, database_, parent, header.timestamp, header.proposer);
+    run.env = make_env(spec_, database_, parent, header.timestamp, header.proposer, natives_.get());
     const auto start = std::chrono::steady_clock::now();
     for (std::size_t i = 0; i < block.transactions.size(); ++i) {
         const Transaction& tx = block.transactions[i];

@@ -6,7 +6,8 @@
 //
 // Fees and issuance (docs/protocol.md): each transaction pays gas_used * (base fee + tip);
 // the base fee part is burned, the tip goes to the proposer; after the transactions the
-// proposer is minted the chain spec's block reward (1 QTM).
+// proposer is minted the chain spec's block reward (1 QTM). Transactions run with the
+// chain's native contracts (the staking contract, src/chain/staking/).
 #pragma once
 
 #include <cstdint>
@@ -21,6 +22,7 @@
 #include "chain/transaction.hpp"
 #include "evm/analysis.hpp"
 #include "evm/status.hpp"
+#include "state/native_contract.hpp"
 #include "storage/database.hpp"
 #include "storage/node_cache.hpp"
 
@@ -90,6 +92,7 @@ private:
     storage::Database& database_;
     storage::NodeCache* node_cache_;
     evm::AnalysisCache analysis_cache_;
+    std::shared_ptr<const state::NativeContracts> natives_;  // the staking contract
 };
 
 }  // namespace qtm::chain

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "base/hex.hpp"
+#include "chain/staking/contract.hpp"
 #include "chain/transaction.hpp"
 #include "rpc/chain_reader.hpp"
 #include "rpc/params.hpp"
@@ -142,7 +143,9 @@ void throw_failure(const CallOutcome& outcome) {
 
 CallExecutor::CallExecutor(Backend& backend, const ApiLimits& limits, const Json* block_ref,
                            const Json* state_overrides, const Json* block_overrides)
-    : backend_{backend}, limits_{limits} {
+    : backend_{backend},
+      limits_{limits},
+      natives_{chain::staking::native_contracts(backend.spec())} {
     const ChainReader reader{backend};
     const auto number = reader.resolve(to_block_ref(block_ref, "block"));
     if (!number) throw RpcError{code::kServer, "header not found"};
@@ -286,7 +289,7 @@ CallOutcome CallExecutor::run(const CallRequest& call, std::int64_t gas,
                               auto hash = store.canonical_hash(static_cast<std::uint64_t>(number));
                               return hash && *hash ? **hash : Hash32{};
                           },
-                          analysis_cache_};
+                          analysis_cache_, natives_.get()};
     evm::Message message;
     message.kind = call.to ? evm::CallKind::kCall : evm::CallKind::kCreate;
     message.gas = gas;

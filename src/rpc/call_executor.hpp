@@ -18,6 +18,7 @@
 #include "rpc/backend.hpp"
 #include "rpc/eth_api.hpp"
 #include "rpc/json_rpc.hpp"
+#include "state/native_contract.hpp"
 #include "state/transaction.hpp"
 #include "state/world_state.hpp"
 
@@ -90,6 +91,8 @@ private:
     evm::TxContext block_context_;
     std::unique_ptr<state::WorldState> world_;
     evm::AnalysisCache analysis_cache_{64};
+    // The chain's native contracts (the staking contract), as blocks run them.
+    std::shared_ptr<const state::NativeContracts> natives_;
 };
 
 }  // namespace qtm::rpc

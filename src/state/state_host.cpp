@@ -21,11 +21,12 @@ Address tail_address(const Hash32& hash) {
 }  // namespace
 
 StateHost::StateHost(WorldState& state, evm::TxContext context, BlockHashFunction block_hash,
-                     evm::AnalysisCache& analysis_cache)
+                     evm::AnalysisCache& analysis_cache, const NativeContracts* natives)
     : state_{state},
       context_{std::move(context)},
       block_hash_{std::move(block_hash)},
-      analysis_cache_{analysis_cache} {}
+      analysis_cache_{analysis_cache},
+      natives_{natives} {}
 
 bool StateHost::account_exists(const Address& address) {
     return state_.exists_and_not_empty(address);
@@ -122,6 +123,11 @@ evm::ExecutionResult StateHost::run_code(const evm::Message& message) {
     if (evm::is_precompile(message.code_address)) {
         return evm::run_precompile(message.code_address, message.input, message.gas);
     }
+    if (natives_ != nullptr) {
+        if (const NativeContract* native = natives_->find(message.code_address)) {
+            return native->run(state_, context_, message);
+        }
+    }
     const auto code = state_.code(message.code_address);
     if (code->empty()) return evm::ExecutionResult{.gas_left = message.gas};
     const auto analysis = analysis_cache_.get(state_.code_hash(message.code_address), *code);
@@ -148,7 +154,8 @@ evm::ExecutionResult StateHost::call(const evm::Message& message) {
         // A zero-value call to an absent account that is not a precompile changes nothing
         // (it does not even touch the account).
         if (message.value == U256{} && !state_.exists(message.recipient) &&
-            !evm::is_precompile(message.recipient)) {
+            !evm::is_precompile(message.recipient) &&
+            (natives_ == nullptr || natives_->find(message.recipient) == nullptr)) {
             return {.gas_left = message.gas};
         }
         state_.sub_balance(message.sender, message.value);

@@ -2,7 +2,7 @@
 // place where nested messages run. It checks call depth and balances, moves value, derives
 // CREATE/CREATE2 addresses, bumps nonces, checks collisions (EIP-7610 included), code size
 // (EIP-170) and the 0xEF prefix (EIP-3541), charges code deposit, takes a snapshot per frame
-// and reverts it on failure, and dispatches precompiles.
+// and reverts it on failure, and dispatches precompiles and native contracts.
 #pragma once
 
 #include <cstdint>
@@ -10,6 +10,7 @@
 
 #include "evm/analysis.hpp"
 #include "evm/host.hpp"
+#include "state/native_contract.hpp"
 #include "state/world_state.hpp"
 
 namespace qtm::state {
@@ -18,8 +19,9 @@ using BlockHashFunction = std::function<Hash32(std::int64_t number)>;
 
 class StateHost final : public evm::Host {
 public:
+    // `natives` (may be null: none) outlives the host.
     StateHost(WorldState& state, evm::TxContext context, BlockHashFunction block_hash,
-              evm::AnalysisCache& analysis_cache);
+              evm::AnalysisCache& analysis_cache, const NativeContracts* natives = nullptr);
 
     bool account_exists(const Address& address) override;
     U256 get_storage(const Address& address, const U256& key) override;
@@ -57,6 +59,7 @@ private:
     evm::TxContext context_;
     BlockHashFunction block_hash_;
     evm::AnalysisCache& analysis_cache_;
+    const NativeContracts* natives_;
     bool called_point_evaluation_{false};
 };
 

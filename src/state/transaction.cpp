@@ -147,7 +147,7 @@ Result<TxOutcome, TxError> apply_transaction(WorldState& state, const BlockEnv& 
                            .chain_id = env.chain_id,
                            .base_fee = env.base_fee,
                            .blob_base_fee = env.blob_base_fee};
-    StateHost host{state, std::move(context), env.block_hash, analysis_cache};
+    StateHost host{state, std::move(context), env.block_hash, analysis_cache, env.natives};
     evm::Message message{
         .kind = tx.to ? evm::CallKind::kCall : evm::CallKind::kCreate,
         .depth = 0,

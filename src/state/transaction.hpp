@@ -31,6 +31,8 @@ struct BlockEnv {
     U256 chain_id{};
     U256 blob_base_fee{};
     BlockHashFunction block_hash{};
+    // The chain's native contracts (the staking contract); null: none (state tests).
+    const NativeContracts* natives{nullptr};
 };
 
 struct AccessListEntry {
