@@ -48,7 +48,7 @@ export async function startQtmd({ blockTime = 0.5, extraArgs = [] } = {}) {
     }, 60_000);
     child.stdout.on('data', (chunk) => {
       stdout += chunk;
-      const http = stdout.match(/^JSON-RPC\s+(http:\/\/\S+)/m);
+      const http = stdout.match(/^JSON-RPC\s+(https?:\/\/\S+)/m);
       const accounts = [...stdout.matchAll(/^\((\d+)\) (0x[0-9a-fA-F]{40}) .*\n\s+seed ([0-9a-fA-Fx]+)/gm)];
       // The banner ends with a blank line after the last account's seed.
       if (http && accounts.length > 0 && /seed [0-9a-fA-Fx]+\n\n/.test(stdout)) {
