@@ -7,6 +7,7 @@
 #include "base/hex.hpp"
 #include "chain/staking/contract.hpp"
 #include "chain/transaction.hpp"
+#include "evm/revert_reason.hpp"
 #include "rpc/chain_reader.hpp"
 #include "rpc/params.hpp"
 #include "state/state_host.hpp"
@@ -46,18 +47,6 @@ std::vector<state::AccessListEntry> parse_access_list(const Json& list) {
         entries.push_back(std::move(entry));
     }
     return entries;
-}
-
-// Solidity's Error(string) revert reason, if the output is one.
-std::optional<std::string> revert_reason(ByteView output) {
-    static constexpr std::uint8_t kSelector[4] = {0x08, 0xc3, 0x79, 0xa0};
-    if (output.size() < 68 || !std::equal(kSelector, kSelector + 4, output.begin())) {
-        return std::nullopt;
-    }
-    const U256 length = U256::from_be_bytes(output.subspan(36, 32));
-    if (!length.fits_uint64() || 68 + length[0] > output.size()) return std::nullopt;
-    return std::string(output.begin() + 68,
-                       output.begin() + 68 + static_cast<std::ptrdiff_t>(length[0]));
 }
 
 void set_balance(state::WorldState& world, const Address& address, const U256& balance) {
@@ -132,7 +121,7 @@ CallRequest parse_call(const Json& object) {
 
 void throw_failure(const CallOutcome& outcome) {
     if (outcome.status == evm::Status::kRevert) {
-        const auto reason = revert_reason(outcome.output);
+        const auto reason = evm::decode_revert_reason(outcome.output);
         throw RpcError{code::kReverted,
                        reason ? "execution reverted: " + *reason : "execution reverted",
                        Json(hex_data(outcome.output))};
@@ -159,6 +148,7 @@ CallExecutor::CallExecutor(Backend& backend, const ApiLimits& limits, const Json
     block_context_.prevrandao = U256::from_be_bytes(header_.parent_hash);
     block_context_.chain_id = U256{backend.spec().chain_id};
     block_context_.base_fee = header_.base_fee;
+    block_context_.blob_base_fee = U256{chain::kBlobBaseFee};
     world_ = std::make_unique<state::WorldState>(backend.database(), header_.state_root,
                                                  backend.node_cache(),
                                                  state::WorldState::ReadMode::kTrie);
