@@ -1,5 +1,6 @@
 #include "validator_commands.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -38,15 +39,17 @@ int failed(const std::string& message) {
 
 Bytes call_data(std::string_view function, const Bytes& arguments) {
     const abi::Selector selector = abi::selector(function);
-    Bytes data(selector.begin(), selector.end());
-    data.insert(data.end(), arguments.begin(), arguments.end());
+    Bytes data(selector.size() + arguments.size());
+    std::copy(selector.begin(), selector.end(), data.begin());
+    std::copy(arguments.begin(), arguments.end(), data.begin() + selector.size());
     return data;
 }
 
 // The sender's address without decrypting its key (the proof of possession names it).
 Result<Address, std::string> sender_address(const SendOptions& options) {
     if (options.dev_account.has_value() == !options.keystore.empty()) {
-        return unexpected(std::string{"give the sender with either --keystore FILE or --dev-account N"});
+        return unexpected(
+            std::string{"give the sender with either --keystore FILE or --dev-account N"});
     }
     if (options.dev_account) {
         if (*options.dev_account >= chain::kDevAccountCount) {
@@ -73,8 +76,8 @@ struct ConsensusKey {
     Address address;
     Bytes proof;
 };
-std::optional<ConsensusKey> consensus_key(const std::string& seed_file, const Address& operator_address,
-                                          std::uint64_t chain_id) {
+std::optional<ConsensusKey> consensus_key(const std::string& seed_file,
+                                          const Address& operator_address, std::uint64_t chain_id) {
     auto seed = read_seed(seed_file);
     if (!seed) return std::nullopt;  // read_seed printed why
     const chain::AccountKey key{crypto::SignatureScheme::kMlDsa65, *seed};
@@ -109,8 +112,9 @@ ValidatorCli::ValidatorCli(CLI::App& app, const std::string& default_rpc,
 
     create_ = validator->add_subcommand(
         "create", "Register the sender as a validator (createValidator) with a self-stake");
-    create_->add_option("--consensus-seed-file", consensus_seed_file_,
-                        "File holding the consensus key's 32-byte seed as hex (ML-DSA-65)")
+    create_
+        ->add_option("--consensus-seed-file", consensus_seed_file_,
+                     "File holding the consensus key's 32-byte seed as hex (ML-DSA-65)")
         ->required();
     create_->add_option("--stake", stake_, "Self-stake, an AMOUNT (at least minValidatorStake)")
         ->required();
@@ -129,7 +133,8 @@ ValidatorCli::ValidatorCli(CLI::App& app, const std::string& default_rpc,
     add_sender_options(edit_, default_rpc);
 
     delegate_ = validator->add_subcommand("delegate", "Bond an amount to a validator (delegate)");
-    delegate_->add_option("--validator", validator_, "The validator's operator address")->required();
+    delegate_->add_option("--validator", validator_, "The validator's operator address")
+        ->required();
     delegate_->add_option("--amount", amount_, "The AMOUNT to bond")->required();
     add_sender_options(delegate_, default_rpc);
 
@@ -226,7 +231,9 @@ int ValidatorCli::create() const {
 }
 
 std::optional<int> ValidatorCli::run() const {
-    const auto validator_address = [&]() { return parse_address_option(validator_, "--validator"); };
+    const auto validator_address = [&]() {
+        return parse_address_option(validator_, "--validator");
+    };
     if (*pop_) return pop();
     if (*create_) return create();
     if (*edit_) {
@@ -241,8 +248,8 @@ std::optional<int> ValidatorCli::run() const {
         if (!validator) return usage(validator.error());
         const auto amount = parse_amount_option(amount_, "--amount");
         if (!amount) return usage(amount.error());
-        return send_call(call_data(signature::kDelegate, abi::Writer{}.address(*validator).finish()),
-                         amount_);
+        return send_call(
+            call_data(signature::kDelegate, abi::Writer{}.address(*validator).finish()), amount_);
     }
     if (*undelegate_) {
         const auto validator = validator_address();
@@ -260,9 +267,10 @@ std::optional<int> ValidatorCli::run() const {
         return send_call(call_data(kClaimRewards, abi::Writer{}.address(*validator).finish()), "");
     }
     if (*abi_) {
-        nlohmann::ordered_json out{{"address", chain::to_checksum_address(chain::staking_address())},
-                                   {"functions", nlohmann::ordered_json::array()},
-                                   {"events", nlohmann::ordered_json::array()}};
+        nlohmann::ordered_json out{
+            {"address", chain::to_checksum_address(chain::staking_address())},
+            {"functions", nlohmann::ordered_json::array()},
+            {"events", nlohmann::ordered_json::array()}};
         for (const auto function : chain::staking::function_signatures()) {
             out["functions"].push_back(
                 {{"signature", function}, {"selector", to_hex(abi::selector(function))}});

@@ -14,7 +14,7 @@ namespace qtm::rpc {
 
 namespace {
 
-Json validator_json(const Validator& member, chain::staking::Store& store) {
+Json validator_json(const chain::Validator& member, chain::staking::Store& store) {
     Json out{{"address", chain::to_checksum_address(member.address)},
              {"scheme", quantity(crypto::to_byte(member.scheme))},
              {"schemeName", std::string{crypto::to_string(member.scheme)}},
@@ -49,12 +49,12 @@ Json validators_at(Backend& backend, const ChainReader& reader, const Json* ref_
 
     state::WorldState world{backend.database(), header->state_root, backend.node_cache(),
                             state::WorldState::ReadMode::kTrie};
-    chain::staking::Meter meter{world, chain::staking_address(),
-                                chain::staking::Meter::kUnlimited};
+    chain::staking::Meter meter{world, chain::staking_address(), chain::staking::Meter::kUnlimited};
     chain::staking::Store store{meter};
     Json members = Json::array();
     std::size_t proposer = set->proposer_index();
-    for (const Validator& member : set->validators()) members.push_back(validator_json(member, store));
+    for (const chain::Validator& member : set->validators())
+        members.push_back(validator_json(member, store));
     const U256 total_bonded = store.total_bonded();
     const U256 total_unbonding = store.total_unbonding();
     const std::uint64_t registered = store.validator_count();
