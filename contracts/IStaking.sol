@@ -3,7 +3,7 @@ pragma solidity ^0.8.24;
 
 /// @title QTM staking system contract
 /// @notice The interface of the native staking contract at
-///         0x000000000000000000000000000000005374616b65 ("Stake"), docs/staking.md. It holds
+///         0x0000000000000000000000000000005374616b65 ("Stake"), docs/staking.md. It holds
 ///         the validators, the delegations and the unbonding queue in its storage; the
 ///         active validator set of each epoch is read from that storage.
 /// @dev The contract is native code (src/chain/staking/), not EVM bytecode: call it with

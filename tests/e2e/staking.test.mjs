@@ -15,7 +15,7 @@ import path from 'node:path';
 import { ethers } from 'ethers';
 import { binDir, compileFile, repoDir, rpc, startQtmd, waitForBlock } from './lib/qtmd.mjs';
 
-const STAKING = '0x000000000000000000000000000000005374616b65';
+const STAKING = '0x0000000000000000000000000000005374616b65';
 const UNBONDING_SECONDS = 3n;
 const EPOCH_LENGTH = 8n;
 const MIN_STAKE = ethers.parseEther('10000');

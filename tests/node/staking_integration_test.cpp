@@ -97,13 +97,15 @@ TEST_F(StakingNode, StakingParamsAndTheGenesisSetOverRpc) {
     EXPECT_EQ(params.at("maxUnbondingEntries"), "0x10");
     EXPECT_EQ(params.at("slashing").at("doubleSignSlashPercent"),
               dev.slashing.double_sign_slash_percent);
-    EXPECT_EQ(node_->call("qtm_getStakingParams", {1}).at("error").at("code"), -32602);
+    EXPECT_EQ(node_->call("qtm_getStakingParams", Json::array({1})).at("error").at("code"), -32602);
 
     // The genesis set: the dev validator, its own operator, power = stake in whole QTM.
     const chain::GenesisValidator& genesis = dev.validators.at(0);
     const std::string address = chain::to_checksum_address(genesis.address);
+    ASSERT_TRUE(test::wait_until([&] { return result("eth_blockNumber") != "0x0"; },
+                                 std::chrono::seconds(30)));
     for (const Json& tag : {Json("0x0"), Json("latest"), Json("0x1")}) {
-        const Json set = result("qtm_getValidators", {tag});
+        const Json set = result("qtm_getValidators", Json::array({tag}));
         ASSERT_EQ(set.at("validators").size(), 1u) << set.dump();
         const Json& member = set.at("validators").at(0);
         EXPECT_EQ(member.at("address"), address);
@@ -118,10 +120,10 @@ TEST_F(StakingNode, StakingParamsAndTheGenesisSetOverRpc) {
         EXPECT_EQ(set.at("totals").at("bonded"), genesis.stake.to_hex());
         EXPECT_EQ(set.at("totals").at("registeredValidators"), "0x1");
     }
-    EXPECT_EQ(result("qtm_getValidators", {"0x0"}).at("epochStateBlock"), "0x0");
+    EXPECT_EQ(result("qtm_getValidators", Json::array({"0x0"})).at("epochStateBlock"), "0x0");
     // The same answer as qtm_validators (the spec's list) for the genesis set.
     EXPECT_EQ(result("qtm_validators").at(0).at("address"), address);
-    const Json missing = node_->call("qtm_getValidators", {"0xffffff"});
+    const Json missing = node_->call("qtm_getValidators", Json::array({"0xffffff"}));
     EXPECT_EQ(missing.at("error").at("message"), "header not found") << missing.dump();
     EXPECT_TRUE(node_->call("qtm_getValidators", {"latest", 1}).contains("error"));
 }
@@ -244,7 +246,8 @@ TEST_F(StakingNode, ValidatorCommandsCreateDelegateUndelegateWithdrawClaim) {
     EXPECT_TRUE(found) << set.dump();
 
     // claim: rewards of a delegation to the dev validator (the only proposer).
-    const std::string proposer = result("qtm_getValidators", {"latest"}).at("proposer");
+    const std::string proposer =
+        result("qtm_getValidators", Json::array({"latest"})).at("proposer");
     const CliRun to_proposer = test::run_qtm("validator delegate" + rpc_ + " --dev-account 4 " +
                                              "--validator " + proposer + " --amount 100qtm");
     ASSERT_EQ(to_proposer.status, 0) << to_proposer.err;
