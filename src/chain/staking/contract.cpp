@@ -293,7 +293,8 @@ evm::ExecutionResult StakingContract::run(state::WorldState& state, const evm::T
 
 std::vector<std::string_view> function_signatures() {
     std::vector<std::string_view> out;
-    for (const Function& function : kFunctions) out.push_back(function.signature);
+    for (const Function& function : kFunctions)
+        out.push_back(function.signature);
     return out;
 }
 
