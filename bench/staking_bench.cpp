@@ -4,8 +4,9 @@
 // real ML-DSA-65 keys and proofs, then D delegate calls).
 //
 // Block rows: per block, a fresh WorldState at the parent's root (as the executor opens
-// it), a few staking transactions through the real StateHost (4 delegate + 2 undelegate),
-// the per-block reward distribution to the proposer's validator, commit() into a write
+// it), a few staking transactions through the real StateHost (4 delegate + 2 undelegate +
+// 1 claimRewards), the per-block reward distribution to the proposer's validator
+// (distribute_block_reward, as pay_block_reward runs it), commit() into a write
 // batch and its write; the median over --blocks blocks, split into those parts.
 // Epoch row: select_active_set (the top maxValidators by bonded stake, keys read for the
 // chosen ones, ValidatorSet::create) on a fresh WorldState at the committed root; median
@@ -29,6 +30,7 @@
 #include "chain/staking/abi.hpp"
 #include "chain/staking/active_set.hpp"
 #include "chain/staking/contract.hpp"
+#include "chain/staking/penalties.hpp"
 #include "chain/staking/store.hpp"
 #include "evm/analysis.hpp"
 #include "state/state_host.hpp"
@@ -121,6 +123,10 @@ public:
 
     Bytes delegate_data(std::uint64_t validator) const {
         return call_data(staking::signature::kDelegate,
+                         abi::Writer{}.address(operator_address(validator)));
+    }
+    Bytes claim_data(std::uint64_t validator) const {
+        return call_data(staking::signature::kClaimRewards,
                          abi::Writer{}.address(operator_address(validator)));
     }
     Bytes undelegate_data(std::uint64_t validator, const U256& amount) const {
@@ -221,10 +227,22 @@ void block_rows(std::uint64_t validators, std::uint64_t delegators, int blocks) 
                                U256{}) != evm::Status::kSuccess)
                     fail("undelegate failed");
             }
+            {
+                const std::uint64_t d = (next++) % chain.delegators();
+                if (chain.call(world, delegator_address(d), chain.claim_data(d % validators),
+                               U256{}) != evm::Status::kSuccess)
+                    fail("claimRewards failed");
+            }
             tx_ms = ms_since(start);
+            // As pay_block_reward does at a block's end: the reward minted to the staking
+            // address, then distributed to the proposer's validator (round robin here).
             const auto reward_start = Clock::now();
-            // The per-block reward distribution arrives with issue14-econ's
-            // distribute_block_reward; until then this column measures nothing (0).
+            const U256 reward = chain.spec().block_reward;
+            world.add_balance(staking_address(), reward);
+            staking::Meter meter{world, staking_address(), staking::Meter::kUnlimited};
+            staking::Store store{meter};
+            staking::distribute_block_reward(
+                store, chain.consensus(static_cast<std::uint64_t>(b) % validators), reward);
             reward_ms = ms_since(reward_start);
         });
         txs.push_back(tx_ms);
@@ -233,7 +251,8 @@ void block_rows(std::uint64_t validators, std::uint64_t delegators, int blocks) 
         totals.push_back(timing.body + timing.commit);
     }
     std::printf(
-        "| block | %llu | %llu | 4 delegate + 2 undelegate | %.3f | %.3f | %.3f | %.3f | %.0f |\n",
+        "| block | %llu | %llu | 4 delegate + 2 undelegate + 1 claimRewards | %.3f | %.3f | %.3f | "
+        "%.3f | %.0f |\n",
         static_cast<unsigned long long>(validators), static_cast<unsigned long long>(delegators),
         median(txs), median(rewards), median(commits), median(totals), setup_ms);
 }

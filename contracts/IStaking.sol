@@ -117,7 +117,12 @@ interface IStaking {
     /// @return rewardAddress Where commission is paid.
     /// @return commissionBps The commission in basis points.
     /// @return bondedStake The wei bonded to it (all its delegations).
-    /// @return jailed Whether it is jailed (out of the active set).
+    /// @return jailed Whether it is jailed (out of the active set from the next epoch).
+    /// @return shares The pool shares its delegations hold (getDelegation converts them to wei).
+    /// @return jailedUntil The Unix time from which `unjail` is allowed; type(uint64).max for
+    ///         a tombstone; 0 if never jailed.
+    /// @return tombstoned Whether it is tombstoned (never again in the set, no new delegations).
+    /// @return totalSlashed The wei burned from it by slashing, in all.
     function getValidator(address operator)
         external
         view
@@ -129,7 +134,11 @@ interface IStaking {
             address rewardAddress,
             uint16 commissionBps,
             uint256 bondedStake,
-            bool jailed
+            bool jailed,
+            uint256 shares,
+            uint64 jailedUntil,
+            bool tombstoned,
+            uint256 totalSlashed
         );
 
     /// @notice The number of validators ever registered.

@@ -20,10 +20,6 @@ namespace {
 namespace abi = chain::abi;
 namespace signature = chain::staking::signature;
 
-// The ABI signature of claimRewards (contracts/IStaking.sol); `qtm validator abi` and the
-// IStaking check compare it with the node's dispatch table.
-constexpr std::string_view kClaimRewards = "claimRewards(address)";
-
 constexpr int kFailure = 1;
 constexpr int kUsage = 2;
 
@@ -154,6 +150,10 @@ ValidatorCli::ValidatorCli(CLI::App& app, const std::string& default_rpc,
     claim_->add_option("--validator", validator_, "The validator's operator address")->required();
     add_sender_options(claim_, default_rpc);
 
+    unjail_ = validator->add_subcommand(
+        "unjail", "Take the sender's validator out of jail once its jail time has passed");
+    add_sender_options(unjail_, default_rpc);
+
     abi_ = validator->add_subcommand(
         "abi", "Print the staking contract's function selectors and event topics as JSON");
 }
@@ -264,8 +264,10 @@ std::optional<int> ValidatorCli::run() const {
     if (*claim_) {
         const auto validator = validator_address();
         if (!validator) return usage(validator.error());
-        return send_call(call_data(kClaimRewards, abi::Writer{}.address(*validator).finish()), "");
+        return send_call(
+            call_data(signature::kClaimRewards, abi::Writer{}.address(*validator).finish()), "");
     }
+    if (*unjail_) return send_call(call_data(signature::kUnjail, {}), "");
     if (*abi_) {
         nlohmann::ordered_json out{
             {"address", chain::to_checksum_address(chain::staking_address())},

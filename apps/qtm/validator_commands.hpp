@@ -1,6 +1,6 @@
 // `qtm validator …`: the staking contract (docs/staking.md) from the command line. `pop`
-// makes a consensus key's proof of possession; create, edit, delegate, undelegate, withdraw
-// and claim send a signed transaction to the staking address through `qtm send`'s path
+// makes a consensus key's proof of possession; create, edit, delegate, undelegate, withdraw,
+// claim and unjail send a signed transaction to the staking address through `qtm send`'s path
 // (keystore or dev account, fees and gas asked from the node); `abi` prints the contract's
 // function selectors and event topics as the node dispatches and emits them.
 #pragma once
@@ -48,6 +48,7 @@ private:
     CLI::App* undelegate_{nullptr};
     CLI::App* withdraw_{nullptr};
     CLI::App* claim_{nullptr};
+    CLI::App* unjail_{nullptr};
     CLI::App* abi_{nullptr};
 };
 

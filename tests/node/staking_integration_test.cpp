@@ -253,8 +253,20 @@ TEST_F(StakingNode, ValidatorCommandsCreateDelegateUndelegateWithdrawClaim) {
     ASSERT_EQ(to_proposer.status, 0) << to_proposer.err;
     const CliRun claimed =
         test::run_qtm("validator claim" + rpc_ + " --dev-account 4 --validator " + proposer);
-    EXPECT_EQ(claimed.status, 0) << claimed.err;
+    ASSERT_EQ(claimed.status, 0) << claimed.err;
     EXPECT_EQ(field(claimed.out, "status"), "1");
+    // Its receipt holds RewardsClaimed(delegator, validator, amount > 0).
+    const Json receipt =
+        result("eth_getTransactionReceipt", Json::array({field(claimed.out, "transaction")}));
+    ASSERT_EQ(receipt.at("logs").size(), 1u) << receipt.dump();
+    const Json& log = receipt.at("logs").at(0);
+    EXPECT_EQ(log.at("topics").at(0),
+              to_hex(chain::abi::event_topic(chain::staking::signature::kRewardsClaimed)));
+    EXPECT_EQ(log.at("topics").at(1), to_hex(chain::abi::word_topic(chain::abi::address_word(
+                                          *from_hex_fixed<20>(dev_account(4))))));
+    const auto amount = from_hex(log.at("data").get<std::string>());
+    ASSERT_TRUE(amount && amount->size() == 32);
+    EXPECT_GT(U256::from_be_bytes(*amount), U256{});
 }
 
 TEST(StakingCli, HelpAndAbi) {

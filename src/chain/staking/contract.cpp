@@ -332,7 +332,8 @@ std::vector<std::string_view> function_signatures() {
 
 std::vector<std::string_view> event_signatures() {
     return {signature::kValidatorCreated, signature::kValidatorEdited, signature::kDelegated,
-            signature::kUndelegated, signature::kWithdrawn};
+            signature::kUndelegated,      signature::kWithdrawn,       signature::kRewardsClaimed,
+            signature::kSlashed,          signature::kJailed,          signature::kUnjailed};
 }
 
 }  // namespace qtm::chain::staking

@@ -79,7 +79,7 @@ private:
 // The signatures of every function the contract dispatches, in its table's order (the
 // check of contracts/IStaking.sol compares them with solc's ABI: `qtm validator abi`).
 [[nodiscard]] std::vector<std::string_view> function_signatures();
-// The signatures of every event it emits.
+// The signatures of every event of its ABI (Slashed and Jailed: penalties.hpp says when).
 [[nodiscard]] std::vector<std::string_view> event_signatures();
 
 // The chain's native contracts: the staking contract at staking_address().
