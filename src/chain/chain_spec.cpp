@@ -464,6 +464,10 @@ Result<Genesis, SpecError> build_genesis(const ChainSpec& spec, const storage::R
         stakes = stakes + validator.stake;
     state::Account staking;
     staking.balance = stakes;
+    // Nonce 1, as a created contract has: the account holds no EVM code, and without it
+    // EIP-161 would delete it, storage and all, the moment its balance reached zero (every
+    // stake withdrawn or slashed away).
+    staking.nonce = 1;
     world.put_genesis_account(staking_address(), staking, {}, {});
     staking::register_genesis_validators(world, spec);
     (void)world.finalize_transaction();

@@ -63,6 +63,8 @@ TEST(StakingGenesis, RegistersTheSpecsValidatorsInTheContract) {
     }
     EXPECT_EQ(store.total_bonded(), total);
     EXPECT_EQ(world.balance(staking_address()), total);
+    // Not an empty account for EIP-161 even when every stake has left.
+    EXPECT_EQ(world.nonce(staking_address()), 1u);
 }
 
 // A restarted node rebuilds the genesis over its database, whose flat tables then hold a
