@@ -118,7 +118,8 @@ interface IStaking {
     /// @return commissionBps The commission in basis points.
     /// @return bondedStake The wei bonded to it (all its delegations).
     /// @return jailed Whether it is jailed (out of the active set from the next epoch).
-    /// @return shares The pool shares its delegations hold (getDelegation converts them to wei).
+    /// @return totalShares The pool shares its delegations hold (getDelegation converts them
+    ///         to wei at the pool's exchange rate).
     /// @return jailedUntil The Unix time from which `unjail` is allowed; type(uint64).max for
     ///         a tombstone; 0 if never jailed.
     /// @return tombstoned Whether it is tombstoned (never again in the set, no new delegations).
@@ -135,7 +136,7 @@ interface IStaking {
             uint16 commissionBps,
             uint256 bondedStake,
             bool jailed,
-            uint256 shares,
+            uint256 totalShares,
             uint64 jailedUntil,
             bool tombstoned,
             uint256 totalSlashed
