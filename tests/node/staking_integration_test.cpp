@@ -1,8 +1,8 @@
 // Staking over the real RPC and CLI of `qtmd --dev` (short unbonding and epochs through the
 // dev flags): qtm_getStakingParams, qtm_getValidators at a block (the genesis set, then the
 // set of the next epoch holding a validator `qtm validator create` registered), and
-// `qtm validator pop|create|delegate|undelegate|withdraw|claim` with their refusals (the
-// contract's revert reasons, exit status 1) and bad usage (exit status 2).
+// `qtm validator pop|create|edit|unjail|delegate|undelegate|withdraw|claim` with their refusals
+// (the contract's revert reasons, exit status 1) and bad usage (exit status 2).
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -185,6 +185,23 @@ TEST_F(StakingNode, ValidatorCommandsCreateDelegateUndelegateWithdrawClaim) {
     EXPECT_EQ(again.status, 1);
     EXPECT_NE(again.err.find("staking: already a validator"), std::string::npos) << again.err;
 
+    // edit: the commission is locked for a day after creation; the reward address is not.
+    const CliRun soon =
+        test::run_qtm("validator edit" + rpc_ + " --dev-account 1 --commission 301 " +
+                      "--reward-address " + dev_account(5));
+    EXPECT_EQ(soon.status, 1);
+    EXPECT_NE(soon.err.find("staking: commission changed less than 86400 seconds ago"),
+              std::string::npos)
+        << soon.err;
+    const CliRun edited =
+        test::run_qtm("validator edit" + rpc_ +
+                      " --dev-account 1 --commission 300 --reward-address " + dev_account(5));
+    ASSERT_EQ(edited.status, 0) << edited.err;
+    // unjail: refused for a validator that is not jailed.
+    const CliRun unjail = test::run_qtm("validator unjail" + rpc_ + " --dev-account 1");
+    EXPECT_EQ(unjail.status, 1);
+    EXPECT_NE(unjail.err.find("staking: not jailed"), std::string::npos) << unjail.err;
+
     // delegate, undelegate
     const auto delegator_address = *from_hex_fixed<20>(delegator);
     const CliRun delegated = test::run_qtm("validator delegate" + rpc_ + " --dev-account 2 " +
@@ -241,6 +258,7 @@ TEST_F(StakingNode, ValidatorCommandsCreateDelegateUndelegateWithdrawClaim) {
         found = true;
         EXPECT_EQ(member.at("operator"), op);
         EXPECT_EQ(member.at("commissionBps"), "0x12c");
+        EXPECT_EQ(member.at("rewardAddress"), dev_account(5));
         EXPECT_EQ(member.at("votingPower"), "0x2713");  // 10,003 QTM
     }
     EXPECT_TRUE(found) << set.dump();
@@ -272,8 +290,8 @@ TEST_F(StakingNode, ValidatorCommandsCreateDelegateUndelegateWithdrawClaim) {
 TEST(StakingCli, HelpAndAbi) {
     const CliRun help = test::run_qtm("validator --help");
     EXPECT_EQ(help.status, 0);
-    for (const char* command :
-         {"pop", "create", "edit", "delegate", "undelegate", "withdraw", "claim", "abi"}) {
+    for (const char* command : {"pop", "create", "edit", "delegate", "undelegate", "withdraw",
+                                "claim", "unjail", "abi"}) {
         EXPECT_NE(help.out.find(command), std::string::npos) << command;
     }
     const CliRun abi = test::run_qtm("validator abi");
