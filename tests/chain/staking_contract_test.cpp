@@ -268,6 +268,7 @@ TEST_F(StakingContractTest, UndelegateQueuesAndWithdrawPaysAfterThePeriod) {
     EXPECT_EQ(entry.address(0), op_);
     EXPECT_EQ(entry.word(1), U256{200});
     EXPECT_EQ(entry.word(2), U256{kStart + 150});
+    EXPECT_EQ(entry.word(3), U256{1});  // creation height: the harness's block
 
     // Before the first entry matures nothing is paid; then one entry, then the other.
     expect_refused(withdraw(kStart + 99), "no unbonding entry has matured");

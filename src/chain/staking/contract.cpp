@@ -323,4 +323,17 @@ evm::ExecutionResult StakingContract::run(state::WorldState& state, const evm::T
             .output = std::move(*outcome)};
 }
 
+std::vector<std::string_view> function_signatures() {
+    std::vector<std::string_view> out;
+    for (const Function& function : kFunctions)
+        out.push_back(function.signature);
+    return out;
+}
+
+std::vector<std::string_view> event_signatures() {
+    return {signature::kValidatorCreated, signature::kValidatorEdited, signature::kDelegated,
+            signature::kUndelegated,      signature::kWithdrawn,       signature::kRewardsClaimed,
+            signature::kSlashed,          signature::kJailed,          signature::kUnjailed};
+}
+
 }  // namespace qtm::chain::staking
