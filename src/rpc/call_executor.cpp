@@ -5,6 +5,7 @@
 #include <string>
 
 #include "base/hex.hpp"
+#include "chain/staking/block_reward.hpp"
 #include "chain/staking/contract.hpp"
 #include "chain/transaction.hpp"
 #include "evm/revert_reason.hpp"
@@ -141,7 +142,6 @@ CallExecutor::CallExecutor(Backend& backend, const ApiLimits& limits, const Json
     const auto header = reader.header(*number);
     if (!header) throw RpcError{code::kServer, "header not found"};
     header_ = *header;
-    block_context_.coinbase = header_.proposer;
     block_context_.number = static_cast<std::int64_t>(header_.number);
     block_context_.timestamp = static_cast<std::int64_t>(header_.timestamp);
     block_context_.gas_limit = static_cast<std::int64_t>(header_.gas_limit);
@@ -152,6 +152,10 @@ CallExecutor::CallExecutor(Backend& backend, const ApiLimits& limits, const Json
     world_ = std::make_unique<state::WorldState>(backend.database(), header_.state_root,
                                                  backend.node_cache(),
                                                  state::WorldState::ReadMode::kTrie);
+    // COINBASE as the block's transactions saw it: the staking address when the proposer is a
+    // registered validator (decided here from the block's end state, which differs from its
+    // start only in the block that registered the proposer).
+    block_context_.coinbase = chain::staking::fee_recipient(*world_, header_.proposer);
     if (state_overrides != nullptr && !state_overrides->is_null()) {
         apply_state_overrides(*state_overrides);
     }

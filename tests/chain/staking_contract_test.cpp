@@ -6,6 +6,7 @@
 
 #include "chain/chain_spec.hpp"
 #include "chain/staking/store.hpp"
+#include "evm/revert_reason.hpp"
 #include "staking_support.hpp"
 
 namespace qtm::chain::staking {
@@ -376,8 +377,8 @@ TEST(StakingAbi, EncodesAndDecodesStrictly) {
     EXPECT_FALSE(abi::Reader{dirty}.address(2));
     Bytes truncated(encoded.begin(), encoded.end() - 1);  // padding cut
     EXPECT_FALSE(abi::Reader{truncated}.bytes(1));
-    EXPECT_EQ(abi::decode_revert_reason(abi::revert_reason("no")), "no");
-    EXPECT_FALSE(abi::decode_revert_reason(encoded));
+    EXPECT_EQ(evm::decode_error_string(evm::encode_error_string("no")), "no");
+    EXPECT_FALSE(evm::decode_error_string(encoded));
     // Known selectors (as solc and ethers compute them).
     EXPECT_EQ(abi::selector("transfer(address,uint256)"), (abi::Selector{0xa9, 0x05, 0x9c, 0xbb}));
 }

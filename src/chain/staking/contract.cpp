@@ -10,6 +10,7 @@
 #include "chain/staking/pool.hpp"
 #include "crypto/mldsa.hpp"
 #include "evm/precompiles.hpp"
+#include "evm/revert_reason.hpp"
 
 namespace qtm::chain::staking {
 
@@ -316,7 +317,7 @@ evm::ExecutionResult StakingContract::run(state::WorldState& state, const evm::T
     if (!outcome) {
         return {.status = evm::Status::kRevert,
                 .gas_left = meter.gas_left(),
-                .output = abi::revert_reason(outcome.error())};
+                .output = evm::encode_error_string(outcome.error())};
     }
     return {.status = evm::Status::kSuccess,
             .gas_left = meter.gas_left(),
