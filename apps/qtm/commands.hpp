@@ -88,4 +88,16 @@ int chain_export(const ChainExportOptions& options);
 // Re-executes and verifies every block; stops at the first invalid one saying why.
 int chain_import(const std::string& file, const std::string& datadir, const std::string& spec);
 
+// snapshot_commands.cpp: state snapshots (chain/snapshot/snapshot.hpp).
+struct SnapshotExportOptions {
+    std::string datadir;
+    std::string file;
+    std::optional<std::uint64_t> height;     // default the head
+    std::optional<std::size_t> chunk_bytes;  // default 4 MiB
+    bool progress{true};
+};
+int snapshot_export(const SnapshotExportOptions& options);
+int snapshot_import(const std::string& file, const std::string& datadir, const std::string& spec,
+                    bool progress);
+
 }  // namespace qtm::cli
