@@ -68,6 +68,8 @@ struct DbCheckOptions {
 int db_check(const DbCheckOptions& options);
 // Repairs by replaying (chain::repair_database); the node must be stopped.
 int db_repair(const std::string& datadir, const std::string& spec);
+// Deletes the trie nodes of states older than the last `state_history` (chain/prune_state.hpp).
+int db_prune_state(const std::string& datadir, std::uint64_t state_history, bool progress);
 // db_backup_commands.cpp: admin_backup over the JWT endpoint; a checked copy.
 struct DbBackupOptions {
     std::string rpc;          // the node's --authrpc endpoint

@@ -6,9 +6,11 @@
 #include "base/hex.hpp"
 #include "chain/db_check.hpp"
 #include "chain/db_repair.hpp"
+#include "chain/prune_state.hpp"
 #include "commands.hpp"
 #include "progress.hpp"
 #include "storage/database.hpp"
+#include "storage/schema.hpp"
 
 namespace qtm::cli {
 namespace {
@@ -115,6 +117,41 @@ int db_repair(const std::string& datadir, const std::string& spec_name) {
         return 1;
     }
     std::printf("ok: the database is consistent\n");
+    return 0;
+}
+
+int db_prune_state(const std::string& datadir, std::uint64_t state_history, bool progress) {
+    storage::OpenOptions open_options;
+    open_options.create_if_missing = false;
+    auto database = storage::open_rocksdb(datadir, open_options);
+    if (!database) {
+        std::fprintf(stderr, "qtm db prune-state: %s\n", database.error().message.c_str());
+        return 1;
+    }
+    if (auto schema = storage::open_schema(**database, datadir); !schema) {
+        std::fprintf(stderr, "qtm db prune-state: %s\n", schema.error().message.c_str());
+        return 1;
+    }
+    ProgressPrinter printer{progress, "pruning"};
+    chain::PruneOptions options;
+    options.state_history = state_history;
+    options.progress = [&printer](const chain::PruneProgress& step) {
+        printer(step.stage, step.done, step.total);
+    };
+    auto pruned = chain::prune_state(**database, options);
+    printer.finish();
+    if (!pruned) {
+        std::fprintf(stderr, "qtm db prune-state: %s\n", pruned.error().c_str());
+        return 1;
+    }
+    std::printf(
+        "kept the states of blocks %llu to %llu (the head)\n"
+        "trie nodes: %llu kept, %llu deleted (%llu bytes)\n",
+        static_cast<unsigned long long>(pruned->oldest_retained),
+        static_cast<unsigned long long>(pruned->head),
+        static_cast<unsigned long long>(pruned->nodes_kept),
+        static_cast<unsigned long long>(pruned->nodes_deleted),
+        static_cast<unsigned long long>(pruned->bytes_deleted));
     return 0;
 }
 

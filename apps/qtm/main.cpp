@@ -207,6 +207,23 @@ int main(int argc, char** argv) {
     db_restore_cmd->add_option("datadir", restore_datadir, "The new --datadir (absent or empty)")
         ->required();
 
+    std::string prune_datadir;
+    std::uint64_t prune_history = 128;
+    bool prune_quiet = false;
+    auto* db_prune_cmd = db->add_subcommand(
+        "prune-state", "Delete the trie nodes of states older than the last N blocks");
+    db_prune_cmd->footer(
+        "The node must be stopped. Every retained state is walked from its root and every "
+        "node it reaches is kept (nodes are shared between states); all other stored trie "
+        "nodes are deleted and the column compacted. Nothing is deleted if a retained state "
+        "is incomplete. RPC reads of a pruned block's state answer \"state not available\".\n");
+    db_prune_cmd->add_option("datadir", prune_datadir, "The node's --datadir")->required();
+    db_prune_cmd
+        ->add_option("--state-history", prune_history,
+                     "States kept: the head's and the N-1 before it (at least 1)")
+        ->capture_default_str();
+    db_prune_cmd->add_flag("--quiet", prune_quiet, "No progress display");
+
     auto* chain_cmd =
         app.add_subcommand("chain", "Blocks to and from a file (RLP, one after another)");
     chain_cmd->require_subcommand(1);
@@ -293,6 +310,7 @@ int main(int argc, char** argv) {
     if (*call_cmd) return call(call_options);
     if (*rpc_cmd) return raw_rpc(rpc_url, method, params_json);
     if (*db_repair_cmd) return db_repair(repair_datadir, repair_spec);
+    if (*db_prune_cmd) return db_prune_state(prune_datadir, prune_history, !prune_quiet);
     if (*db_backup_cmd) return db_backup(backup_options);
     if (*chain_export_cmd) return chain_export(export_options);
     if (*chain_import_cmd) return chain_import(import_file, import_datadir, import_spec);

@@ -5,6 +5,7 @@
 #include "base/endian.hpp"
 #include "chain/block.hpp"
 #include "chain/db_check_issues.hpp"
+#include "chain/prune_state.hpp"
 #include "chain/snapshot/snapshot.hpp"
 #include "crypto/keccak.hpp"
 #include "storage/chain_store.hpp"
@@ -29,7 +30,8 @@ public:
           store_{view},
           options_{options},
           report_{report},
-          base_{snapshot::load_snapshot_base(view)} {
+          base_{snapshot::load_snapshot_base(view)},
+          pruned_below_{load_pruned_below(view)} {
         report_.snapshot_base = base_;
     }
 
@@ -208,7 +210,8 @@ private:
         // Below a snapshot's base the states are not held, nor the bodies (but genesis's).
         const bool below_base = base_ && number < *base_;
         if (below_base && number > 0) return;
-        if (!below_base && header->state_root != trie::kEmptyRoot) {
+        const bool pruned = pruned_below_ && number < *pruned_below_;
+        if (!below_base && !pruned && header->state_root != trie::kEmptyRoot) {
             auto root = view_.get(storage::Column::kTrieNodes, header->state_root);
             if (!root || !*root) {
                 add_issue(report_, options_, where,
@@ -297,6 +300,7 @@ private:
     CheckReport& report_;
     std::vector<LookupEntry> lookups_;
     std::optional<std::uint64_t> base_;
+    std::optional<std::uint64_t> pruned_below_;  // states below it deleted by a prune
 };
 
 }  // namespace
