@@ -81,5 +81,34 @@ TEST(QtmPrune, OldStatesAnswerStateNotAvailableAndRecentOnesStay) {
     EXPECT_EQ(node.terminate(SIGTERM), 0);
 }
 
+TEST(QtmPrune, QtmdPrunesAsBlocksCommitWithStateHistory) {
+    test::TestDir dir{"qtmd-prune"};
+    QtmdProcess node{dir.path() / "data", {"--block-time", "0.1", "--state-history", "4"}};
+    // The first prune runs at block 32 (every 32 blocks) and keeps blocks 29 to 32.
+    ASSERT_TRUE(
+        test::wait_until([&] { return block_number(node) >= 33; }, std::chrono::seconds{60}));
+    const Json old = node.call("eth_getBalance", Json::array({kRecipient, "0x1"}));
+    ASSERT_TRUE(old.contains("error")) << old.dump();
+    EXPECT_NE(old.at("error").at("message").get<std::string>().find(
+                  "state not available: the state of block 1 "),
+              std::string::npos)
+        << old.dump();
+    const Json recent = node.call("eth_getBalance", Json::array({kRecipient, "0x1d"}));
+    EXPECT_TRUE(recent.contains("result")) << recent.dump();
+    EXPECT_EQ(node.terminate(SIGTERM), 0);
+    const auto checked = test::run_qtm("db check --quiet " + (dir.path() / "data").string());
+    EXPECT_EQ(checked.status, 0) << checked.out << checked.err;
+}
+
+TEST(QtmPrune, AnArchiveNodeKeepsEveryState) {
+    test::TestDir dir{"qtmd-archive"};
+    QtmdProcess node{dir.path() / "data", {"--block-time", "0.1", "--state-history", "0"}};
+    ASSERT_TRUE(
+        test::wait_until([&] { return block_number(node) >= 33; }, std::chrono::seconds{60}));
+    const Json old = node.call("eth_getBalance", Json::array({kRecipient, "0x1"}));
+    EXPECT_EQ(old.at("result"), "0x0") << old.dump();
+    EXPECT_EQ(node.terminate(SIGTERM), 0);
+}
+
 }  // namespace
 }  // namespace qtm
