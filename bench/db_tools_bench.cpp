@@ -6,14 +6,19 @@
 //   restore  what `qtm db restore` does: copy the checkpoint, open it, check it
 //   repair   chain::repair_database after one flat account is damaged (the flat tables
 //            rebuilt from the head's trie)
-// and prints one table row per step. Export and import are not here: they are per block,
-// and their cost is the executor's (bench/block_bench.cpp).
+//   snapshot export / import   chain::snapshot (the state in 4 MiB chunks, then rebuilt
+//            into a new database and its root checked), and the file's size
+//   prune    chain::prune_state keeping the head's state only (the full mark walk and the
+//            sweep scan; it deletes genesis's state and the intermediate roots of growing)
+// and prints one table row per step. Chain export and import are not here: they are per
+// block, and their cost is the executor's (bench/block_bench.cpp).
 //
 //   build/bin/qtm-bench-db-tools [--accounts 1000000] [--datadir DIR]
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <string>
 
 #include "base/endian.hpp"
@@ -21,6 +26,8 @@
 #include "chain/chain_spec.hpp"
 #include "chain/db_check.hpp"
 #include "chain/db_repair.hpp"
+#include "chain/prune_state.hpp"
+#include "chain/snapshot/snapshot.hpp"
 #include "state/account.hpp"
 #include "state/world_state.hpp"
 #include "storage/chain_store.hpp"
@@ -162,6 +169,38 @@ int main(int argc, char** argv) {
     }
     std::printf("| restore (copy + open + check) | %.2f | %.1f |\n", seconds_since(start),
                 static_cast<double>(directory_bytes(restored)) / 1e6);
+
+    const fs::path snapshot_file = root / "state.snap";
+    start = Clock::now();
+    chain::snapshot::ExportOptions export_options;
+    export_options.height = 1;
+    auto exported = chain::snapshot::export_snapshot(db, snapshot_file.string(), export_options);
+    if (!exported) fail(exported.error());
+    std::printf("| snapshot export (%llu chunks) | %.2f | %.1f |\n",
+                static_cast<unsigned long long>(exported->chunks), seconds_since(start),
+                static_cast<double>(exported->bytes) / 1e6);
+    const fs::path imported_dir = root / "imported";
+    start = Clock::now();
+    {
+        auto target = storage::open_rocksdb(imported_dir.string());
+        if (!target) fail(target.error().message);
+        if (!storage::open_schema(**target, "bench")) fail("schema");
+        std::ifstream in{snapshot_file, std::ios::binary};
+        auto imported = chain::snapshot::import_snapshot(in, spec, **target);
+        if (!imported) fail(imported.error());
+    }
+    std::printf("| snapshot import (tries rebuilt, root checked) | %.2f | %.1f |\n",
+                seconds_since(start), static_cast<double>(directory_bytes(imported_dir)) / 1e6);
+    fs::remove_all(imported_dir);
+    fs::remove(snapshot_file);
+
+    start = Clock::now();
+    chain::PruneOptions prune_options;
+    prune_options.state_history = 1;
+    prune_options.compact = false;
+    if (auto pruned = chain::prune_state(db, prune_options); !pruned) fail(pruned.error());
+    std::printf("| prune-state --state-history 1 (mark + sweep) | %.2f | |\n",
+                seconds_since(start));
 
     // One flat account damaged; the repair rebuilds the flat tables from the head's trie.
     const Address damaged = account_address(accounts / 2);

@@ -79,6 +79,8 @@ struct DbCheckOptions {
 int db_check(const DbCheckOptions& options);
 // Repairs by replaying (chain::repair_database); the node must be stopped.
 int db_repair(const std::string& datadir, const std::string& spec);
+// Deletes the trie nodes of states older than the last `state_history` (chain/prune_state.hpp).
+int db_prune_state(const std::string& datadir, std::uint64_t state_history, bool progress);
 // db_backup_commands.cpp: admin_backup over the JWT endpoint; a checked copy.
 struct DbBackupOptions {
     std::string rpc;          // the node's --authrpc endpoint
@@ -98,5 +100,17 @@ struct ChainExportOptions {
 int chain_export(const ChainExportOptions& options);
 // Re-executes and verifies every block; stops at the first invalid one saying why.
 int chain_import(const std::string& file, const std::string& datadir, const std::string& spec);
+
+// snapshot_commands.cpp: state snapshots (chain/snapshot/snapshot.hpp).
+struct SnapshotExportOptions {
+    std::string datadir;
+    std::string file;
+    std::optional<std::uint64_t> height;     // default the head
+    std::optional<std::size_t> chunk_bytes;  // default 4 MiB
+    bool progress{true};
+};
+int snapshot_export(const SnapshotExportOptions& options);
+int snapshot_import(const std::string& file, const std::string& datadir, const std::string& spec,
+                    bool progress);
 
 }  // namespace qtm::cli

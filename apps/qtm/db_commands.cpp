@@ -1,56 +1,19 @@
 // `qtm db ...`: the data-directory tools (docs/data-safety.md). They open the database
 // themselves; `check` opens it read-only, so it also runs beside a live node.
-#include <unistd.h>
-
-#include <chrono>
 #include <cstdio>
 #include <string>
 
 #include "base/hex.hpp"
 #include "chain/db_check.hpp"
 #include "chain/db_repair.hpp"
+#include "chain/prune_state.hpp"
 #include "commands.hpp"
+#include "progress.hpp"
 #include "storage/database.hpp"
+#include "storage/schema.hpp"
 
 namespace qtm::cli {
 namespace {
-
-// Progress on stderr, at most once a second, overwriting one line on a terminal.
-class ProgressPrinter {
-public:
-    // Nothing is printed in the first second: short checks stay quiet.
-    explicit ProgressPrinter(bool enabled)
-        : enabled_{enabled},
-          terminal_{isatty(STDERR_FILENO) != 0},
-          last_{std::chrono::steady_clock::now()} {}
-    // Ends the progress line before the summary is printed.
-    void finish() {
-        if (printed_ && terminal_) std::fprintf(stderr, "\n");
-        printed_ = false;
-    }
-
-    void operator()(const chain::CheckProgress& progress) {
-        if (!enabled_) return;
-        const auto now = std::chrono::steady_clock::now();
-        if (now - last_ < std::chrono::seconds{1}) return;
-        last_ = now;
-        printed_ = true;
-        std::string line =
-            "checking " + std::string{progress.stage} + ": " + std::to_string(progress.done);
-        if (progress.total != 0) {
-            line += " / " + std::to_string(progress.total) + " (" +
-                    std::to_string(progress.done * 100 / progress.total) + "%)";
-        }
-        std::fprintf(stderr, terminal_ ? "\r%-70s" : "%s\n", line.c_str());
-        std::fflush(stderr);
-    }
-
-private:
-    bool enabled_;
-    bool terminal_;
-    bool printed_{false};
-    std::chrono::steady_clock::time_point last_;
-};
 
 void print_summary(const std::string& datadir, const chain::CheckReport& report) {
     std::printf("database: %s\n", datadir.c_str());
@@ -65,6 +28,10 @@ void print_summary(const std::string& datadir, const chain::CheckReport& report)
         std::printf("head: block %llu %s, state root %s\n",
                     static_cast<unsigned long long>(*report.head_number),
                     to_hex(report.head_hash).c_str(), to_hex(report.head_state_root).c_str());
+    }
+    if (report.snapshot_base) {
+        std::printf("history: starts at block %llu (imported from a state snapshot)\n",
+                    static_cast<unsigned long long>(*report.snapshot_base));
     }
     if (report.finalized_number) {
         std::printf("finalized: block %llu\n",
@@ -104,11 +71,11 @@ int db_check(const DbCheckOptions& options) {
         std::fprintf(stderr, "qtm db check: %s\n", database.error().message.c_str());
         return 1;
     }
-    ProgressPrinter printer{options.progress};
+    ProgressPrinter printer{options.progress, "checking"};
     chain::CheckOptions check_options;
     check_options.max_issues = options.max_issues;
     check_options.progress = [&printer](const chain::CheckProgress& progress) {
-        printer(progress);
+        printer(progress.stage, progress.done, progress.total);
     };
     const chain::CheckReport report = chain::check_database(**database, check_options);
     printer.finish();
@@ -126,9 +93,11 @@ int db_repair(const std::string& datadir, const std::string& spec_name) {
         std::fprintf(stderr, "qtm db repair: %s\n", database.error().message.c_str());
         return 1;
     }
-    ProgressPrinter printer{true};
+    ProgressPrinter printer{true, "checking"};
     chain::CheckOptions options;
-    options.progress = [&printer](const chain::CheckProgress& progress) { printer(progress); };
+    options.progress = [&printer](const chain::CheckProgress& progress) {
+        printer(progress.stage, progress.done, progress.total);
+    };
     auto repaired = chain::repair_database(**database, *spec, options);
     printer.finish();
     if (!repaired) {
@@ -148,6 +117,41 @@ int db_repair(const std::string& datadir, const std::string& spec_name) {
         return 1;
     }
     std::printf("ok: the database is consistent\n");
+    return 0;
+}
+
+int db_prune_state(const std::string& datadir, std::uint64_t state_history, bool progress) {
+    storage::OpenOptions open_options;
+    open_options.create_if_missing = false;
+    auto database = storage::open_rocksdb(datadir, open_options);
+    if (!database) {
+        std::fprintf(stderr, "qtm db prune-state: %s\n", database.error().message.c_str());
+        return 1;
+    }
+    if (auto schema = storage::open_schema(**database, datadir); !schema) {
+        std::fprintf(stderr, "qtm db prune-state: %s\n", schema.error().message.c_str());
+        return 1;
+    }
+    ProgressPrinter printer{progress, "pruning"};
+    chain::PruneOptions options;
+    options.state_history = state_history;
+    options.progress = [&printer](const chain::PruneProgress& step) {
+        printer(step.stage, step.done, step.total);
+    };
+    auto pruned = chain::prune_state(**database, options);
+    printer.finish();
+    if (!pruned) {
+        std::fprintf(stderr, "qtm db prune-state: %s\n", pruned.error().c_str());
+        return 1;
+    }
+    std::printf(
+        "kept the states of blocks %llu to %llu (the head)\n"
+        "trie nodes: %llu kept, %llu deleted (%llu bytes)\n",
+        static_cast<unsigned long long>(pruned->oldest_retained),
+        static_cast<unsigned long long>(pruned->head),
+        static_cast<unsigned long long>(pruned->nodes_kept),
+        static_cast<unsigned long long>(pruned->nodes_deleted),
+        static_cast<unsigned long long>(pruned->bytes_deleted));
     return 0;
 }
 

@@ -208,6 +208,23 @@ int main(int argc, char** argv) {
     db_restore_cmd->add_option("datadir", restore_datadir, "The new --datadir (absent or empty)")
         ->required();
 
+    std::string prune_datadir;
+    std::uint64_t prune_history = 128;
+    bool prune_quiet = false;
+    auto* db_prune_cmd = db->add_subcommand(
+        "prune-state", "Delete the trie nodes of states older than the last N blocks");
+    db_prune_cmd->footer(
+        "The node must be stopped. Every retained state is walked from its root and every "
+        "node it reaches is kept (nodes are shared between states); all other stored trie "
+        "nodes are deleted and the column compacted. Nothing is deleted if a retained state "
+        "is incomplete. RPC reads of a pruned block's state answer \"state not available\".\n");
+    db_prune_cmd->add_option("datadir", prune_datadir, "The node's --datadir")->required();
+    db_prune_cmd
+        ->add_option("--state-history", prune_history,
+                     "States kept: the head's and the N-1 before it (at least 1)")
+        ->capture_default_str();
+    db_prune_cmd->add_flag("--quiet", prune_quiet, "No progress display");
+
     auto* chain_cmd =
         app.add_subcommand("chain", "Blocks to and from a file (RLP, one after another)");
     chain_cmd->require_subcommand(1);
@@ -237,6 +254,44 @@ int main(int argc, char** argv) {
         ->capture_default_str();
 
     const ValidatorCli validator_cli{app, default_rpc, amount_help};
+    auto* snapshot_cmd = app.add_subcommand(
+        "snapshot", "The state at one block to and from a file, in verifiable chunks");
+    snapshot_cmd->require_subcommand(1);
+    SnapshotExportOptions snapshot_export_options;
+    bool snapshot_quiet = false;
+    auto* snapshot_export_cmd = snapshot_cmd->add_subcommand(
+        "export", "Write the state at a canonical block (accounts, storage, code, keys)");
+    snapshot_export_cmd->footer(
+        "Opens the data directory read-only (also beside a running node). The state is read "
+        "from the block's tries, so an older block needs its trie nodes (not pruned). The file "
+        "holds the block's header, the 255 before it, its body, receipts and commit "
+        "certificate, and the state in chunks, each listed by hash in the manifest.\n");
+    snapshot_export_cmd
+        ->add_option("datadir", snapshot_export_options.datadir, "The node's --datadir")
+        ->required();
+    snapshot_export_cmd->add_option("--height", snapshot_export_options.height,
+                                    "The block (default the head)");
+    snapshot_export_cmd->add_option("file", snapshot_export_options.file, "The snapshot to write")
+        ->required();
+    snapshot_export_cmd->add_option("--chunk-bytes", snapshot_export_options.chunk_bytes,
+                                    "Chunk size target (default 4194304)");
+    snapshot_export_cmd->add_flag("--quiet", snapshot_quiet, "No progress display");
+    std::string snapshot_file;
+    std::string snapshot_datadir;
+    std::string snapshot_spec = "dev";
+    auto* snapshot_import_cmd = snapshot_cmd->add_subcommand(
+        "import", "Build a new data directory from a snapshot, checking its state root");
+    snapshot_import_cmd->footer(
+        "Every chunk is checked against its hash in the manifest and its entries' order; the "
+        "tries are rebuilt and their root must be the block's state root, else nothing is "
+        "kept. qtmd then starts from that block.\n");
+    snapshot_import_cmd->add_option("file", snapshot_file, "The snapshot file")->required();
+    snapshot_import_cmd->add_option("datadir", snapshot_datadir, "The new --datadir")->required();
+    snapshot_import_cmd
+        ->add_option("--spec", snapshot_spec,
+                     "The chain spec: dev, testnet, mainnet or a JSON file")
+        ->capture_default_str();
+    snapshot_import_cmd->add_flag("--quiet", snapshot_quiet, "No progress display");
 
     try {
         app.parse(argc, argv);
@@ -257,11 +312,19 @@ int main(int argc, char** argv) {
     if (*call_cmd) return call(call_options);
     if (*rpc_cmd) return raw_rpc(rpc_url, method, params_json);
     if (*db_repair_cmd) return db_repair(repair_datadir, repair_spec);
+    if (*db_prune_cmd) return db_prune_state(prune_datadir, prune_history, !prune_quiet);
     if (*db_backup_cmd) return db_backup(backup_options);
     if (*chain_export_cmd) return chain_export(export_options);
     if (*chain_import_cmd) return chain_import(import_file, import_datadir, import_spec);
     if (*db_restore_cmd) return db_restore(restore_source, restore_datadir);
     if (const auto status = validator_cli.run()) return *status;
+    if (*snapshot_export_cmd) {
+        snapshot_export_options.progress = !snapshot_quiet;
+        return snapshot_export(snapshot_export_options);
+    }
+    if (*snapshot_import_cmd) {
+        return snapshot_import(snapshot_file, snapshot_datadir, snapshot_spec, !snapshot_quiet);
+    }
     if (*db_check_cmd) {
         db_check_options.progress = !db_quiet;
         return db_check(db_check_options);

@@ -126,6 +126,11 @@ int main(int argc, char** argv) {
                    "(close code 1008)")
         ->capture_default_str()
         ->check(CLI::Range(1, 1'000'000));
+    std::uint64_t state_history = 128;
+    app.add_option("--state-history", state_history,
+                   "States kept for RPC reads at past blocks: the head's and the N-1 before it "
+                   "(older trie nodes are pruned every 32 blocks); 0 keeps every state (archive)")
+        ->capture_default_str();
     app.add_option("--block-time", block_time, "Seconds between dev blocks")
         ->capture_default_str()
         ->check(CLI::Range(0.1, 3600.0));
@@ -232,6 +237,7 @@ int main(int argc, char** argv) {
     if (dev_unbonding_seconds) options.spec.staking.unbonding_seconds = *dev_unbonding_seconds;
     if (dev_epoch_length) options.spec.epoch_length = *dev_epoch_length;
     options.block_time = std::chrono::milliseconds{static_cast<long>(block_time * 1000)};
+    options.state_history = state_history;
     const chain::AccountKey validator{crypto::SignatureScheme::kMlDsa65,
                                       chain::dev_validator_seed(0)};
     options.proposer = validator.address();

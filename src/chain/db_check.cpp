@@ -5,6 +5,8 @@
 #include "base/endian.hpp"
 #include "chain/block.hpp"
 #include "chain/db_check_issues.hpp"
+#include "chain/prune_state.hpp"
+#include "chain/snapshot/snapshot.hpp"
 #include "crypto/keccak.hpp"
 #include "storage/chain_store.hpp"
 #include "storage/schema.hpp"
@@ -24,7 +26,14 @@ struct LookupEntry {
 class ChainChecker {
 public:
     ChainChecker(const storage::ReadView& view, const CheckOptions& options, CheckReport& report)
-        : view_{view}, store_{view}, options_{options}, report_{report} {}
+        : view_{view},
+          store_{view},
+          options_{options},
+          report_{report},
+          base_{snapshot::load_snapshot_base(view)},
+          pruned_below_{load_pruned_below(view)} {
+        report_.snapshot_base = base_;
+    }
 
     // The head pointer and its header; false when there is no usable head.
     std::optional<Header> check_head() {
@@ -69,12 +78,16 @@ public:
                                   std::to_string(head->number) + ")");
                     return true;
                 }
-                if (number != expected) {
+                // A database imported from a snapshot at block B holds genesis, then the
+                // headers of the blocks just below B (snapshot/format.hpp).
+                const bool below_base = base_ && expected == 1 && number <= *base_;
+                if (number != expected && !below_base) {
                     add_issue(report_, options_, "canonical index",
                               "no entries for blocks " + std::to_string(expected) + " to " +
                                   std::to_string(number - 1));
                     previous.reset();
                 }
+                if (number != expected) previous.reset();
                 if (head && number == head->number && hash != report_.head_hash) {
                     add_issue(report_, options_, block_name(number, hash),
                               "the canonical entry at the head's height names another block "
@@ -194,7 +207,11 @@ private:
                       "parent hash " + to_hex(header->parent_hash) +
                           " is not the canonical block below it (" + to_hex(*parent) + ")");
         }
-        if (header->state_root != trie::kEmptyRoot) {
+        // Below a snapshot's base the states are not held, nor the bodies (but genesis's).
+        const bool below_base = base_ && number < *base_;
+        if (below_base && number > 0) return;
+        const bool pruned = pruned_below_ && number < *pruned_below_;
+        if (!below_base && !pruned && header->state_root != trie::kEmptyRoot) {
             auto root = view_.get(storage::Column::kTrieNodes, header->state_root);
             if (!root || !*root) {
                 add_issue(report_, options_, where,
@@ -282,6 +299,8 @@ private:
     const CheckOptions& options_;
     CheckReport& report_;
     std::vector<LookupEntry> lookups_;
+    std::optional<std::uint64_t> base_;
+    std::optional<std::uint64_t> pruned_below_;  // states below it deleted by a prune
 };
 
 }  // namespace

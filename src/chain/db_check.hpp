@@ -45,6 +45,9 @@ struct CheckReport {
     Hash32 head_hash{};
     Hash32 head_state_root{};
     std::optional<std::uint64_t> finalized_number;
+    // Set when the database was imported from a state snapshot at that block: the blocks
+    // below it have a header at most (only genesis and the 255 below it).
+    std::optional<std::uint64_t> snapshot_base;
     std::uint64_t blocks{0};        // canonical blocks checked
     std::uint64_t transactions{0};  // in those blocks
     std::uint64_t accounts{0};      // flat accounts of the head state

@@ -9,6 +9,8 @@
 #include "base/hex.hpp"
 #include "chain/block.hpp"
 #include "chain/executor.hpp"
+#include "chain/preimages.hpp"
+#include "chain/snapshot/snapshot.hpp"
 #include "chain/stored_head.hpp"
 #include "codec/rlp.hpp"
 #include "crypto/keccak.hpp"
@@ -66,66 +68,13 @@ std::vector<ChainBlock> read_chain(const storage::ReadView& view) {
     return chain;
 }
 
-// Addresses and slots the database mentions, by the trie key they hash to: the flat tables'
-// keys, every sender, recipient, created contract and proposer, the genesis allocation.
-// The trie proves which of them are in a state; one it holds that none hashes to is a
-// preimage this database has lost.
-struct Preimages {
-    std::unordered_map<Hash32, Address, state::ByteArrayHasher> addresses;
-    std::unordered_map<Hash32, Hash32, state::ByteArrayHasher> slots;
-
-    void add_address(const Address& address) {
-        addresses.emplace(crypto::keccak256(address), address);
-    }
-    void add_slot(const Hash32& slot) { slots.emplace(crypto::keccak256(slot), slot); }
-};
-
-Address created_address(const Address& sender, std::uint64_t nonce) {
-    Bytes payload;
-    rlp::append_string(payload, sender);
-    rlp::append_uint(payload, nonce);
-    const Hash32 hash = crypto::keccak256(rlp::encode_list(payload));
-    Address address;
-    std::copy(hash.begin() + 12, hash.end(), address.begin());
-    return address;
-}
-
 Preimages collect_preimages(const storage::ReadView& view, const ChainSpec& spec,
                             const std::vector<ChainBlock>& chain) {
     Preimages preimages;
-    (void)view.for_each(storage::Column::kFlatAccounts, {}, {}, [&](ByteView key, ByteView) {
-        if (key.size() == 20) {
-            Address address;
-            std::copy(key.begin(), key.end(), address.begin());
-            preimages.add_address(address);
-        }
-        return true;
-    });
-    (void)view.for_each(storage::Column::kFlatStorage, {}, {}, [&](ByteView key, ByteView) {
-        if (key.size() == 52) {
-            Address address;
-            std::copy(key.begin(), key.begin() + 20, address.begin());
-            preimages.add_address(address);
-            Hash32 slot;
-            std::copy(key.begin() + 20, key.end(), slot.begin());
-            preimages.add_slot(slot);
-        }
-        return true;
-    });
-    for (const auto& [address, account] : spec.alloc)
-        preimages.add_address(address);
-    preimages.add_address(staking_address());
-    for (const auto& block : chain) {
-        preimages.add_address(block.header.proposer);
-        for (const auto& txn : block.transactions) {
-            preimages.add_address(txn.from);
-            if (txn.to) {
-                preimages.add_address(*txn.to);
-            } else {
-                preimages.add_address(created_address(txn.from, txn.nonce));
-            }
-        }
-    }
+    preimages.add_flat_tables(view);
+    preimages.add_spec(spec);
+    for (const auto& block : chain)
+        preimages.add_block(block.header, block.transactions);
     return preimages;
 }
 
@@ -264,6 +213,13 @@ Result<RepairReport, RepairError> repair_database(storage::Database& database,
                                                   const CheckOptions& options) {
     if (auto schema = storage::open_schema(database, "the database"); !schema) {
         return unexpected(RepairError{schema.error().message});
+    }
+    if (const auto base = snapshot::load_snapshot_base(database)) {
+        // The replay starts from a complete history, which such a database does not hold.
+        return unexpected(RepairError{
+            "the database was imported from a state snapshot at block " + std::to_string(*base) +
+            " and holds no blocks below it to replay; import the snapshot again (or restore a "
+            "backup)"});
     }
     RepairReport report;
     report.head_before = head_number(database);

@@ -45,7 +45,8 @@ Node::Node(NodeOptions options, std::unique_ptr<storage::Database> database)
     : options_{std::move(options)},
       database_{std::move(database)},
       node_cache_{options_.node_cache_bytes},
-      head_state_{*database_} {
+      head_state_{*database_},
+      pruner_{options_.state_history} {
     chain::TxPoolConfig pool_config;
     pool_config.chain_id = options_.spec.chain_id;
     pool_config.block_gas_limit = options_.spec.gas_limit;
@@ -233,6 +234,7 @@ Result<chain::Header, NodeError> Node::import_block(const chain::Block& block) {
 }
 
 void Node::advance_head(const chain::ExecutedBlock& block) {
+    pruner_.after_commit(*database_, block.block.header.number);
     {
         const std::lock_guard lock{head_mutex_};
         head_ = block.block.header;

@@ -24,6 +24,7 @@
 #include "node/head_state.hpp"
 #include "node/health.hpp"
 #include "node/metrics.hpp"
+#include "node/state_pruner.hpp"
 #include "rpc/backend.hpp"
 #include "storage/database.hpp"
 #include "storage/node_cache.hpp"
@@ -38,6 +39,8 @@ struct NodeOptions {
     // Keys the node signs with for eth_sendTransaction (dev accounts, unlocked keystores).
     std::vector<chain::AccountKey> signers;
     std::size_t node_cache_bytes{256u << 20};
+    // States kept: the head's and the N-1 before it (node/state_pruner.hpp); 0 = archive.
+    std::uint64_t state_history{128};
 };
 
 struct NodeError {
@@ -118,6 +121,7 @@ private:
     std::unique_ptr<chain::BlockExecutor> executor_;
     Hash32 genesis_hash_{};
     std::unique_ptr<NodeMetrics> metrics_;
+    StatePruner pruner_;
     // steady_clock nanoseconds of the last committed block (or of opening); /ready's clock.
     std::atomic<std::int64_t> last_commit_ns_{0};
     std::atomic<bool> last_commit_failed_{false};

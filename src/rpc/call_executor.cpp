@@ -11,6 +11,7 @@
 #include "evm/revert_reason.hpp"
 #include "rpc/chain_reader.hpp"
 #include "rpc/params.hpp"
+#include "rpc/state_access.hpp"
 #include "state/state_host.hpp"
 #include "storage/chain_store.hpp"
 
@@ -137,11 +138,7 @@ CallExecutor::CallExecutor(Backend& backend, const ApiLimits& limits, const Json
       limits_{limits},
       natives_{chain::staking::native_contracts(backend.spec())} {
     const ChainReader reader{backend};
-    const auto number = reader.resolve(to_block_ref(block_ref, "block"));
-    if (!number) throw RpcError{code::kServer, "header not found"};
-    const auto header = reader.header(*number);
-    if (!header) throw RpcError{code::kServer, "header not found"};
-    header_ = *header;
+    header_ = header_with_state(backend, reader, block_ref);
     block_context_.number = static_cast<std::int64_t>(header_.number);
     block_context_.timestamp = static_cast<std::int64_t>(header_.timestamp);
     block_context_.gas_limit = static_cast<std::int64_t>(header_.gas_limit);

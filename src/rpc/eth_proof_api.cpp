@@ -7,6 +7,7 @@
 #include "rpc/chain_reader.hpp"
 #include "rpc/eth_api.hpp"
 #include "rpc/params.hpp"
+#include "rpc/state_access.hpp"
 #include "state/account.hpp"
 #include "storage/state_store.hpp"
 #include "trie/trie.hpp"
@@ -49,12 +50,10 @@ void register_proof_api(Dispatcher& dispatcher, Backend& backend) {
         for (const auto& key_json : keys_json)
             keys.push_back(to_storage_key(key_json, "storageKeys", ""));
         const ChainReader reader{backend};
-        const auto number = reader.resolve(to_block_ref(param(params, 2, "block", false), "block"));
-        const auto header = number ? reader.header(*number) : std::nullopt;
-        if (!header) throw RpcError{code::kServer, "header not found"};
+        const auto header = header_with_state(backend, reader, param(params, 2, "block", false));
 
         const storage::StateStore store{backend.database(), backend.node_cache()};
-        trie::Trie accounts{&store, header->state_root};
+        trie::Trie accounts{&store, header.state_root};
         const Hash32 account_key = crypto::keccak256(address);
         auto account_proof = accounts.prove(account_key);
         auto encoded = accounts.get(account_key);

@@ -10,6 +10,7 @@
 #include "rpc/format.hpp"
 #include "rpc/log_query.hpp"
 #include "rpc/params.hpp"
+#include "rpc/state_access.hpp"
 #include "state/world_state.hpp"
 
 namespace qtm::rpc {
@@ -19,11 +20,8 @@ namespace {
 // The state as of block `ref`, read through its tries (consistent with that block's root).
 std::unique_ptr<state::WorldState> state_at(Backend& backend, const ChainReader& reader,
                                             const Json* ref_json) {
-    const auto number = reader.resolve(to_block_ref(ref_json, "block"));
-    if (!number) throw RpcError{code::kServer, "header not found"};
-    const auto header = reader.header(*number);
-    if (!header) throw RpcError{code::kServer, "header not found"};
-    return std::make_unique<state::WorldState>(backend.database(), header->state_root,
+    const chain::Header header = header_with_state(backend, reader, ref_json);
+    return std::make_unique<state::WorldState>(backend.database(), header.state_root,
                                                backend.node_cache(),
                                                state::WorldState::ReadMode::kTrie);
 }

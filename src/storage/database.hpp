@@ -98,6 +98,9 @@ public:
     // writes go on: every batch is in it entirely or not at all. It opens as a database.
     [[nodiscard]] virtual Result<void, StorageError> checkpoint(
         const std::string& destination) const = 0;
+    // Rewrites one column's files so that erased entries stop taking disk space (after a
+    // prune); an engine without files does nothing.
+    [[nodiscard]] virtual Result<void, StorageError> compact(Column /*column*/) { return {}; }
 };
 
 struct OpenOptions {

@@ -171,6 +171,14 @@ public:
         return {};
     }
 
+    Result<void, StorageError> compact(Column column) override {
+        rocksdb::CompactRangeOptions options;
+        options.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
+        const rocksdb::Status status = db_->CompactRange(options, handle(column), nullptr, nullptr);
+        if (!status.ok()) return unexpected(to_error(status, path_));
+        return {};
+    }
+
 private:
     rocksdb::ColumnFamilyHandle* handle(Column column) const {
         return handles_[static_cast<std::size_t>(column)];

@@ -10,6 +10,7 @@ namespace {
 struct Walker {
     const NodeStore& store;
     const EntryVisitor& visitor;
+    const NodeFilter* enter;
     WalkStats stats;
     bool stopped{false};
 
@@ -31,6 +32,7 @@ struct Walker {
         if (stopped) return {};
         switch (node.kind) {
             case Node::Kind::kReference: {
+                if (enter != nullptr && !(*enter)(node.hash)) return {};
                 auto encoded = store.load_node(node.hash);
                 if (!encoded) {
                     return unexpected(WalkError{WalkErrorKind::kMissingNode, node.hash, path});
@@ -102,7 +104,12 @@ std::string WalkError::describe() const {
 
 Result<WalkStats, WalkError> walk(const NodeStore& store, const Hash32& root,
                                   const EntryVisitor& visitor) {
-    Walker walker{store, visitor, {}};
+    return walk(store, root, visitor, NodeFilter{});
+}
+
+Result<WalkStats, WalkError> walk(const NodeStore& store, const Hash32& root,
+                                  const EntryVisitor& visitor, const NodeFilter& enter) {
+    Walker walker{store, visitor, enter ? &enter : nullptr, {}};
     if (root == kEmptyRoot) return walker.stats;
     const NodePtr start = make_reference(root);
     Nibbles path;

@@ -39,4 +39,11 @@ using EntryVisitor = std::function<bool(ByteView key, ByteView value)>;
 [[nodiscard]] Result<WalkStats, WalkError> walk(const NodeStore& store, const Hash32& root,
                                                 const EntryVisitor& visitor);
 
+// Called with each stored node's hash before it is loaded; false skips the node and all
+// below it (a mark phase that has seen the subtree already).
+using NodeFilter = std::function<bool(const Hash32& node)>;
+[[nodiscard]] Result<WalkStats, WalkError> walk(const NodeStore& store, const Hash32& root,
+                                                const EntryVisitor& visitor,
+                                                const NodeFilter& enter);
+
 }  // namespace qtm::trie
