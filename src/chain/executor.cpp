@@ -1,5 +1,6 @@
 #include "chain/executor.hpp"
 
+#include "chain/prune_state.hpp"
 #include "chain/staking/block_reward.hpp"
 #include "chain/staking/contract.hpp"
 #include "crypto/keccak.hpp"
@@ -156,6 +157,7 @@ Result<void, BlockError> BlockExecutor::finish(Run& run, const Header* received)
     for (const auto& result : run.out.results)
         stored.txn_hashes.push_back(result.hash);
     storage::ChainStore::add_block(run.out.batch, stored);
+    record_validator_set_state(run.out.batch, header.number, spec_.epoch_length);
     run.out.finish_time = std::chrono::steady_clock::now() - commit_end;
     return {};
 }

@@ -7,6 +7,7 @@
 #include "base/endian.hpp"
 #include "base/hex.hpp"
 #include "chain/snapshot/snapshot.hpp"
+#include "chain/staking/active_set.hpp"
 #include "chain/stored_head.hpp"
 #include "state/account.hpp"
 #include "state/world_state.hpp"
@@ -60,6 +61,18 @@ std::optional<std::uint64_t> load_pruned_below(const storage::ReadView& view) {
     return load_be64((*stored)->data());
 }
 
+void record_validator_set_state(storage::WriteBatch& batch, std::uint64_t block_number,
+                                std::uint64_t epoch_length) {
+    batch.put(storage::Column::kMetadata, as_bytes(kValidatorSetStateKey),
+              storage::number_key(staking::epoch_state_height(block_number + 1, epoch_length)));
+}
+
+std::optional<std::uint64_t> load_validator_set_state(const storage::ReadView& view) {
+    auto stored = view.get(storage::Column::kMetadata, as_bytes(kValidatorSetStateKey));
+    if (!stored || !*stored || (*stored)->size() != 8) return std::nullopt;
+    return load_be64((*stored)->data());
+}
+
 Result<PruneReport, std::string> prune_state(storage::Database& database,
                                              const PruneOptions& options) {
     if (options.state_history == 0) {
@@ -74,7 +87,11 @@ Result<PruneReport, std::string> prune_state(storage::Database& database,
     const std::uint64_t base = snapshot::load_snapshot_base(database).value_or(0);
     const std::uint64_t history_start =
         report.head + 1 >= options.state_history ? report.head + 1 - options.state_history : 0;
-    report.oldest_retained = std::max(base, history_start);
+    const std::uint64_t validator_sets_from =
+        std::min(load_validator_set_state(database).value_or(history_start), report.head);
+    // Never below what an earlier run already pruned: those states are gone whatever needed them.
+    report.oldest_retained = std::max({base, load_pruned_below(database).value_or(0),
+                                       std::min(history_start, validator_sets_from)});
 
     const storage::ChainStore chain{database};
     const storage::StateStore store{database};

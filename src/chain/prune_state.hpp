@@ -48,6 +48,16 @@ struct PruneReport {
 inline constexpr std::string_view kPrunedBelowKey = "state_pruned_below";
 [[nodiscard]] std::optional<std::uint64_t> load_pruned_below(const storage::ReadView& view);
 
+// The metadata record every committed block writes (the executor puts it in the block's
+// batch): the block whose state the validator set of the next height is read from
+// (staking::epoch_state_height(number + 1, epoch length)), 8 bytes big-endian. Pruning keeps
+// the states from that block on however old it is, so that a restarted node can always
+// compute the set it signs and verifies with; the pruner needs no chain spec for it.
+inline constexpr std::string_view kValidatorSetStateKey = "validator_set_state_from";
+void record_validator_set_state(storage::WriteBatch& batch, std::uint64_t block_number,
+                                std::uint64_t epoch_length);
+[[nodiscard]] std::optional<std::uint64_t> load_validator_set_state(const storage::ReadView& view);
+
 [[nodiscard]] Result<PruneReport, std::string> prune_state(storage::Database& database,
                                                            const PruneOptions& options);
 

@@ -40,7 +40,7 @@ TEST(QtmPrune, OldStatesAnswerStateNotAvailableAndRecentOnesStay) {
     std::uint64_t mined_in = 0;
     std::uint64_t head = 0;
     {
-        QtmdProcess node{data, {"--block-time", "0.2"}};
+        QtmdProcess node{data, {"--block-time", "0.2", "--dev-epoch-length", "2"}};
         from = node.call("eth_accounts").at("result").at(0).get<std::string>();
         const std::string hash = send_transfer(node, from);
         ASSERT_FALSE(hash.empty());
@@ -57,7 +57,7 @@ TEST(QtmPrune, OldStatesAnswerStateNotAvailableAndRecentOnesStay) {
     const auto checked = test::run_qtm("db check --quiet " + data.string());
     EXPECT_EQ(checked.status, 0) << checked.out;  // it knows the states below are pruned
 
-    QtmdProcess node{data, {"--block-time", "0.2"}};
+    QtmdProcess node{data, {"--block-time", "0.2", "--dev-epoch-length", "2"}};
     head = block_number(node);
     const std::string old_block = hex_number(mined_in - 1);
     for (const auto& [method, params] : std::vector<std::pair<std::string, Json>>{
@@ -83,10 +83,17 @@ TEST(QtmPrune, OldStatesAnswerStateNotAvailableAndRecentOnesStay) {
 
 TEST(QtmPrune, QtmdPrunesAsBlocksCommitWithStateHistory) {
     test::TestDir dir{"qtmd-prune"};
-    QtmdProcess node{dir.path() / "data", {"--block-time", "0.1", "--state-history", "4"}};
-    // The first prune runs at block 32 (every 32 blocks) and keeps blocks 29 to 32.
+    // Epochs of 20 blocks: the set of heights 21 to 40 is read from the state of block 20.
+    QtmdProcess node{dir.path() / "data",
+                     {"--block-time", "0.1", "--state-history", "4", "--dev-epoch-length", "20"}};
+    // The first prune runs at block 32 (every 32 blocks) and keeps blocks 29 to 32, and block
+    // 20's state and those after it, which the validator set of heights up to 40 needs.
     ASSERT_TRUE(
         test::wait_until([&] { return block_number(node) >= 33; }, std::chrono::seconds{60}));
+    const Json epoch_state = node.call("eth_getBalance", Json::array({kRecipient, "0x14"}));
+    EXPECT_TRUE(epoch_state.contains("result")) << epoch_state.dump();
+    const Json before_epoch = node.call("eth_getBalance", Json::array({kRecipient, "0x13"}));
+    EXPECT_TRUE(before_epoch.contains("error")) << before_epoch.dump();
     const Json old = node.call("eth_getBalance", Json::array({kRecipient, "0x1"}));
     ASSERT_TRUE(old.contains("error")) << old.dump();
     EXPECT_NE(old.at("error").at("message").get<std::string>().find(
