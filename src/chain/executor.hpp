@@ -7,7 +7,10 @@
 // Fees and issuance (docs/protocol.md): each transaction pays gas_used * (base fee + tip);
 // the base fee part is burned, the tip goes to the proposer; after the transactions the
 // proposer is minted the chain spec's block reward (1 QTM). Transactions run with the
-// chain's native contracts (the staking contract, src/chain/staking/).
+// chain's native contracts (the staking contract, src/chain/staking/). After them, the
+// block's evidence slashes and its parent_commit feeds the downtime windows
+// (staking/block_penalties.hpp); the header commits to the evidence (evidence_root) and to
+// the validator set that signs it (validators_hash).
 #pragma once
 
 #include <cstdint>
@@ -17,9 +20,12 @@
 #include <string>
 #include <vector>
 
+#include "base/worker_pool.hpp"
 #include "chain/block.hpp"
 #include "chain/chain_spec.hpp"
+#include "chain/staking/block_penalties.hpp"
 #include "chain/transaction.hpp"
+#include "chain/validator_set_source.hpp"
 #include "evm/analysis.hpp"
 #include "evm/status.hpp"
 #include "state/native_contract.hpp"
@@ -62,6 +68,12 @@ struct Rejection {
     std::string reason;
 };
 
+// What a proposer puts into a block besides transactions.
+struct BlockInputs {
+    std::vector<DuplicateVoteEvidence> evidence{};  // invalid pieces are left out (rejected)
+    Bytes parent_commit{};                          // the parent's certificate, or empty
+};
+
 class BlockExecutor {
 public:
     BlockExecutor(const ChainSpec& spec, storage::Database& database,
@@ -74,11 +86,13 @@ public:
                                                           std::uint64_t timestamp,
                                                           const Address& proposer,
                                                           std::span<const Transaction> candidates,
-                                                          std::vector<Rejection>* rejected);
+                                                          std::vector<Rejection>* rejected,
+                                                          const BlockInputs& inputs = {});
 
     // Checks a received block against its parent and re-executes it: header fields, size,
     // every signature (unless `signatures_verified`), every transaction's validity, gas,
-    // and the state, transactions and receipts roots and the bloom.
+    // every evidence and the parent commit, and the state, transactions, receipts and
+    // evidence roots, the validators hash and the bloom.
     [[nodiscard]] Result<ExecutedBlock, BlockError> validate(const Header& parent,
                                                              const Block& block,
                                                              bool signatures_verified);
@@ -93,6 +107,14 @@ private:
     storage::NodeCache* node_cache_;
     evm::AnalysisCache analysis_cache_;
     std::shared_ptr<const state::NativeContracts> natives_;  // the staking contract
+    // For evidence and parent_commit checks (staking/block_penalties.hpp).
+    [[nodiscard]] Result<void, BlockError> start_block(
+        Run& run, const std::vector<DuplicateVoteEvidence>& evidence, const Bytes& parent_commit);
+    [[nodiscard]] Result<void, BlockError> apply_penalties(Run& run,
+                                                           std::vector<Rejection>* rejected);
+    StoredValidatorSets validator_sets_;
+    WorkerPool pool_{WorkerPool::CallerOnly{}};
+    std::optional<Hash32> genesis_hash_;
 };
 
 }  // namespace qtm::chain
