@@ -1,5 +1,6 @@
 #include "chain/chain_spec.hpp"
 
+#include <algorithm>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -146,6 +147,12 @@ ChainSpec parse(const json& root) {
         reject("baseFee.maxChangeDenominator", "must not be 0");
     if (spec.base_fee.elasticity_multiplier == 0)
         reject("baseFee.elasticityMultiplier", "must not be 0");
+    if (fee.contains("minBaseFee")) {
+        spec.base_fee.minimum = quantity(fee.at("minBaseFee"), "baseFee.minBaseFee");
+    }
+    if (spec.base_fee.initial < spec.base_fee.minimum) {
+        reject("baseFee.initial", "must not be below baseFee.minBaseFee");
+    }
     spec.block_reward = quantity(require(root, "blockReward", ""), "blockReward");
     spec.epoch_length = small(require(root, "epochLength", ""), "epochLength");
     if (spec.epoch_length == 0) reject("epochLength", "must not be 0");
@@ -321,7 +328,8 @@ std::string chain_spec_to_json(const ChainSpec& spec) {
     root["maxBlockBytes"] = spec.max_block_bytes;
     root["baseFee"] = {{"initial", spec.base_fee.initial.to_decimal()},
                        {"maxChangeDenominator", spec.base_fee.max_change_denominator},
-                       {"elasticityMultiplier", spec.base_fee.elasticity_multiplier}};
+                       {"elasticityMultiplier", spec.base_fee.elasticity_multiplier},
+                       {"minBaseFee", spec.base_fee.minimum.to_decimal()}};
     root["blockReward"] = spec.block_reward.to_decimal();
     root["epochLength"] = spec.epoch_length;
     root["slashing"] = {{"doubleSignSlashPercent", spec.slashing.double_sign_slash_percent},
@@ -435,12 +443,14 @@ std::optional<ChainSpec> builtin_chain_spec(std::string_view name) {
         ChainSpec spec = seeded_spec(base_spec("testnet", 7358, 1'767'225'600), 4, 10'000'000,
                                      kDevAccountCount, dev_account_seed);
         spec.gas_limit = 60'000'000;
+        spec.base_fee.minimum = U256{100'000'000};  // 0.1 gwei
         return spec;
     }
     if (name == "mainnet") {
         ChainSpec spec = seeded_spec(base_spec("mainnet", 7359, 1'767'225'600), 4, 10'000'000, 1,
                                      dev_account_seed);
         spec.gas_limit = 60'000'000;
+        spec.base_fee.minimum = U256{100'000'000};  // 0.1 gwei
         return spec;
     }
     return std::nullopt;
@@ -466,6 +476,10 @@ Result<Genesis, SpecError> build_genesis(const ChainSpec& spec, const storage::R
         stakes = stakes + validator.stake;
     state::Account staking;
     staking.balance = stakes;
+    // Nonce 1, as a created contract has: the account holds no EVM code, and without it
+    // EIP-161 would delete it, storage and all, the moment its balance reached zero (every
+    // stake withdrawn or slashed away).
+    staking.nonce = 1;
     world.put_genesis_account(staking_address(), staking, {}, {});
     staking::register_genesis_validators(world, spec);
     (void)world.finalize_transaction();
@@ -504,7 +518,8 @@ Result<Genesis, SpecError> build_genesis(const ChainSpec& spec, const storage::R
 
 Hash32 consensus_params_hash(const ChainSpec& spec) {
     // rlp([chain_id, block_time_ms, gas_limit, max_block_bytes,
-    //      [base_fee.initial, max_change_denominator, elasticity_multiplier], block_reward,
+    //      [base_fee.initial, max_change_denominator, elasticity_multiplier, minimum],
+    //      block_reward,
     //      epoch_length, [slashing...], [staking...], [[fork, height], ...]])
     Bytes payload;
     const auto list = [](Bytes& out, const Bytes& items) { rlp::append_list(out, items); };
@@ -516,6 +531,7 @@ Hash32 consensus_params_hash(const ChainSpec& spec) {
     rlp::append_u256(fee, spec.base_fee.initial);
     rlp::append_uint(fee, spec.base_fee.max_change_denominator);
     rlp::append_uint(fee, spec.base_fee.elasticity_multiplier);
+    rlp::append_u256(fee, spec.base_fee.minimum);
     list(payload, fee);
     rlp::append_u256(payload, spec.block_reward);
     rlp::append_uint(payload, spec.epoch_length);
@@ -557,7 +573,8 @@ Result<Hash32, SpecError> genesis_hash(const ChainSpec& spec) {
     return genesis->hash;
 }
 
-U256 next_base_fee(const ChainSpec& spec, const Header& parent) {
+namespace {
+U256 eip1559_base_fee(const ChainSpec& spec, const Header& parent) {
     const std::uint64_t target = parent.gas_limit / spec.base_fee.elasticity_multiplier;
     if (target == 0 || parent.gas_used == target) return parent.base_fee;
     const U256 denominator{spec.base_fee.max_change_denominator};
@@ -569,6 +586,11 @@ U256 next_base_fee(const ChainSpec& spec, const Header& parent) {
     const U256 delta =
         parent.base_fee * U256{target - parent.gas_used} / U256{target} / denominator;
     return parent.base_fee - delta;
+}
+}  // namespace
+
+U256 next_base_fee(const ChainSpec& spec, const Header& parent) {
+    return std::max(eip1559_base_fee(spec, parent), spec.base_fee.minimum);
 }
 
 }  // namespace qtm::chain

@@ -43,6 +43,7 @@ struct BaseFeeParams {
     U256 initial{1'000'000'000};              // the genesis block's base fee (1 gwei)
     std::uint64_t max_change_denominator{8};  // EIP-1559
     std::uint64_t elasticity_multiplier{2};   // EIP-1559
+    U256 minimum{};                           // the base fee never falls below it (minBaseFee)
 };
 
 struct SlashingParams {
@@ -121,7 +122,8 @@ struct Genesis {
 // The genesis hash alone (in-memory state).
 [[nodiscard]] Result<Hash32, SpecError> genesis_hash(const ChainSpec& spec);
 
-// EIP-1559's base fee of the child of `parent`.
+// EIP-1559's base fee of the child of `parent`, never below the spec's minimum (the one
+// rule the executor, the pool and RPC all use).
 [[nodiscard]] U256 next_base_fee(const ChainSpec& spec, const Header& parent);
 
 }  // namespace qtm::chain

@@ -1,5 +1,6 @@
 #include "chain/executor.hpp"
 
+#include "chain/staking/block_reward.hpp"
 #include "chain/staking/contract.hpp"
 #include "crypto/keccak.hpp"
 #include "state/transaction.hpp"
@@ -15,6 +16,7 @@ struct BlockExecutor::Run {
     const Header& parent;
     state::WorldState world;
     state::BlockEnv env;
+    Address proposer{};  // header.proposer; env.coinbase is its fee recipient
     ExecutedBlock out;
     std::vector<Bytes> encoded;  // of out.block.transactions: each encoded once
     std::uint64_t gas_used{0};
@@ -150,7 +152,10 @@ Result<void, BlockError> BlockExecutor::apply_penalties(Run& run,
 Result<void, BlockError> BlockExecutor::finish(Run& run, const Header* received) {
     if (auto done = apply_penalties(run, run.rejected); !done) return unexpected(done.error());
     // Issuance after the transactions, so that a transaction never sees this block's reward.
-    run.world.add_balance(run.env.coinbase, spec_.block_reward);
+    const auto issuance = staking::pay_block_reward(run.world, run.env, run.proposer,
+                                                    spec_.block_reward, run.out.results);
+    run.out.minted = issuance.minted;
+    run.out.burned_fees = issuance.burned_fees;
     run.world.finalize_transaction();
     const auto commit_start = std::chrono::steady_clock::now();
     auto root = run.world.commit(run.out.batch);
@@ -162,7 +167,7 @@ Result<void, BlockError> BlockExecutor::finish(Run& run, const Header* received)
     header.parent_hash = block_hash(run.parent);
     header.number = run.parent.number + 1;
     header.timestamp = static_cast<std::uint64_t>(run.env.timestamp);
-    header.proposer = run.env.coinbase;
+    header.proposer = run.proposer;
     header.state_root = *root;
     header.transactions_root = transactions_root_of_encoded(run.encoded);
     header.receipts_root = receipts_root(run.out.receipts);
@@ -219,6 +224,8 @@ Result<ExecutedBlock, BlockError> BlockExecutor::build(const Header& parent,
                                                        const BlockInputs& inputs) {
     Run run{database_, parent, node_cache_};
     run.env = make_env(spec_, database_, parent, timestamp, proposer, natives_.get());
+    run.proposer = proposer;
+    run.env.coinbase = staking::fee_recipient(run.world, proposer);
     if (auto started = start_block(run, inputs.evidence, inputs.parent_commit); !started) {
         return unexpected(started.error());
     }
@@ -266,6 +273,8 @@ Result<ExecutedBlock, BlockError> BlockExecutor::validate(const Header& parent, 
 
     Run run{database_, parent, node_cache_};
     run.env = make_env(spec_, database_, parent, header.timestamp, header.proposer, natives_.get());
+    run.proposer = header.proposer;
+    run.env.coinbase = staking::fee_recipient(run.world, header.proposer);
     if (auto started = start_block(run, block.evidence, header.parent_commit); !started) {
         return unexpected(started.error());
     }

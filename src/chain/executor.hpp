@@ -5,9 +5,11 @@
 // caller commits with sync=true.
 //
 // Fees and issuance (docs/protocol.md): each transaction pays gas_used * (base fee + tip);
-// the base fee part is burned, the tip goes to the proposer; after the transactions the
-// proposer is minted the chain spec's block reward (1 QTM). Transactions run with the
-// chain's native contracts (the staking contract, src/chain/staking/). After them, the
+// the base fee part is burned; after the transactions the chain spec's block reward (1 QTM)
+// is minted. Reward and tips go to the proposer's validator in the staking contract
+// (commission to its reward address, the rest to its delegators; staking/block_reward.hpp),
+// or to the proposer's address if it is not a registered validator. Transactions run with
+// the chain's native contracts (the staking contract, src/chain/staking/). After them, the
 // block's evidence slashes and its parent_commit feeds the downtime windows
 // (staking/block_penalties.hpp); the header commits to the evidence (evidence_root) and to
 // the validator set that signs it (validators_hash).
@@ -51,6 +53,10 @@ struct ExecutedBlock {
     std::vector<Receipt> receipts;
     std::vector<TransactionResult> results;
     storage::WriteBatch batch;
+    // The block's issuance and its burned base fees (the supply changes by their difference,
+    // less what slashing burns).
+    U256 minted{};
+    U256 burned_fees{};
     // Where the time went (for benchmarks and logs): executing the transactions, folding
     // the state into the tries (commit), and the rest (roots, bloom, the block's records).
     std::chrono::nanoseconds execution_time{};

@@ -99,6 +99,13 @@ TEST(SlashingDowntime, CertificatesFeedTheWindowAndJailAtTheThreshold) {
     const ValidatorRecord jailed = record_of(chain, absent_address);
     EXPECT_TRUE(jailed.jailed);
     EXPECT_FALSE(jailed.tombstoned);
+    {
+        auto world = chain.head_state();
+        Meter meter{*world, staking_address(), Meter::kUnlimited};
+        Store store{meter};
+        EXPECT_EQ(store.jailed_until(*store.operator_of(absent_address)),
+                  chain.head().timestamp + chain.spec().slashing.jail_seconds);
+    }
     EXPECT_EQ(window_of(chain, absent_address), DowntimeWindow{});
     EXPECT_EQ(window_of(chain, present_address), (DowntimeWindow{0, 4, 0}));
 

@@ -3,6 +3,8 @@
 // once (slash + tombstone) and refusing or leaving out invalid evidence.
 #include <gtest/gtest.h>
 
+#include <limits>
+
 #include "chain/staking/block_penalties.hpp"
 #include "chain/staking/evidence.hpp"
 #include "chain/staking/store.hpp"
@@ -128,6 +130,9 @@ TEST_F(SlashingEvidence, TheExecutorAppliesAnOffenceOnceAndSlashes) {
         Meter meter{*world, staking_address(), Meter::kUnlimited};
         Store store{meter};
         EXPECT_TRUE(offence_applied(meter, *store.operator_of(culprit), 2));
+        EXPECT_EQ(store.jailed_until(*store.operator_of(culprit)),
+                  std::numeric_limits<std::uint64_t>::max());
+        EXPECT_EQ(store.validator_slashed(*store.operator_of(culprit)), expected_burn);
         EXPECT_FALSE(offence_applied(meter, *store.operator_of(culprit), 3));
     }
 

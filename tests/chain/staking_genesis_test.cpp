@@ -10,6 +10,7 @@
 #include "chain/executor.hpp"
 #include "chain/keys.hpp"
 #include "chain/staking/contract.hpp"
+#include "chain/staking/pool.hpp"
 #include "chain/staking/store.hpp"
 #include "staking_support.hpp"
 #include "state/world_state.hpp"
@@ -54,7 +55,7 @@ TEST(StakingGenesis, RegistersTheSpecsValidatorsInTheContract) {
         EXPECT_EQ(record->public_key, expected.public_key);
         EXPECT_EQ(record->consensus_address, expected.address);
         EXPECT_EQ(record->bonded, expected.stake);
-        EXPECT_EQ(store.delegation(expected.address, expected.address), expected.stake);
+        EXPECT_EQ(delegation_value(store, expected.address, expected.address), expected.stake);
         EXPECT_EQ(store.operator_of(expected.address), expected.address);
         EXPECT_EQ(record->reward_address, i == 1 ? testing::test_address(0x51) : expected.address);
         EXPECT_EQ(record->commission_bps, i == 1 ? 250u : 0u);
@@ -62,6 +63,8 @@ TEST(StakingGenesis, RegistersTheSpecsValidatorsInTheContract) {
     }
     EXPECT_EQ(store.total_bonded(), total);
     EXPECT_EQ(world.balance(staking_address()), total);
+    // Not an empty account for EIP-161 even when every stake has left.
+    EXPECT_EQ(world.nonce(staking_address()), 1u);
 }
 
 // A restarted node rebuilds the genesis over its database, whose flat tables then hold a
@@ -235,9 +238,18 @@ TEST(StakingGenesis, TransactionsReachTheContractThroughTheExecutor) {
     state::WorldState world{*chain.db, block->block.header.state_root};
     Meter meter{world, staking_address(), Meter::kUnlimited};
     Store store{meter};
-    EXPECT_EQ(store.delegation(validator, sender.address()), amount);
+    EXPECT_EQ(delegation_value(store, validator, sender.address()), amount);
     EXPECT_EQ(store.total_bonded(), chain.spec.validators[0].stake + amount);
-    EXPECT_EQ(world.balance(staking_address()), chain.spec.validators[0].stake + amount);
+    // The proposer is the validator (commission 0): the reward and the tips went to its
+    // delegators, and stay in the contract until claimed.
+    U256 tips{};
+    for (const auto& result : block->results) {
+        tips = tips +
+               (result.effective_gas_price - block->block.header.base_fee) * U256{result.gas_used};
+    }
+    EXPECT_EQ(store.reward_pool(), chain.spec.block_reward + tips);
+    EXPECT_EQ(world.balance(staking_address()),
+              chain.spec.validators[0].stake + amount + store.reward_pool());
 
     // Another node re-executing the block reaches the same state.
     auto other = make_chain(chain.spec);

@@ -54,11 +54,14 @@ StakingHarness::StakingHarness(ContractParams params)
       db_{storage::make_memory_database()},
       world_{*db_, trie::kEmptyRoot} {
     natives_.add(staking_address(), std::make_shared<StakingContract>(params_));
+    world_.set_nonce(staking_address(), 1);  // as the genesis leaves it (build_genesis)
+    (void)world_.finalize_transaction();
 }
 
 CallResult StakingHarness::call(const Address& sender, const Bytes& data, const Options& options) {
     evm::TxContext context;
     context.timestamp = static_cast<std::int64_t>(options.timestamp);
+    context.number = options.number;
     context.chain_id = U256{params_.chain_id};
     context.origin = sender;
     state::StateHost host{world_, context, {}, cache_, &natives_};

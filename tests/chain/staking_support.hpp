@@ -47,6 +47,7 @@ public:
     struct Options {
         U256 value{};
         std::uint64_t timestamp{1'000'000};
+        std::int64_t number{1};  // the block's height
         bool is_static{false};
         std::int64_t gas{10'000'000};
         evm::CallKind kind{evm::CallKind::kCall};

@@ -7,6 +7,7 @@
 #include "base/endian.hpp"
 #include "chain/keys.hpp"
 #include "chain/staking/call.hpp"
+#include "chain/staking/pool.hpp"
 #include "crypto/mldsa.hpp"
 #include "evm/precompiles.hpp"
 
@@ -39,14 +40,6 @@ std::uint64_t now(const Call& call) {
 
 Hash32 topic(const Address& address) {
     return abi::word_topic(abi::address_word(address));
-}
-
-void add_bond(Call& call, const Address& validator, const U256& bonded, const U256& amount) {
-    const Address& delegator = call.message.sender;
-    call.store.set_delegation(validator, delegator,
-                              call.store.delegation(validator, delegator) + amount);
-    call.store.set_bonded(validator, bonded + amount);
-    call.store.set_total_bonded(call.store.total_bonded() + amount);
 }
 
 std::string commission_bound(const Call& call) {
@@ -102,7 +95,9 @@ Outcome create_validator(Call& call) {
     record.commission_bps = static_cast<std::uint32_t>(*commission);
     record.last_commission_change = now(call);
     call.store.add_validator(record);
-    add_bond(call, operator_address, U256{}, call.message.value);
+    if (auto bonded = bond(call.store, record, operator_address, call.message.value); !bonded) {
+        return revert(bonded.error());
+    }
     call.meter.log(
         {abi::event_topic(signature::kValidatorCreated), topic(operator_address), topic(consensus)},
         abi::Writer{}.address(*reward).uint(*commission).word(call.message.value).finish());
@@ -149,7 +144,9 @@ Outcome delegate(Call& call) {
     if (!record) return revert("no such validator");
     if (record->tombstoned) return revert("validator is tombstoned");
     if (call.message.value == U256{}) return revert("nothing to delegate (value is 0)");
-    add_bond(call, *validator, record->bonded, call.message.value);
+    if (auto bonded = bond(call.store, *record, call.message.sender, call.message.value); !bonded) {
+        return revert(bonded.error());
+    }
     call.meter.log(
         {abi::event_topic(signature::kDelegated), topic(call.message.sender), topic(*validator)},
         abi::Writer{}.word(call.message.value).finish());
@@ -162,22 +159,21 @@ Outcome undelegate(Call& call) {
     if (!validator || !amount) return kMalformed;
     if (*amount == U256{}) return revert("nothing to undelegate (amount is 0)");
     const Address& delegator = call.message.sender;
-    const U256 delegated = call.store.delegation(*validator, delegator);
-    if (delegated < *amount) return revert("amount above the delegation");
+    const auto record = call.store.validator_summary(*validator);
+    if (!record) return revert("amount above the delegation");
     const std::uint64_t entries = call.store.unbonding_count(delegator);
     if (entries >= call.params.staking.max_unbonding_entries) {
         return revert("too many unbonding entries (at most " +
                       std::to_string(call.params.staking.max_unbonding_entries) +
                       "); withdraw matured ones first");
     }
-    const auto record = call.store.validator_summary(*validator);
-    if (!record) return revert("no such validator");
-    call.store.set_delegation(*validator, delegator, delegated - *amount);
-    call.store.set_bonded(*validator, record->bonded - *amount);
-    call.store.set_total_bonded(call.store.total_bonded() - *amount);
+    if (auto unbonded = unbond(call.store, *record, delegator, *amount); !unbonded) {
+        return revert(unbonded.error());
+    }
     call.store.set_total_unbonding(call.store.total_unbonding() + *amount);
     const std::uint64_t completion = now(call) + call.params.staking.unbonding_seconds;
-    call.store.push_unbonding(delegator, UnbondingEntry{*validator, *amount, completion});
+    const auto height = static_cast<std::uint64_t>(std::max<std::int64_t>(call.context.number, 0));
+    call.store.push_unbonding(delegator, UnbondingEntry{*validator, *amount, completion, height});
     call.meter.log({abi::event_topic(signature::kUndelegated), topic(delegator), topic(*validator)},
                    abi::Writer{}.word(*amount).uint(completion).finish());
     return abi::Writer{}.uint(completion).finish();
@@ -187,15 +183,18 @@ Outcome withdraw(Call& call) {
     const Address& delegator = call.message.sender;
     const std::uint64_t count = call.store.unbonding_count(delegator);
     U256 total{};
+    std::uint64_t matured = 0;
     // Downwards, so that the entry moved into a removed one's place was already looked at.
     for (std::uint64_t i = count; i-- > 0;) {
         const UnbondingEntry entry = call.store.unbonding(delegator, i);
         if (entry.completion_time > now(call)) continue;
         total = total + entry.amount;
+        ++matured;
         call.store.remove_unbonding(delegator, i);
     }
     if (call.meter.out_of_gas()) return Bytes{};
-    if (total == U256{}) return revert("no unbonding entry has matured");
+    // An entry slashed to nothing still matures (and is removed), paying 0.
+    if (matured == 0) return revert("no unbonding entry has matured");
     state::WorldState& state = call.meter.state();
     if (state.balance(call.meter.self()) < total) {
         return revert("contract balance below its obligations");  // cannot happen: invariant
@@ -207,6 +206,36 @@ Outcome withdraw(Call& call) {
     call.meter.log({abi::event_topic(signature::kWithdrawn), topic(delegator)},
                    abi::Writer{}.word(total).finish());
     return abi::Writer{}.word(total).finish();
+}
+
+Outcome claim_rewards(Call& call) {
+    const auto validator = call.args.address(0);
+    if (!validator) return kMalformed;
+    const Address& delegator = call.message.sender;
+    const U256 amount = take_rewards(call.store, *validator, delegator);
+    if (call.meter.out_of_gas()) return Bytes{};
+    if (amount == U256{}) return revert("no rewards to claim");
+    if (!call.meter.charge(gas::kTransfer)) return Bytes{};
+    state::WorldState& state = call.meter.state();
+    state.sub_balance(call.meter.self(), amount);
+    state.add_balance(delegator, amount);
+    call.meter.log(
+        {abi::event_topic(signature::kRewardsClaimed), topic(delegator), topic(*validator)},
+        abi::Writer{}.word(amount).finish());
+    return abi::Writer{}.word(amount).finish();
+}
+
+Outcome unjail(Call& call) {
+    auto record = call.store.validator_summary(call.message.sender);
+    if (!record) return revert("not a validator");
+    if (record->tombstoned) return revert("validator is tombstoned and can never unjail");
+    if (!record->jailed) return revert("not jailed");
+    const std::uint64_t until = call.store.jailed_until(call.message.sender);
+    if (now(call) < until) return revert("jailed until " + std::to_string(until));
+    record->jailed = false;
+    call.store.write_meta(*record);
+    call.meter.log({abi::event_topic(signature::kUnjailed), topic(call.message.sender)}, {});
+    return Bytes{};
 }
 
 namespace {
@@ -226,6 +255,9 @@ constexpr std::array kFunctions = {
     Function{signature::kDelegate, delegate, true, true},
     Function{signature::kUndelegate, undelegate, false, true},
     Function{signature::kWithdraw, withdraw, false, true},
+    Function{signature::kClaimRewards, claim_rewards, false, true},
+    Function{signature::kUnjail, unjail, false, true},
+    Function{signature::kPendingRewards, pending_rewards_view, false, false},
     Function{signature::kGetValidator, get_validator, false, false},
     Function{signature::kValidatorCount, validator_count, false, false},
     Function{signature::kValidatorAt, validator_at, false, false},

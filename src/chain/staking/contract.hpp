@@ -37,6 +37,9 @@ inline constexpr std::string_view kUnbondingCount = "unbondingCount(address)";
 inline constexpr std::string_view kGetUnbonding = "getUnbonding(address,uint256)";
 inline constexpr std::string_view kGetTotals = "getTotals()";
 inline constexpr std::string_view kGetParams = "getParams()";
+inline constexpr std::string_view kClaimRewards = "claimRewards(address)";
+inline constexpr std::string_view kPendingRewards = "pendingRewards(address,address)";
+inline constexpr std::string_view kUnjail = "unjail()";
 
 inline constexpr std::string_view kValidatorCreated =
     "ValidatorCreated(address,address,address,uint16,uint256)";
@@ -44,6 +47,10 @@ inline constexpr std::string_view kValidatorEdited = "ValidatorEdited(address,ad
 inline constexpr std::string_view kDelegated = "Delegated(address,address,uint256)";
 inline constexpr std::string_view kUndelegated = "Undelegated(address,address,uint256,uint256)";
 inline constexpr std::string_view kWithdrawn = "Withdrawn(address,uint256)";
+inline constexpr std::string_view kRewardsClaimed = "RewardsClaimed(address,address,uint256)";
+inline constexpr std::string_view kSlashed = "Slashed(address,uint64,uint256,uint8)";
+inline constexpr std::string_view kJailed = "Jailed(address,uint64,uint8)";
+inline constexpr std::string_view kUnjailed = "Unjailed(address)";
 }  // namespace signature
 
 // What the contract needs of the chain spec.

@@ -1,5 +1,8 @@
 #include "chain/staking/genesis.hpp"
 
+#include <stdexcept>
+
+#include "chain/staking/pool.hpp"
 #include "chain/staking/store.hpp"
 
 namespace qtm::chain::staking {
@@ -7,7 +10,6 @@ namespace qtm::chain::staking {
 void register_genesis_validators(state::WorldState& world, const ChainSpec& spec) {
     Meter meter{world, staking_address(), Meter::kUnlimited};
     Store store{meter};
-    U256 total{};
     for (const auto& validator : spec.validators) {
         ValidatorRecord record;
         record.operator_address = validator.address;
@@ -19,11 +21,11 @@ void register_genesis_validators(state::WorldState& world, const ChainSpec& spec
         record.commission_bps = validator.commission_bps;
         record.last_commission_change = spec.genesis_time;
         store.add_validator(record);
-        store.set_delegation(validator.address, validator.address, validator.stake);
-        store.set_bonded(validator.address, validator.stake);
-        total = total + validator.stake;
+        // The spec refuses a stake below the minimum, so the bond cannot be refused.
+        if (validator.stake != U256{} && !bond(store, record, validator.address, validator.stake)) {
+            throw std::logic_error("genesis validator stake refused");
+        }
     }
-    store.set_total_bonded(total);
 }
 
 }  // namespace qtm::chain::staking

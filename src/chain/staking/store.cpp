@@ -77,10 +77,27 @@ U256 unbonding_count(const Address& delegator) {
 }
 
 U256 unbonding_entry(const Address& delegator, std::uint64_t index, std::uint64_t field) {
-    return array_start(unbonding_count(delegator)) + U256{3 * index + field};
+    return array_start(unbonding_count(delegator)) + U256{4 * index + field};
+}
+
+U256 unbonders(const Address& validator) {
+    return mapping(word(validator), U256{kUnbonders});
+}
+
+U256 unbonder_info(const Address& validator, const Address& delegator) {
+    return mapping(word(delegator), mapping(word(validator), U256{kUnbonderInfo}));
+}
+
+U256 unbonder_at(const Address& validator, std::uint64_t index) {
+    return array_start(unbonders(validator)) + U256{index};
 }
 
 }  // namespace slot
+
+const U256& index_scale() {
+    static const U256 scale = U256{1'000'000'000'000'000'000ULL} * U256{1'000'000'000ULL};
+    return scale;
+}
 
 namespace {
 
@@ -123,6 +140,7 @@ std::optional<ValidatorRecord> Store::validator_summary(const Address& operator_
     record.reward_address =
         to_address(meter_.load(slot::validator(operator_address, slot::kRewardAddress)));
     record.bonded = meter_.load(slot::validator(operator_address, slot::kBonded));
+    record.shares = meter_.load(slot::validator(operator_address, slot::kShares));
     return record;
 }
 
@@ -177,6 +195,34 @@ void Store::set_bonded(const Address& operator_address, const U256& bonded) {
     meter_.store(slot::validator(operator_address, slot::kBonded), bonded);
 }
 
+void Store::set_shares(const Address& operator_address, const U256& shares) {
+    meter_.store(slot::validator(operator_address, slot::kShares), shares);
+}
+
+U256 Store::reward_index(const Address& operator_address) {
+    return meter_.load(slot::validator(operator_address, slot::kRewardIndex));
+}
+
+void Store::set_reward_index(const Address& operator_address, const U256& index) {
+    meter_.store(slot::validator(operator_address, slot::kRewardIndex), index);
+}
+
+std::uint64_t Store::jailed_until(const Address& operator_address) {
+    return meter_.load(slot::validator(operator_address, slot::kJailedUntil))[0];
+}
+
+void Store::set_jailed_until(const Address& operator_address, std::uint64_t until) {
+    meter_.store(slot::validator(operator_address, slot::kJailedUntil), U256{until});
+}
+
+U256 Store::validator_slashed(const Address& operator_address) {
+    return meter_.load(slot::validator(operator_address, slot::kSlashed));
+}
+
+void Store::set_validator_slashed(const Address& operator_address, const U256& amount) {
+    meter_.store(slot::validator(operator_address, slot::kSlashed), amount);
+}
+
 std::optional<Address> Store::operator_of(const Address& consensus_address) {
     const U256 value = meter_.load(slot::consensus_index(consensus_address));
     if (value == U256{}) return std::nullopt;
@@ -191,12 +237,21 @@ Address Store::validator_at(std::uint64_t index) {
     return to_address(meter_.load(slot::validator_at(index)));
 }
 
-U256 Store::delegation(const Address& validator, const Address& delegator) {
-    return meter_.load(slot::delegation(validator, delegator));
+Delegation Store::delegation(const Address& validator, const Address& delegator) {
+    const U256 base = slot::delegation(validator, delegator);
+    Delegation out;
+    out.shares = meter_.load(base);
+    out.index = meter_.load(base + U256{1});
+    out.accrued = meter_.load(base + U256{2});
+    return out;
 }
 
-void Store::set_delegation(const Address& validator, const Address& delegator, const U256& amount) {
-    meter_.store(slot::delegation(validator, delegator), amount);
+void Store::set_delegation(const Address& validator, const Address& delegator,
+                           const Delegation& delegation) {
+    const U256 base = slot::delegation(validator, delegator);
+    meter_.store(base, delegation.shares);
+    meter_.store(base + U256{1}, delegation.index);
+    meter_.store(base + U256{2}, delegation.accrued);
 }
 
 U256 Store::total_bonded() {
@@ -215,6 +270,22 @@ void Store::set_total_unbonding(const U256& amount) {
     meter_.store(U256{slot::kTotalUnbonding}, amount);
 }
 
+U256 Store::total_slashed() {
+    return meter_.load(U256{slot::kTotalSlashed});
+}
+
+void Store::set_total_slashed(const U256& amount) {
+    meter_.store(U256{slot::kTotalSlashed}, amount);
+}
+
+U256 Store::reward_pool() {
+    return meter_.load(U256{slot::kRewardPool});
+}
+
+void Store::set_reward_pool(const U256& amount) {
+    meter_.store(U256{slot::kRewardPool}, amount);
+}
+
 std::uint64_t Store::unbonding_count(const Address& delegator) {
     return meter_.load(slot::unbonding_count(delegator))[0];
 }
@@ -224,7 +295,13 @@ UnbondingEntry Store::unbonding(const Address& delegator, std::uint64_t index) {
     entry.validator = to_address(meter_.load(slot::unbonding_entry(delegator, index, 0)));
     entry.amount = meter_.load(slot::unbonding_entry(delegator, index, 1));
     entry.completion_time = meter_.load(slot::unbonding_entry(delegator, index, 2))[0];
+    entry.creation_height = meter_.load(slot::unbonding_entry(delegator, index, 3))[0];
     return entry;
+}
+
+void Store::set_unbonding_amount(const Address& delegator, std::uint64_t index,
+                                 const U256& amount) {
+    meter_.store(slot::unbonding_entry(delegator, index, 1), amount);
 }
 
 void Store::push_unbonding(const Address& delegator, const UnbondingEntry& entry) {
@@ -232,20 +309,68 @@ void Store::push_unbonding(const Address& delegator, const UnbondingEntry& entry
     meter_.store(slot::unbonding_entry(delegator, count, 0), U256::from_be_bytes(entry.validator));
     meter_.store(slot::unbonding_entry(delegator, count, 1), entry.amount);
     meter_.store(slot::unbonding_entry(delegator, count, 2), U256{entry.completion_time});
+    meter_.store(slot::unbonding_entry(delegator, count, 3), U256{entry.creation_height});
     meter_.store(slot::unbonding_count(delegator), U256{count + 1});
+    count_unbonder(entry.validator, delegator, true);
 }
 
 void Store::remove_unbonding(const Address& delegator, std::uint64_t index) {
     const std::uint64_t count = unbonding_count(delegator);
     if (index >= count) return;
+    count_unbonder(to_address(meter_.load(slot::unbonding_entry(delegator, index, 0))), delegator,
+                   false);
     const std::uint64_t last = count - 1;
-    for (std::uint64_t field = 0; field < 3; ++field) {
+    for (std::uint64_t field = 0; field < 4; ++field) {
         const U256 moved =
             index == last ? U256{} : meter_.load(slot::unbonding_entry(delegator, last, field));
         meter_.store(slot::unbonding_entry(delegator, index, field), moved);
         if (index != last) meter_.store(slot::unbonding_entry(delegator, last, field), U256{});
     }
     meter_.store(slot::unbonding_count(delegator), U256{last});
+}
+
+std::uint64_t Store::unbonder_count(const Address& validator) {
+    return meter_.load(slot::unbonders(validator))[0];
+}
+
+Address Store::unbonder_at(const Address& validator, std::uint64_t index) {
+    return to_address(meter_.load(slot::unbonder_at(validator, index)));
+}
+
+// The info word: position + 1 in bits 0-63, the number of entries in bits 64-127. The list
+// is kept dense by moving the last delegator into a removed one's place.
+void Store::count_unbonder(const Address& validator, const Address& delegator, bool add) {
+    const U256 info_slot = slot::unbonder_info(validator, delegator);
+    const U256 info = meter_.load(info_slot);
+    std::uint64_t position = info[0];
+    std::uint64_t entries = info[1];
+    const std::uint64_t length = unbonder_count(validator);
+    if (add) {
+        if (position == 0) {
+            meter_.store(slot::unbonder_at(validator, length), U256::from_be_bytes(delegator));
+            meter_.store(slot::unbonders(validator), U256{length + 1});
+            position = length + 1;
+        }
+        ++entries;
+    } else {
+        if (position == 0 || entries == 0) return;  // not counted: cannot happen
+        if (--entries == 0) {
+            const std::uint64_t last = length - 1;
+            if (position - 1 != last) {
+                const Address moved = to_address(meter_.load(slot::unbonder_at(validator, last)));
+                meter_.store(slot::unbonder_at(validator, position - 1),
+                             U256::from_be_bytes(moved));
+                const U256 moved_slot = slot::unbonder_info(validator, moved);
+                const U256 moved_info = meter_.load(moved_slot);
+                meter_.store(moved_slot, U256{position} | (U256{moved_info[1]} << 64));
+            }
+            meter_.store(slot::unbonder_at(validator, last), U256{});
+            meter_.store(slot::unbonders(validator), U256{last});
+            meter_.store(info_slot, U256{});
+            return;
+        }
+    }
+    meter_.store(info_slot, U256{position} | (U256{entries} << 64));
 }
 
 }  // namespace qtm::chain::staking

@@ -1,5 +1,6 @@
 // The staking contract's views: read-only, callable with STATICCALL and eth_call.
 #include "chain/staking/call.hpp"
+#include "chain/staking/pool.hpp"
 
 namespace qtm::chain::staking {
 
@@ -14,6 +15,7 @@ Outcome get_validator(Call& call) {
     abi::Writer out;
     if (!record) {
         out.boolean(false).uint(0).bytes({}).address({}).address({}).uint(0).uint(0).boolean(false);
+        out.uint(0).uint(0).boolean(false).uint(0);
         return out.finish();
     }
     out.boolean(true)
@@ -23,7 +25,11 @@ Outcome get_validator(Call& call) {
         .address(record->reward_address)
         .uint(record->commission_bps)
         .word(record->bonded)
-        .boolean(record->jailed);
+        .boolean(record->jailed)
+        .word(record->shares)
+        .uint(call.store.jailed_until(*who))
+        .boolean(record->tombstoned)
+        .word(call.store.validator_slashed(*who));
     return out.finish();
 }
 
@@ -43,7 +49,14 @@ Outcome get_delegation(Call& call) {
     const auto delegator = call.args.address(0);
     const auto validator = call.args.address(1);
     if (!delegator || !validator) return kMalformed;
-    return abi::Writer{}.word(call.store.delegation(*validator, *delegator)).finish();
+    return abi::Writer{}.word(delegation_value(call.store, *validator, *delegator)).finish();
+}
+
+Outcome pending_rewards_view(Call& call) {
+    const auto delegator = call.args.address(0);
+    const auto validator = call.args.address(1);
+    if (!delegator || !validator) return kMalformed;
+    return abi::Writer{}.word(delegation_rewards(call.store, *validator, *delegator)).finish();
 }
 
 Outcome unbonding_count(Call& call) {
