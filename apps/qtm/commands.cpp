@@ -72,6 +72,8 @@ std::optional<std::string> prompt(const char* label) {
     return trim(line);
 }
 
+}  // namespace
+
 std::optional<ByteArray<32>> read_seed(const std::string& seed_file) {
     auto text = read_file(seed_file);
     if (!text) {
@@ -86,6 +88,8 @@ std::optional<ByteArray<32>> read_seed(const std::string& seed_file) {
     }
     return *seed;
 }
+
+namespace {
 
 int write_keystore(crypto::SignatureScheme scheme, const ByteArray<32>& seed,
                    const std::string& keystore_path, const PasswordSource& source) {

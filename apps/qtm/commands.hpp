@@ -6,6 +6,8 @@
 #include <optional>
 #include <string>
 
+#include "base/result.hpp"
+#include "base/u256.hpp"
 #include "chain/chain_spec.hpp"
 
 namespace qtm::cli {
@@ -27,6 +29,9 @@ int decode_block(const std::string& hex);
 
 // A built-in spec (dev, testnet, mainnet) or a spec file; prints the failure.
 std::optional<chain::ChainSpec> load_spec(const std::string& name_or_path);
+
+// The 32-byte seed (hex) in a file; prints the failure.
+std::optional<ByteArray<32>> read_seed(const std::string& seed_file);
 
 // Reads a password from source.file, else from a no-echo prompt (printing the failure).
 std::optional<std::string> read_password(const PasswordSource& source, bool confirm);
@@ -58,6 +63,12 @@ struct CallOptions {
 int call(const CallOptions& options);
 
 int raw_rpc(const std::string& rpc, const std::string& method, const std::string& params_json);
+
+// `send`'s parsing of an AMOUNT and of an address (EIP-55 checked) for other commands; the
+// error is the message for the user.
+Result<U256, std::string> parse_amount_option(const std::string& text, const std::string& option);
+Result<Address, std::string> parse_address_option(const std::string& text,
+                                                  const std::string& option);
 
 // The data-directory tools (db_commands.cpp).
 struct DbCheckOptions {

@@ -14,6 +14,7 @@
 #include "commands.hpp"
 #include "crypto/keccak.hpp"
 #include "qtm_version.hpp"
+#include "validator_commands.hpp"
 
 int main(int argc, char** argv) {
     using namespace qtm::cli;
@@ -235,6 +236,8 @@ int main(int argc, char** argv) {
         ->add_option("--spec", import_spec, "The chain spec: dev, testnet, mainnet or a JSON file")
         ->capture_default_str();
 
+    const ValidatorCli validator_cli{app, default_rpc, amount_help};
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& error) {
@@ -258,6 +261,7 @@ int main(int argc, char** argv) {
     if (*chain_export_cmd) return chain_export(export_options);
     if (*chain_import_cmd) return chain_import(import_file, import_datadir, import_spec);
     if (*db_restore_cmd) return db_restore(restore_source, restore_datadir);
+    if (const auto status = validator_cli.run()) return *status;
     if (*db_check_cmd) {
         db_check_options.progress = !db_quiet;
         return db_check(db_check_options);

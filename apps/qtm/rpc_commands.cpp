@@ -418,4 +418,21 @@ int raw_rpc(const std::string& rpc, const std::string& method, const std::string
     });
 }
 
+Result<U256, std::string> parse_amount_option(const std::string& text, const std::string& option) {
+    try {
+        return parse_amount(text, option);
+    } catch (const CliError& error) {
+        return unexpected(error.message);
+    }
+}
+
+Result<Address, std::string> parse_address_option(const std::string& text,
+                                                  const std::string& option) {
+    try {
+        return parse_address(text, option);
+    } catch (const CliError& error) {
+        return unexpected(error.message);
+    }
+}
+
 }  // namespace qtm::cli

@@ -2,10 +2,12 @@
 // accounts whose keys the node holds, JSON-RPC over HTTP, and its data in --datadir.
 #include <CLI/CLI.hpp>
 #include <csignal>
+#include <cstdint>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <optional>
 #include <sstream>
 #include <string>
 
@@ -127,6 +129,15 @@ int main(int argc, char** argv) {
     app.add_option("--block-time", block_time, "Seconds between dev blocks")
         ->capture_default_str()
         ->check(CLI::Range(0.1, 3600.0));
+    std::optional<std::uint64_t> dev_unbonding_seconds;
+    app.add_option("--dev-unbonding-seconds", dev_unbonding_seconds,
+                   "Dev chain only: the staking unbonding period in seconds (default 60), e.g. "
+                   "short for tests; it is a chain parameter, so the genesis hash changes");
+    std::optional<std::uint64_t> dev_epoch_length;
+    app.add_option("--dev-epoch-length", dev_epoch_length,
+                   "Dev chain only: blocks per validator-set epoch (default 3600); a chain "
+                   "parameter, so the genesis hash changes")
+        ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1'000'000'000}));
     app.add_option("--log-format", log_format, "Log format: text or json")
         ->capture_default_str()
         ->check(CLI::IsMember({"text", "json"}));
@@ -218,6 +229,8 @@ int main(int argc, char** argv) {
     node::NodeOptions options;
     options.datadir = datadir;
     options.spec = *spec;
+    if (dev_unbonding_seconds) options.spec.staking.unbonding_seconds = *dev_unbonding_seconds;
+    if (dev_epoch_length) options.spec.epoch_length = *dev_epoch_length;
     options.block_time = std::chrono::milliseconds{static_cast<long>(block_time * 1000)};
     const chain::AccountKey validator{crypto::SignatureScheme::kMlDsa65,
                                       chain::dev_validator_seed(0)};

@@ -126,4 +126,8 @@ struct Genesis {
 // rule the executor, the pool and RPC all use).
 [[nodiscard]] U256 next_base_fee(const ChainSpec& spec, const Header& parent);
 
+// EIP-4844's blob base fee (BLOBBASEFEE, eth_blobBaseFee): QTM has no blob transactions, so
+// the excess blob gas is always 0 and the fee is its minimum, MIN_BASE_FEE_PER_BLOB_GAS.
+inline constexpr std::uint64_t kBlobBaseFee = 1;
+
 }  // namespace qtm::chain

@@ -48,6 +48,7 @@ state::BlockEnv make_env(const ChainSpec& spec, storage::Database& database, con
     env.timestamp = static_cast<std::int64_t>(timestamp);
     env.gas_limit = static_cast<std::int64_t>(spec.gas_limit);
     env.base_fee = next_base_fee(spec, parent);
+    env.blob_base_fee = U256{kBlobBaseFee};
     env.chain_id = U256{spec.chain_id};
     // PREVRANDAO: QTM has no beacon randomness; the parent hash is what a proposer cannot
     // choose freely (docs/evm.md).

@@ -5,8 +5,10 @@
 #include <string>
 
 #include "base/hex.hpp"
+#include "chain/staking/block_reward.hpp"
 #include "chain/staking/contract.hpp"
 #include "chain/transaction.hpp"
+#include "evm/revert_reason.hpp"
 #include "rpc/chain_reader.hpp"
 #include "rpc/params.hpp"
 #include "state/state_host.hpp"
@@ -46,18 +48,6 @@ std::vector<state::AccessListEntry> parse_access_list(const Json& list) {
         entries.push_back(std::move(entry));
     }
     return entries;
-}
-
-// Solidity's Error(string) revert reason, if the output is one.
-std::optional<std::string> revert_reason(ByteView output) {
-    static constexpr std::uint8_t kSelector[4] = {0x08, 0xc3, 0x79, 0xa0};
-    if (output.size() < 68 || !std::equal(kSelector, kSelector + 4, output.begin())) {
-        return std::nullopt;
-    }
-    const U256 length = U256::from_be_bytes(output.subspan(36, 32));
-    if (!length.fits_uint64() || 68 + length[0] > output.size()) return std::nullopt;
-    return std::string(output.begin() + 68,
-                       output.begin() + 68 + static_cast<std::ptrdiff_t>(length[0]));
 }
 
 void set_balance(state::WorldState& world, const Address& address, const U256& balance) {
@@ -132,7 +122,7 @@ CallRequest parse_call(const Json& object) {
 
 void throw_failure(const CallOutcome& outcome) {
     if (outcome.status == evm::Status::kRevert) {
-        const auto reason = revert_reason(outcome.output);
+        const auto reason = evm::decode_revert_reason(outcome.output);
         throw RpcError{code::kReverted,
                        reason ? "execution reverted: " + *reason : "execution reverted",
                        Json(hex_data(outcome.output))};
@@ -152,16 +142,20 @@ CallExecutor::CallExecutor(Backend& backend, const ApiLimits& limits, const Json
     const auto header = reader.header(*number);
     if (!header) throw RpcError{code::kServer, "header not found"};
     header_ = *header;
-    block_context_.coinbase = header_.proposer;
     block_context_.number = static_cast<std::int64_t>(header_.number);
     block_context_.timestamp = static_cast<std::int64_t>(header_.timestamp);
     block_context_.gas_limit = static_cast<std::int64_t>(header_.gas_limit);
     block_context_.prevrandao = U256::from_be_bytes(header_.parent_hash);
     block_context_.chain_id = U256{backend.spec().chain_id};
     block_context_.base_fee = header_.base_fee;
+    block_context_.blob_base_fee = U256{chain::kBlobBaseFee};
     world_ = std::make_unique<state::WorldState>(backend.database(), header_.state_root,
                                                  backend.node_cache(),
                                                  state::WorldState::ReadMode::kTrie);
+    // COINBASE as the block's transactions saw it: the staking address when the proposer is a
+    // registered validator (decided here from the block's end state, which differs from its
+    // start only in the block that registered the proposer).
+    block_context_.coinbase = chain::staking::fee_recipient(*world_, header_.proposer);
     if (state_overrides != nullptr && !state_overrides->is_null()) {
         apply_state_overrides(*state_overrides);
     }

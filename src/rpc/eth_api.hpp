@@ -26,6 +26,8 @@ void register_read_api(Dispatcher& dispatcher, Backend& backend, const ApiLimits
 void register_execution_api(Dispatcher& dispatcher, Backend& backend, const ApiLimits& limits);
 void register_proof_api(Dispatcher& dispatcher, Backend& backend);
 void register_filter_api(Dispatcher& dispatcher, Backend& backend, const ApiLimits& limits);
+// qtm_getValidators, qtm_getStakingParams (staking_api.cpp).
+void register_staking_api(Dispatcher& dispatcher, Backend& backend);
 
 // admin_*: only for the JWT-authenticated endpoint.
 void register_admin_api(Dispatcher& dispatcher, Backend& backend, const AdminInfo& info);
@@ -35,6 +37,7 @@ inline void register_api(Dispatcher& dispatcher, Backend& backend, const ApiLimi
     register_execution_api(dispatcher, backend, limits);
     register_proof_api(dispatcher, backend);
     register_filter_api(dispatcher, backend, limits);
+    register_staking_api(dispatcher, backend);
 }
 
 }  // namespace qtm::rpc

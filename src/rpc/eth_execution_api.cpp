@@ -128,16 +128,26 @@ void register_execution_api(Dispatcher& dispatcher, Backend& backend, const ApiL
         return submit(backend,
                       prepare(backend, limits, parse_call(*param(params, 0, "transaction"))));
     });
-    dispatcher.add("eth_sign", [&backend](const Json& params) {
-        expect_at_most(params, 2);
-        const Address address = to_address(*param(params, 0, "address"), "address");
-        const Bytes message = to_data(*param(params, 1, "message"), "message");
+    // eth_sign(address, message) and geth's personal_sign(message, address[, password]): one
+    // message format (docs/protocol.md, "Signed messages"). The password is accepted for
+    // geth's parameter order and not used: only accounts the node already holds unlocked sign.
+    const auto sign_message = [&backend](const Json& address_json, const Json& message_json) {
+        const Address address = to_address(address_json, "address");
+        const Bytes message = to_data(message_json, "message");
         const chain::AccountKey* key = backend.signer(address);
         if (key == nullptr) {
             throw RpcError{code::kServer, "unknown account " + to_hex(address) +
                                               ": the node holds no key for it (see eth_accounts)"};
         }
         return Json(hex_data(chain::sign_personal_message(*key, message)));
+    };
+    dispatcher.add("eth_sign", [sign_message](const Json& params) {
+        expect_at_most(params, 2);
+        return sign_message(*param(params, 0, "address"), *param(params, 1, "message"));
+    });
+    dispatcher.add("personal_sign", [sign_message](const Json& params) {
+        expect_at_most(params, 3);
+        return sign_message(*param(params, 1, "address"), *param(params, 0, "message"));
     });
     dispatcher.add("eth_signTransaction", [&backend, &limits](const Json& params) {
         expect_at_most(params, 1);

@@ -47,7 +47,7 @@ void register_proof_api(Dispatcher& dispatcher, Backend& backend) {
         }
         std::vector<U256> keys;
         for (const auto& key_json : keys_json)
-            keys.push_back(to_storage_key(key_json, "storageKeys"));
+            keys.push_back(to_storage_key(key_json, "storageKeys", ""));
         const ChainReader reader{backend};
         const auto number = reader.resolve(to_block_ref(param(params, 2, "block", false), "block"));
         const auto header = number ? reader.header(*number) : std::nullopt;

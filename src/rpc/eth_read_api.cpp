@@ -3,6 +3,7 @@
 
 #include "base/hex.hpp"
 #include "chain/keys.hpp"
+#include "chain/message.hpp"
 #include "crypto/keccak.hpp"
 #include "rpc/chain_reader.hpp"
 #include "rpc/eth_api.hpp"
@@ -67,7 +68,8 @@ void register_read_api(Dispatcher& dispatcher, Backend& backend, const ApiLimits
     });
     dispatcher.add("eth_maxPriorityFeePerGas",
                    [](const Json&) { return Json(quantity(U256{1'000'000'000})); });
-    dispatcher.add("eth_blobBaseFee", [](const Json&) { return Json("0x0"); });
+    dispatcher.add("eth_blobBaseFee",
+                   [](const Json&) { return Json(quantity(U256{chain::kBlobBaseFee})); });
 
     dispatcher.add("eth_feeHistory", [&backend, reader](const Json& params) {
         expect_at_most(params, 3);
@@ -81,11 +83,15 @@ void register_read_api(Dispatcher& dispatcher, Backend& backend, const ApiLimits
         const std::uint64_t oldest = *newest + 1 >= count ? *newest + 1 - count : 0;
         Json base_fees = Json::array();
         Json ratios = Json::array();
+        Json blob_base_fees = Json::array();
+        Json blob_ratios = Json::array();
         Json rewards = Json::array();
         for (std::uint64_t n = oldest; n <= *newest; ++n) {
             const auto block = reader->block(n);
             if (!block) break;
             base_fees.push_back(quantity(block->header.base_fee));
+            blob_base_fees.push_back(quantity(U256{chain::kBlobBaseFee}));
+            blob_ratios.push_back(0.0);
             ratios.push_back(
                 static_cast<double>(block->header.gas_used) /
                 static_cast<double>(std::max<std::uint64_t>(1, block->header.gas_limit)));
@@ -114,9 +120,12 @@ void register_read_api(Dispatcher& dispatcher, Backend& backend, const ApiLimits
         }
         const auto next = reader->header(*newest);
         base_fees.push_back(quantity(next ? chain::next_base_fee(backend.spec(), *next) : U256{}));
+        blob_base_fees.push_back(quantity(U256{chain::kBlobBaseFee}));
         Json out = {{"oldestBlock", quantity(oldest)},
                     {"baseFeePerGas", base_fees},
-                    {"gasUsedRatio", ratios}};
+                    {"gasUsedRatio", ratios},
+                    {"baseFeePerBlobGas", blob_base_fees},
+                    {"blobGasUsedRatio", blob_ratios}};
         if (percentiles != nullptr) out["reward"] = rewards;
         return out;
     });
@@ -252,7 +261,8 @@ void register_read_api(Dispatcher& dispatcher, Backend& backend, const ApiLimits
     dispatcher.add("eth_getStorageAt", [&backend, reader](const Json& params) {
         expect_at_most(params, 3);
         const Address address = to_address(*param(params, 0, "address"), "address");
-        const U256 slot = to_storage_key(*param(params, 1, "slot"), "slot");
+        const U256 slot =
+            to_storage_key(*param(params, 1, "slot"), "slot", "unable to decode storage key: ");
         auto world = state_at(backend, *reader, param(params, 2, "block", false));
         const U256 value = world->storage(address, slot);
         check_state(*world);
@@ -317,6 +327,26 @@ void register_read_api(Dispatcher& dispatcher, Backend& backend, const ApiLimits
         return Json{{"scheme", quantity(key->scheme)},
                     {"schemeName", scheme ? std::string{crypto::to_string(*scheme)} : "unknown"},
                     {"publicKey", hex_data(key->public_key)}};
+    });
+    // Whether `signature` (scheme id || ML-DSA signature, as eth_sign returns) signs
+    // `message` under the key `address` has registered at `block`: what ecrecover-based
+    // message checks (Sign-In with Ethereum) do on Ethereum.
+    dispatcher.add("qtm_verifyMessage", [&backend, reader](const Json& params) -> Json {
+        expect_at_most(params, 4);
+        const Address address = to_address(*param(params, 0, "address"), "address");
+        const Bytes message = to_data(*param(params, 1, "message"), "message");
+        const Bytes signature = to_data(*param(params, 2, "signature"), "signature");
+        auto world = state_at(backend, *reader, param(params, 3, "block", false));
+        const auto key = world->registered_key(address);
+        check_state(*world);
+        if (!key) {
+            throw RpcError{code::kServer,
+                           "account " + to_hex(address) +
+                               " has no registered public key at that block: it registers one "
+                               "with its first transaction"};
+        }
+        if (signature.empty() || signature[0] != key->scheme) return false;
+        return chain::verify_personal_message(key->public_key, message, signature).has_value();
     });
     dispatcher.add("qtm_validators", [&backend](const Json&) {
         Json out = Json::array();

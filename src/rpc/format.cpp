@@ -10,6 +10,10 @@ namespace {
 
 const std::string kZeroWord = "0x" + std::string(64, '0');
 
+// keccak256(rlp("")): the root of an empty trie, here of the empty withdrawals list.
+constexpr const char* kEmptyTrieRoot =
+    "0x56e81f171bcc55a6ff8345e692c0f86e5b48e01b996cadc001622fb5e363b421";
+
 // The `type` of receipts: QTM transactions are type 0x51 (and their objects say so), but
 // receipts report 0x2, the EIP-1559 receipt whose fields (effectiveGasPrice, ...) they have,
 // because clients typed for Ethereum refuse any other value: `cast send` and `forge create`
@@ -66,10 +70,12 @@ Json format_transaction(const chain::Transaction& tx, const Hash32& hash,
         {"input", hex_data(tx.data)},
         {"accessList", format_access_list(tx.access_list)},
         {"scheme", quantity(crypto::to_byte(tx.scheme))},
+        // QTM signatures are ML-DSA: there is no ECDSA (v, r, s). The fields stay, as the
+        // quantity zero, because clients typed for Ethereum require them (docs/rpc.md).
         {"v", "0x0"},
         {"yParity", "0x0"},
-        {"r", kZeroWord},
-        {"s", kZeroWord},
+        {"r", "0x0"},
+        {"s", "0x0"},
     };
     if (where) {
         out["blockHash"] = hex_data(where->block_hash);
@@ -128,6 +134,9 @@ Json format_receipt(const FullBlock& block, std::uint32_t index) {
             {"logs", logs},
             {"logsBloom", hex_data(receipt.logs_bloom)},
             {"type", quantity(kReceiptTypeForClients)},
+            // Cancun's blob fields: QTM has no blob transactions.
+            {"blobGasUsed", "0x0"},
+            {"blobGasPrice", "0x0"},
             {"status", receipt.success ? "0x1" : "0x0"}};
 }
 
@@ -154,7 +163,6 @@ Json format_block(const FullBlock& block, bool full_transactions) {
             {"receiptsRoot", hex_data(header.receipts_root)},
             {"miner", hex_data(header.proposer)},
             {"difficulty", "0x0"},
-            {"totalDifficulty", "0x0"},
             {"extraData", hex_data(header.extra_data)},
             {"size", quantity(block.size)},
             {"gasLimit", quantity(header.gas_limit)},
@@ -166,7 +174,14 @@ Json format_block(const FullBlock& block, bool full_transactions) {
             {"evidenceRoot", hex_data(header.evidence_root)},
             {"validatorsHash", hex_data(header.validators_hash)},
             {"transactions", transactions},
-            {"uncles", Json::array()}};
+            {"uncles", Json::array()},
+            // The Cancun fields with their values on a chain without withdrawals, blobs or
+            // a beacon chain (post-merge geth has no totalDifficulty either).
+            {"withdrawals", Json::array()},
+            {"withdrawalsRoot", kEmptyTrieRoot},
+            {"blobGasUsed", "0x0"},
+            {"excessBlobGas", "0x0"},
+            {"parentBeaconBlockRoot", kZeroWord}};
 }
 
 }  // namespace qtm::rpc

@@ -69,16 +69,18 @@ Hash32 to_hash(const Json& value, const char* name) {
     return *bytes;
 }
 
-U256 to_storage_key(const Json& value, const char* name) {
+U256 to_storage_key(const Json& value, const char* name, std::string_view error_prefix) {
     std::string digits = text(value, name);
-    if (digits.size() < 2 || digits[0] != '0' || (digits[1] != 'x' && digits[1] != 'X')) {
-        invalid(name, "expected a 0x-hex storage key");
+    if (digits.size() >= 2 && digits[0] == '0' && (digits[1] == 'x' || digits[1] == 'X')) {
+        digits.erase(0, 2);
     }
-    digits.erase(0, 2);
     if (digits.size() % 2 == 1) digits.insert(digits.begin(), '0');
     auto bytes = from_hex(digits, HexPrefix::kForbidden);
-    if (!bytes) invalid(name, std::string{to_string(bytes.error())});
-    if (bytes->size() > 32) invalid(name, "longer than 32 bytes");
+    if (!bytes) throw RpcError{code::kServer, std::string{error_prefix} + "hex string invalid"};
+    if (bytes->size() > 32) {
+        throw RpcError{code::kServer,
+                       std::string{error_prefix} + "hex string too long, want at most 32 bytes"};
+    }
     return U256::from_be_bytes(*bytes);
 }
 

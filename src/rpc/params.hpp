@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 
 #include "base/bytes.hpp"
@@ -24,9 +25,12 @@ void expect_at_most(const Json& params, std::size_t count);
 [[nodiscard]] Bytes to_data(const Json& value, const char* name);
 [[nodiscard]] Address to_address(const Json& value, const char* name);
 [[nodiscard]] Hash32 to_hash(const Json& value, const char* name);
-// A storage slot as geth reads one: 0x-hex of at most 32 bytes, an odd number of digits
-// allowed ("0x0", what cast sends), left-padded.
-[[nodiscard]] U256 to_storage_key(const Json& value, const char* name);
+// A storage slot as geth reads one (its decodeHash): hex of at most 32 bytes, the 0x prefix
+// optional, an odd number of digits allowed ("0x0", what cast sends), left-padded. A string
+// that is not such hex fails as geth fails, with -32000 and `error_prefix` followed by
+// "hex string invalid" or "hex string too long, want at most 32 bytes".
+[[nodiscard]] U256 to_storage_key(const Json& value, const char* name,
+                                  std::string_view error_prefix);
 // The optional boolean at `index` (false when absent or null).
 [[nodiscard]] bool optional_bool(const Json& params, std::size_t index, const char* name);
 

@@ -47,7 +47,7 @@ Json format_head(const chain::Header& header, const Hash32& hash) {
     block.header = header;
     block.hash = hash;
     Json out = format_block(block, false);
-    for (const char* body_field : {"transactions", "uncles", "size", "totalDifficulty"})
+    for (const char* body_field : {"transactions", "uncles", "size", "withdrawals"})
         out.erase(body_field);
     return out;
 }

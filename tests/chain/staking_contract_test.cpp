@@ -6,6 +6,7 @@
 
 #include "chain/chain_spec.hpp"
 #include "chain/staking/store.hpp"
+#include "evm/revert_reason.hpp"
 #include "staking_support.hpp"
 
 namespace qtm::chain::staking {
@@ -268,6 +269,7 @@ TEST_F(StakingContractTest, UndelegateQueuesAndWithdrawPaysAfterThePeriod) {
     EXPECT_EQ(entry.address(0), op_);
     EXPECT_EQ(entry.word(1), U256{200});
     EXPECT_EQ(entry.word(2), U256{kStart + 150});
+    EXPECT_EQ(entry.word(3), U256{1});  // creation height: the harness's block
 
     // Before the first entry matures nothing is paid; then one entry, then the other.
     expect_refused(withdraw(kStart + 99), "no unbonding entry has matured");
@@ -375,8 +377,8 @@ TEST(StakingAbi, EncodesAndDecodesStrictly) {
     EXPECT_FALSE(abi::Reader{dirty}.address(2));
     Bytes truncated(encoded.begin(), encoded.end() - 1);  // padding cut
     EXPECT_FALSE(abi::Reader{truncated}.bytes(1));
-    EXPECT_EQ(abi::decode_revert_reason(abi::revert_reason("no")), "no");
-    EXPECT_FALSE(abi::decode_revert_reason(encoded));
+    EXPECT_EQ(evm::decode_error_string(evm::encode_error_string("no")), "no");
+    EXPECT_FALSE(evm::decode_error_string(encoded));
     // Known selectors (as solc and ethers compute them).
     EXPECT_EQ(abi::selector("transfer(address,uint256)"), (abi::Selector{0xa9, 0x05, 0x9c, 0xbb}));
 }

@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "chain/chain_spec.hpp"
+#include "evm/revert_reason.hpp"
 #include "trie/trie.hpp"
 
 namespace qtm::chain::staking::testing {
@@ -80,7 +81,7 @@ CallResult StakingHarness::call(const Address& sender, const Bytes& data, const 
     out.gas_used = options.gas - result.gas_left;
     out.output = std::move(result.output);
     if (out.status == evm::Status::kRevert) {
-        out.reason = abi::decode_revert_reason(out.output).value_or("(not an Error(string))");
+        out.reason = evm::decode_error_string(out.output).value_or("(not an Error(string))");
     }
     out.logs = world_.finalize_transaction();
     return out;

@@ -105,11 +105,13 @@ TEST(SubscriptionHub, NewHeadsCarriesTheHeaderFieldsOfTheBlockObject) {
     EXPECT_EQ(head.at("timestamp"), "0x4d2");
     EXPECT_EQ(head.at("baseFeePerGas"), "0x3b9aca00");
     EXPECT_EQ(head.at("gasLimit"), "0x1c9c380");
-    for (const char* field : {"parentHash", "stateRoot", "transactionsRoot", "receiptsRoot",
-                              "logsBloom", "miner", "extraData", "mixHash", "nonce"}) {
+    for (const char* field :
+         {"parentHash", "stateRoot", "transactionsRoot", "receiptsRoot", "logsBloom", "miner",
+          "extraData", "mixHash", "nonce", "withdrawalsRoot", "blobGasUsed", "excessBlobGas",
+          "parentBeaconBlockRoot"}) {
         EXPECT_TRUE(head.contains(field)) << field;
     }
-    for (const char* field : {"transactions", "uncles", "size", "totalDifficulty"}) {
+    for (const char* field : {"transactions", "uncles", "size", "totalDifficulty", "withdrawals"}) {
         EXPECT_FALSE(head.contains(field)) << field;
     }
 }

@@ -9,7 +9,6 @@ namespace qtm::chain::abi {
 namespace {
 
 constexpr std::size_t kWord = 32;
-constexpr Selector kErrorSelector = {0x08, 0xc3, 0x79, 0xa0};
 
 std::size_t padded(std::size_t size) {
     return (size + kWord - 1) / kWord * kWord;
@@ -34,22 +33,6 @@ Hash32 word_topic(const U256& value) {
 
 U256 address_word(const Address& address) {
     return U256::from_be_bytes(address);
-}
-
-Bytes revert_reason(std::string_view reason) {
-    Bytes text(reason.begin(), reason.end());
-    Bytes out(kErrorSelector.begin(), kErrorSelector.end());
-    const Bytes body = Writer{}.bytes(text).finish();  // string encodes as bytes
-    out.insert(out.end(), body.begin(), body.end());
-    return out;
-}
-
-std::optional<std::string> decode_revert_reason(ByteView data) {
-    if (data.size() < 4 || !std::equal(kErrorSelector.begin(), kErrorSelector.end(), data.begin()))
-        return std::nullopt;
-    auto text = Reader{data.subspan(4)}.bytes(0);
-    if (!text) return std::nullopt;
-    return std::string(text->begin(), text->end());
 }
 
 std::optional<U256> Reader::word(std::size_t index) const {

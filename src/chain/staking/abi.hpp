@@ -28,10 +28,8 @@ using Selector = ByteArray<4>;
 [[nodiscard]] Hash32 word_topic(const U256& value);
 [[nodiscard]] U256 address_word(const Address& address);
 
-// Error(string) revert data: 0x08c379a0 || abi.encode(reason).
-[[nodiscard]] Bytes revert_reason(std::string_view reason);
-// The reason in Error(string) revert data; nullopt if `data` is not one.
-[[nodiscard]] std::optional<std::string> decode_revert_reason(ByteView data);
+// Reverts carry Error(string) data: evm::encode_error_string / evm::decode_error_string
+// (src/evm/revert_reason.hpp), the codec JSON-RPC decodes them with.
 
 // Reads the head/tail encoding of a call's arguments (the data after the selector).
 class Reader {

@@ -10,6 +10,7 @@
 #include "chain/staking/pool.hpp"
 #include "crypto/mldsa.hpp"
 #include "evm/precompiles.hpp"
+#include "evm/revert_reason.hpp"
 
 namespace qtm::chain::staking {
 
@@ -316,11 +317,24 @@ evm::ExecutionResult StakingContract::run(state::WorldState& state, const evm::T
     if (!outcome) {
         return {.status = evm::Status::kRevert,
                 .gas_left = meter.gas_left(),
-                .output = abi::revert_reason(outcome.error())};
+                .output = evm::encode_error_string(outcome.error())};
     }
     return {.status = evm::Status::kSuccess,
             .gas_left = meter.gas_left(),
             .output = std::move(*outcome)};
+}
+
+std::vector<std::string_view> function_signatures() {
+    std::vector<std::string_view> out;
+    for (const Function& function : kFunctions)
+        out.push_back(function.signature);
+    return out;
+}
+
+std::vector<std::string_view> event_signatures() {
+    return {signature::kValidatorCreated, signature::kValidatorEdited, signature::kDelegated,
+            signature::kUndelegated,      signature::kWithdrawn,       signature::kRewardsClaimed,
+            signature::kSlashed,          signature::kJailed,          signature::kUnjailed};
 }
 
 }  // namespace qtm::chain::staking

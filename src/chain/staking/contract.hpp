@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <memory>
 #include <string_view>
+#include <vector>
 
 #include "base/bytes.hpp"
 #include "chain/chain_spec.hpp"
@@ -74,6 +75,12 @@ private:
 };
 
 [[nodiscard]] ContractParams contract_params(const ChainSpec& spec);
+
+// The signatures of every function the contract dispatches, in its table's order (the
+// check of contracts/IStaking.sol compares them with solc's ABI: `qtm validator abi`).
+[[nodiscard]] std::vector<std::string_view> function_signatures();
+// The signatures of every event of its ABI (Slashed and Jailed: penalties.hpp says when).
+[[nodiscard]] std::vector<std::string_view> event_signatures();
 
 // The chain's native contracts: the staking contract at staking_address().
 [[nodiscard]] std::shared_ptr<const state::NativeContracts> native_contracts(const ChainSpec& spec);

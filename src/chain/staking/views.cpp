@@ -77,6 +77,7 @@ Outcome get_unbonding(Call& call) {
         .address(entry.validator)
         .word(entry.amount)
         .uint(entry.completion_time)
+        .uint(entry.creation_height)
         .finish();
 }
 

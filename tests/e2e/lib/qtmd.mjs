@@ -48,7 +48,7 @@ export async function startQtmd({ blockTime = 0.5, extraArgs = [] } = {}) {
     }, 60_000);
     child.stdout.on('data', (chunk) => {
       stdout += chunk;
-      const http = stdout.match(/^JSON-RPC\s+(http:\/\/\S+)/m);
+      const http = stdout.match(/^JSON-RPC\s+(https?:\/\/\S+)/m);
       const accounts = [...stdout.matchAll(/^\((\d+)\) (0x[0-9a-fA-F]{40}) .*\n\s+seed ([0-9a-fA-Fx]+)/gm)];
       // The banner ends with a blank line after the last account's seed.
       if (http && accounts.length > 0 && /seed [0-9a-fA-Fx]+\n\n/.test(stdout)) {
@@ -147,11 +147,19 @@ export async function waitForBlock(url, number, timeoutMs = 30_000) {
 const compiled = new Map();
 export async function compileContract(name) {
   if (compiled.has(name)) return compiled.get(name);
+  const result = await compileFile(path.join(e2eDir, 'contracts', `${name}.sol`), name);
+  compiled.set(name, result);
+  return result;
+}
+
+// Compiles the Solidity file at `file` (any path) with solcjs for Cancun and returns
+// { abi, bytecode } of its contract or interface `name` (an interface has bytecode '0x').
+export async function compileFile(file, name) {
   const { default: solc } = await import('solc');
-  const file = `${name}.sol`;
+  const source = path.basename(file);
   const input = {
     language: 'Solidity',
-    sources: { [file]: { content: readFileSync(path.join(e2eDir, 'contracts', file), 'utf8') } },
+    sources: { [source]: { content: readFileSync(file, 'utf8') } },
     settings: {
       evmVersion: 'cancun',
       optimizer: { enabled: true, runs: 200 },
@@ -161,10 +169,9 @@ export async function compileContract(name) {
   const output = JSON.parse(solc.compile(JSON.stringify(input)));
   const errors = (output.errors ?? []).filter((e) => e.severity === 'error');
   if (errors.length > 0) throw new Error(`solc: ${errors.map((e) => e.formattedMessage).join('\n')}`);
-  const contract = output.contracts[file][name];
-  const result = { abi: contract.abi, bytecode: `0x${contract.evm.bytecode.object}` };
-  compiled.set(name, result);
-  return result;
+  const contract = output.contracts[source]?.[name];
+  if (!contract) throw new Error(`solc: ${source} has no contract or interface ${name}`);
+  return { abi: contract.abi, bytecode: `0x${contract.evm.bytecode.object}` };
 }
 
 // The SDK (sdk/js, compiled to sdk/js/dist by `npm run build`): its entry point when built,
