@@ -55,12 +55,13 @@ int chain_export(const ChainExportOptions& options) {
                         block_name(number, **hash) + ": header or body missing (run qtm db check)");
         }
         auto header = chain::decode_header(**header_bytes);
-        auto transactions = chain::decode_body(**body_bytes);
-        if (!header || !transactions) {
+        auto body = chain::decode_body(**body_bytes);
+        if (!header || !body) {
             return fail("export",
                         block_name(number, **hash) + " does not decode (run qtm db check)");
         }
-        chain::write_block_frame(out, chain::Block{*header, std::move(*transactions)});
+        chain::write_block_frame(
+            out, chain::Block{*header, std::move(body->transactions), std::move(body->evidence)});
     }
     out.flush();
     if (!out) return fail("export", "writing " + options.file + " failed (disk full?)");

@@ -295,7 +295,10 @@ int decode_block(const std::string& hex) {
     json["gasUsed"] = h.gas_used;
     json["baseFeePerGas"] = h.base_fee.to_decimal();
     json["extraData"] = to_hex(h.extra_data);
+    json["evidenceRoot"] = to_hex(h.evidence_root);
+    json["validatorsHash"] = to_hex(h.validators_hash);
     json["parentCommit"] = to_hex(h.parent_commit);
+    json["evidence"] = block->evidence.size();
     Json transactions = Json::array();
     for (const auto& tx : block->transactions)
         transactions.push_back(transaction_json(tx));

@@ -16,6 +16,10 @@ std::string_view to_string(BlockDecodeError error) noexcept {
             return "malformed transaction in block body";
         case BlockDecodeError::kMalformedReceipt:
             return "malformed receipt";
+        case BlockDecodeError::kBadEvidence:
+            return "malformed evidence in block body";
+        case BlockDecodeError::kTooMuchEvidence:
+            return "more evidence in block body than the protocol's maximum (16)";
     }
     return "malformed block";
 }
@@ -55,6 +59,8 @@ Bytes encode_header(const Header& header) {
     rlp::append_uint(payload, header.gas_limit);
     rlp::append_uint(payload, header.gas_used);
     rlp::append_u256(payload, header.base_fee);
+    rlp::append_string(payload, header.evidence_root);
+    rlp::append_string(payload, header.validators_hash);
     rlp::append_string(payload, header.extra_data);
     rlp::append_string(payload, header.parent_commit);
     return wrap_list(payload);
@@ -77,11 +83,13 @@ Result<Header, BlockDecodeError> decode_header(ByteView encoded) {
     auto gas_limit = fields->read_uint64();
     auto gas_used = fields->read_uint64();
     auto base_fee = fields->read_u256();
+    auto ev_root = fields->read_fixed<32>();
+    auto validators = fields->read_fixed<32>();
     auto extra = fields->read_string();
     auto commit = fields->read_string();
     if (!parent || !number || !timestamp || !proposer || !state_root || !tx_root ||
-        !receipts_root || !bloom || !gas_limit || !gas_used || !base_fee || !extra || !commit ||
-        !fields->finish()) {
+        !receipts_root || !bloom || !gas_limit || !gas_used || !base_fee || !ev_root ||
+        !validators || !extra || !commit || !fields->finish()) {
         return malformed;
     }
     header.parent_hash = *parent;
@@ -95,6 +103,8 @@ Result<Header, BlockDecodeError> decode_header(ByteView encoded) {
     header.gas_limit = *gas_limit;
     header.gas_used = *gas_used;
     header.base_fee = *base_fee;
+    header.evidence_root = *ev_root;
+    header.validators_hash = *validators;
     header.extra_data.assign(extra->begin(), extra->end());
     header.parent_commit.assign(commit->begin(), commit->end());
     return header;
@@ -104,42 +114,89 @@ Hash32 block_hash(const Header& header) {
     return crypto::keccak256(encode_header(header));
 }
 
-Bytes encode_body(const std::vector<Transaction>& transactions) {
-    Bytes payload;
-    for (const auto& tx : transactions)
-        rlp::append_string(payload, encode(tx));
-    return wrap_list(payload);
-}
+namespace {
 
-Bytes encode_body_of_encoded(const std::vector<Bytes>& encoded_transactions) {
+// [[transaction, ...], [evidence, ...]] without the outer list header: the body's payload,
+// which is also the tail of a block's payload.
+Bytes body_payload(const std::vector<Bytes>& encoded_transactions,
+                   const std::vector<DuplicateVoteEvidence>& evidence) {
     std::size_t total = 0;
     for (const auto& tx : encoded_transactions)
         total += tx.size() + 9;
-    Bytes payload;
-    payload.reserve(total);
+    Bytes transactions;
+    transactions.reserve(total);
     for (const auto& tx : encoded_transactions)
-        rlp::append_string(payload, tx);
-    return wrap_list(payload);
+        rlp::append_string(transactions, tx);
+    Bytes items;
+    for (const auto& piece : evidence) {
+        const Bytes encoded = encode_evidence(piece);
+        items.insert(items.end(), encoded.begin(), encoded.end());
+    }
+    Bytes payload;
+    payload.reserve(transactions.size() + items.size() + 18);
+    rlp::append_list(payload, transactions);
+    rlp::append_list(payload, items);
+    return payload;
 }
 
-Result<std::vector<Transaction>, BlockDecodeError> decode_body(ByteView encoded) {
+std::vector<Bytes> encode_each(const std::vector<Transaction>& transactions) {
+    std::vector<Bytes> out;
+    out.reserve(transactions.size());
+    for (const auto& tx : transactions)
+        out.push_back(encode(tx));
+    return out;
+}
+
+// Reads [transaction, ...], [evidence, ...] from `items` (a block's or a body's list).
+Result<Body, BlockDecodeError> read_body(rlp::Decoder& items) {
+    const auto malformed = unexpected(BlockDecodeError::kMalformedBody);
+    auto transactions = items.read_list();
+    auto evidence = items.read_list();
+    if (!transactions || !evidence || !items.finish()) return malformed;
+    Body body;
+    while (!transactions->at_end()) {
+        auto bytes = transactions->read_string();
+        if (!bytes) return malformed;
+        auto tx = decode_transaction(*bytes);
+        if (!tx) return unexpected(BlockDecodeError::kBadTransaction);
+        body.transactions.push_back(std::move(*tx));
+    }
+    while (!evidence->at_end()) {
+        // The bound before the work: a peer cannot make us decode a thousand votes.
+        if (body.evidence.size() == kMaxEvidencePerBlock) {
+            return unexpected(BlockDecodeError::kTooMuchEvidence);
+        }
+        auto raw = evidence->read_raw();
+        if (!raw) return malformed;
+        auto piece = decode_evidence(*raw);
+        if (!piece) return unexpected(BlockDecodeError::kBadEvidence);
+        body.evidence.push_back(std::move(*piece));
+    }
+    return body;
+}
+
+}  // namespace
+
+Bytes encode_body(const std::vector<Transaction>& transactions,
+                  const std::vector<DuplicateVoteEvidence>& evidence) {
+    return wrap_list(body_payload(encode_each(transactions), evidence));
+}
+
+Bytes encode_body_of_encoded(const std::vector<Bytes>& encoded_transactions,
+                             const std::vector<DuplicateVoteEvidence>& evidence) {
+    return wrap_list(body_payload(encoded_transactions, evidence));
+}
+
+Result<Body, BlockDecodeError> decode_body(ByteView encoded) {
     rlp::Decoder outer{encoded};
     auto list = outer.read_list();
     if (!list || !outer.finish()) return unexpected(BlockDecodeError::kMalformedBody);
-    std::vector<Transaction> transactions;
-    while (!list->at_end()) {
-        auto bytes = list->read_string();
-        if (!bytes) return unexpected(BlockDecodeError::kMalformedBody);
-        auto tx = decode_transaction(*bytes);
-        if (!tx) return unexpected(BlockDecodeError::kBadTransaction);
-        transactions.push_back(std::move(*tx));
-    }
-    return transactions;
+    return read_body(*list);
 }
 
 Bytes encode_block(const Block& block) {
     Bytes payload = encode_header(block.header);
-    const Bytes body = encode_body(block.transactions);
+    const Bytes body = body_payload(encode_each(block.transactions), block.evidence);
     payload.insert(payload.end(), body.begin(), body.end());
     return wrap_list(payload);
 }
@@ -149,15 +206,12 @@ Result<Block, BlockDecodeError> decode_block(ByteView encoded) {
     auto list = outer.read_list();
     if (!list || !outer.finish()) return unexpected(BlockDecodeError::kMalformedBody);
     auto header_bytes = list->read_raw();
-    auto body_bytes = list->read_raw();
-    if (!header_bytes || !body_bytes || !list->finish()) {
-        return unexpected(BlockDecodeError::kMalformedBody);
-    }
+    if (!header_bytes) return unexpected(BlockDecodeError::kMalformedBody);
     auto header = decode_header(*header_bytes);
     if (!header) return unexpected(header.error());
-    auto body = decode_body(*body_bytes);
+    auto body = read_body(*list);
     if (!body) return unexpected(body.error());
-    return Block{std::move(*header), std::move(*body)};
+    return Block{std::move(*header), std::move(body->transactions), std::move(body->evidence)};
 }
 
 Bytes encode_receipt(const Receipt& receipt) {
@@ -283,6 +337,11 @@ Hash32 transactions_root_of_encoded(const std::vector<Bytes>& encoded_transactio
 
 Hash32 receipts_root(const std::vector<Receipt>& receipts) {
     return indexed_root(receipts, [](const Receipt& receipt) { return encode_receipt(receipt); });
+}
+
+Hash32 evidence_root(const std::vector<DuplicateVoteEvidence>& evidence) {
+    return indexed_root(evidence,
+                        [](const DuplicateVoteEvidence& piece) { return encode_evidence(piece); });
 }
 
 }  // namespace qtm::chain

@@ -1,15 +1,19 @@
 // Headers, blocks, receipts, logs and the logs bloom (docs/protocol.md, "Blocks"):
 //
 //   header  = rlp([parent_hash, number, timestamp, proposer, state_root, transactions_root,
-//                  receipts_root, logs_bloom, gas_limit, gas_used, base_fee, extra_data,
-//                  parent_commit])
-//   block   = rlp([header, [transaction, ...]])   (each transaction as a byte string)
+//                  receipts_root, logs_bloom, gas_limit, gas_used, base_fee, evidence_root,
+//                  validators_hash, extra_data, parent_commit])
+//   body    = rlp([[transaction, ...], [evidence, ...]])
+//   block   = rlp([header, [transaction, ...], [evidence, ...]])
+//             (each transaction as a byte string, each evidence as its list)
 //   receipt = 0x51 || rlp([status, cumulative_gas_used, logs_bloom, [log, ...]])
 //   log     = [address, [topic, ...], data]       (as Ethereum)
 //
 // The block hash is keccak256(header). The transactions and receipts roots are Merkle
-// Patricia roots keyed by rlp(index), as Ethereum's. `parent_commit` holds the parent's
-// commit certificate (filled by consensus; empty on a dev chain and at genesis).
+// Patricia roots keyed by rlp(index), as Ethereum's; so is the evidence root (of each
+// evidence's encoding). `validators_hash` is ValidatorSet::hash() of the set that signs
+// this block. `parent_commit` holds the parent's commit certificate (filled by consensus;
+// empty on a dev chain and at genesis).
 #pragma once
 
 #include <cstdint>
@@ -19,6 +23,7 @@
 #include "base/bytes.hpp"
 #include "base/result.hpp"
 #include "base/u256.hpp"
+#include "chain/consensus/types.hpp"
 #include "chain/transaction.hpp"
 #include "state/world_state.hpp"
 
@@ -38,6 +43,8 @@ struct Header {
     std::uint64_t gas_limit{0};
     std::uint64_t gas_used{0};
     U256 base_fee{};
+    Hash32 evidence_root{};
+    Hash32 validators_hash{};
     Bytes extra_data{};
     Bytes parent_commit{};
     friend bool operator==(const Header&, const Header&) = default;
@@ -51,16 +58,28 @@ struct Receipt {
     friend bool operator==(const Receipt&, const Receipt&) = default;
 };
 
+// A block carries at most this many pieces of evidence (docs/protocol.md, "Blocks"): each
+// costs two signature verifications and is at most kMaxEvidenceBytes.
+inline constexpr std::size_t kMaxEvidencePerBlock = 16;
+
 struct Block {
     Header header;
     std::vector<Transaction> transactions;
+    std::vector<DuplicateVoteEvidence> evidence{};
+};
+
+struct Body {
+    std::vector<Transaction> transactions;
+    std::vector<DuplicateVoteEvidence> evidence;
 };
 
 enum class BlockDecodeError {
     kMalformedHeader,
     kMalformedBody,
     kBadTransaction,
-    kMalformedReceipt
+    kMalformedReceipt,
+    kBadEvidence,      // an evidence that does not decode
+    kTooMuchEvidence,  // more than kMaxEvidencePerBlock
 };
 [[nodiscard]] std::string_view to_string(BlockDecodeError error) noexcept;
 
@@ -68,11 +87,14 @@ enum class BlockDecodeError {
 [[nodiscard]] Result<Header, BlockDecodeError> decode_header(ByteView encoded);
 [[nodiscard]] Hash32 block_hash(const Header& header);
 
-// The body: rlp([transaction, ...]).
-[[nodiscard]] Bytes encode_body(const std::vector<Transaction>& transactions);
+// The body: rlp([[transaction, ...], [evidence, ...]]).
+[[nodiscard]] Bytes encode_body(const std::vector<Transaction>& transactions,
+                                const std::vector<DuplicateVoteEvidence>& evidence = {});
 // The same from transactions already encoded (the executor encodes each once).
-[[nodiscard]] Bytes encode_body_of_encoded(const std::vector<Bytes>& encoded_transactions);
-[[nodiscard]] Result<std::vector<Transaction>, BlockDecodeError> decode_body(ByteView encoded);
+[[nodiscard]] Bytes encode_body_of_encoded(const std::vector<Bytes>& encoded_transactions,
+                                           const std::vector<DuplicateVoteEvidence>& evidence);
+// Strict: at most kMaxEvidencePerBlock evidence, each canonical (decode_evidence).
+[[nodiscard]] Result<Body, BlockDecodeError> decode_body(ByteView encoded);
 [[nodiscard]] Bytes encode_block(const Block& block);
 [[nodiscard]] Result<Block, BlockDecodeError> decode_block(ByteView encoded);
 
@@ -90,5 +112,6 @@ void add_to_bloom(Bloom& bloom, ByteView item);
 [[nodiscard]] Hash32 transactions_root(const std::vector<Transaction>& transactions);
 [[nodiscard]] Hash32 transactions_root_of_encoded(const std::vector<Bytes>& encoded_transactions);
 [[nodiscard]] Hash32 receipts_root(const std::vector<Receipt>& receipts);
+[[nodiscard]] Hash32 evidence_root(const std::vector<DuplicateVoteEvidence>& evidence);
 
 }  // namespace qtm::chain

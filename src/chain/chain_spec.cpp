@@ -8,6 +8,7 @@
 #include "base/endian.hpp"
 #include "base/hex.hpp"
 #include "chain/keys.hpp"
+#include "chain/staking/active_set.hpp"
 #include "chain/staking/genesis.hpp"
 #include "codec/rlp_encode.hpp"
 #include "crypto/keccak.hpp"
@@ -166,6 +167,16 @@ ChainSpec parse(const json& root) {
                                          "slashing.downtimeMinSignedPercent"));
     spec.slashing.jail_seconds =
         small(require(slashing, "jailSeconds", "slashing."), "slashing.jailSeconds");
+    if (slashing.contains("evidenceMaxAgeBlocks")) {
+        spec.slashing.evidence_max_age_blocks =
+            small(slashing.at("evidenceMaxAgeBlocks"), "slashing.evidenceMaxAgeBlocks");
+        if (spec.slashing.evidence_max_age_blocks == 0) {
+            reject("slashing.evidenceMaxAgeBlocks", "must not be 0");
+        }
+    }
+    if (spec.slashing.downtime_window == 0 || spec.slashing.downtime_window > 1'000'000) {
+        reject("slashing.downtimeWindow", "must be between 1 and 1000000 blocks");
+    }
     if (spec.slashing.double_sign_slash_percent > 100) {
         reject("slashing.doubleSignSlashPercent", "must be at most 100");
     }
@@ -324,7 +335,8 @@ std::string chain_spec_to_json(const ChainSpec& spec) {
     root["slashing"] = {{"doubleSignSlashPercent", spec.slashing.double_sign_slash_percent},
                         {"downtimeWindow", spec.slashing.downtime_window},
                         {"downtimeMinSignedPercent", spec.slashing.downtime_min_signed_percent},
-                        {"jailSeconds", spec.slashing.jail_seconds}};
+                        {"jailSeconds", spec.slashing.jail_seconds},
+                        {"evidenceMaxAgeBlocks", spec.slashing.evidence_max_age_blocks}};
     root["staking"] = {
         {"minValidatorStake", spec.staking.min_validator_stake.to_decimal()},
         {"maxValidators", spec.staking.max_validators},
@@ -471,6 +483,12 @@ Result<Genesis, SpecError> build_genesis(const ChainSpec& spec, const storage::R
     world.put_genesis_account(staking_address(), staking, {}, {});
     staking::register_genesis_validators(world, spec);
     (void)world.finalize_transaction();
+    // The set that signs the first epoch: the genesis header commits to it.
+    auto first_set = staking::select_active_set(world, spec.staking);
+    if (!first_set) {
+        return unexpected(
+            SpecError{"genesis validator set: " + std::string{to_string(first_set.error())}});
+    }
     auto root = world.commit(batch);
     if (!root) return unexpected(SpecError{"genesis state: " + root.error().message});
 
@@ -483,6 +501,8 @@ Result<Genesis, SpecError> build_genesis(const ChainSpec& spec, const storage::R
     header.receipts_root = trie::kEmptyRoot;
     header.gas_limit = spec.gas_limit;
     header.base_fee = spec.base_fee.initial;
+    header.evidence_root = trie::kEmptyRoot;
+    header.validators_hash = first_set->hash();
     // extra_data = be64(chain_id) || consensus_params_hash || name: chains with equal
     // allocations still differ, and so do chains whose parameters differ.
     // (Built in one allocation: GCC 12 at -O3 misreads a resize-then-insert as out of bounds.)
@@ -520,6 +540,7 @@ Hash32 consensus_params_hash(const ChainSpec& spec) {
     rlp::append_uint(slashing, spec.slashing.downtime_window);
     rlp::append_uint(slashing, spec.slashing.downtime_min_signed_percent);
     rlp::append_uint(slashing, spec.slashing.jail_seconds);
+    rlp::append_uint(slashing, spec.slashing.evidence_max_age_blocks);
     list(payload, slashing);
     Bytes staking;
     rlp::append_u256(staking, spec.staking.min_validator_stake);

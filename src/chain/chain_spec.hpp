@@ -51,6 +51,9 @@ struct SlashingParams {
     std::uint64_t downtime_window{10'000};
     std::uint32_t downtime_min_signed_percent{50};
     std::uint64_t jail_seconds{600};
+    // Evidence of a height more than this many blocks below the including block is refused
+    // (optional in the JSON; docs/staking.md, "Slashing").
+    std::uint64_t evidence_max_age_blocks{100'000};
 };
 
 // The staking contract's rules (docs/staking.md). Optional in the JSON ("staking"); these

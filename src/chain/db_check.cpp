@@ -231,15 +231,20 @@ private:
                       body ? "body missing from the bodies column" : body.error().message);
             return std::nullopt;
         }
-        auto transactions = decode_body(**body);
-        if (!transactions) {
+        auto decoded = decode_body(**body);
+        if (!decoded) {
             add_issue(report_, options_, where,
-                      "body does not decode: " + std::string{to_string(transactions.error())});
+                      "body does not decode: " + std::string{to_string(decoded.error())});
             return std::nullopt;
         }
+        const std::vector<Transaction>* transactions = &decoded->transactions;
         if (transactions_root(*transactions) != header.transactions_root) {
             add_issue(report_, options_, where,
                       "the body's transactions root differs from the header's");
+        }
+        if (evidence_root(decoded->evidence) != header.evidence_root) {
+            add_issue(report_, options_, where,
+                      "the body's evidence root differs from the header's");
         }
         std::vector<Hash32> hashes;
         for (std::uint32_t i = 0; i < transactions->size(); ++i) {

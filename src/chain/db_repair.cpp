@@ -28,6 +28,7 @@ struct ChainBlock {
     Hash32 hash{};
     Header header;
     std::vector<Transaction> transactions;
+    std::vector<DuplicateVoteEvidence> evidence;
     std::vector<Hash32> txn_hashes;
     bool receipts_ok{false};
 };
@@ -51,10 +52,14 @@ std::vector<ChainBlock> read_chain(const storage::ReadView& view) {
         if (number > 0 && header->parent_hash != chain.back().hash) break;
         auto body = store.load_body(block.hash);
         if (!body || !*body) break;
-        auto transactions = decode_body(**body);
-        if (!transactions || transactions_root(*transactions) != header->transactions_root) break;
+        auto decoded = decode_body(**body);
+        if (!decoded || transactions_root(decoded->transactions) != header->transactions_root ||
+            evidence_root(decoded->evidence) != header->evidence_root) {
+            break;
+        }
         block.header = *header;
-        block.transactions = std::move(*transactions);
+        block.transactions = std::move(decoded->transactions);
+        block.evidence = std::move(decoded->evidence);
         for (const auto& txn : block.transactions)
             block.txn_hashes.push_back(transaction_hash(txn));
         auto receipts_bytes = store.load_receipts(block.hash);
@@ -333,7 +338,7 @@ Result<RepairReport, RepairError> repair_database(storage::Database& database,
     // Replay: each block validated in full against its parent and written as a node does.
     BlockExecutor executor{spec, database};
     for (std::uint64_t n = base + 1; n <= target; ++n) {
-        Block block{chain[n].header, chain[n].transactions};
+        Block block{chain[n].header, chain[n].transactions, chain[n].evidence};
         auto executed =
             executor.validate(chain[n - 1].header, block, /*signatures_verified=*/false);
         if (!executed) {

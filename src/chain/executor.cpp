@@ -22,6 +22,11 @@ struct BlockExecutor::Run {
     std::vector<Bytes> encoded;  // of out.block.transactions: each encoded once
     std::uint64_t gas_used{0};
     std::size_t body_bytes{0};
+    // Block-level inputs (out.block.evidence holds the evidence).
+    Bytes parent_commit;
+    Hash32 validators_hash{};
+    std::vector<Rejection>* rejected{nullptr};  // building: evidence left out goes here
+    bool building{false};
 };
 
 BlockExecutor::BlockExecutor(const ChainSpec& spec, storage::Database& database,
@@ -29,7 +34,8 @@ BlockExecutor::BlockExecutor(const ChainSpec& spec, storage::Database& database,
     : spec_{spec},
       database_{database},
       node_cache_{node_cache},
-      natives_{staking::native_contracts(spec)} {}
+      natives_{staking::native_contracts(spec)},
+      validator_sets_{spec, database} {}
 
 namespace {
 
@@ -102,7 +108,51 @@ std::optional<std::string> apply(state::WorldState& world, const state::BlockEnv
 
 }  // namespace
 
+Result<void, BlockError> BlockExecutor::start_block(
+    Run& run, const std::vector<DuplicateVoteEvidence>& evidence, const Bytes& parent_commit) {
+    // Before any transaction: an epoch's first block takes its set from the parent's state.
+    auto validators = child_validators_hash(spec_, run.parent, run.world);
+    if (!validators) return unexpected(BlockError{validators.error().message});
+    run.validators_hash = *validators;
+    run.out.block.evidence = evidence;
+    run.parent_commit = parent_commit;
+    for (const auto& piece : evidence)
+        run.body_bytes += encode_evidence(piece).size();
+    return {};
+}
+
+Result<void, BlockError> BlockExecutor::apply_penalties(Run& run,
+                                                        std::vector<Rejection>* rejected) {
+    if (run.out.block.evidence.empty() && run.parent_commit.empty()) return {};
+    if (!genesis_hash_) {
+        auto hash = genesis_hash(spec_);
+        if (!hash) return unexpected(BlockError{hash.error().message});
+        genesis_hash_ = *hash;
+    }
+    const staking::BlockPenaltyContext context{
+        spec_,           ConsensusDomain{spec_.chain_id, *genesis_hash_},
+        validator_sets_, mldsa_verifier(),
+        pool_,           staking::default_penalties(),
+        run.parent,      static_cast<std::uint64_t>(run.env.timestamp)};
+    const std::vector<DuplicateVoteEvidence> offered =
+        run.building ? run.out.block.evidence : std::vector<DuplicateVoteEvidence>{};
+    std::vector<staking::DroppedEvidence> dropped;
+    auto applied = staking::apply_evidence(run.world, context, run.out.block.evidence,
+                                           run.building ? &dropped : nullptr);
+    if (!applied) return unexpected(BlockError{"invalid block: " + applied.error()});
+    for (const auto& piece : dropped) {
+        if (rejected == nullptr) continue;
+        rejected->push_back(Rejection{crypto::keccak256(encode_evidence(offered[piece.index])),
+                                      "evidence: " + std::string{to_string(piece.error)}});
+    }
+    auto recorded = staking::apply_parent_commit(run.world, context, run.parent_commit);
+    if (!recorded) return unexpected(BlockError{"invalid block: " + recorded.error()});
+    if (run.world.error()) return unexpected(BlockError{run.world.error()->message});
+    return {};
+}
+
 Result<void, BlockError> BlockExecutor::finish(Run& run, const Header* received) {
+    if (auto done = apply_penalties(run, run.rejected); !done) return unexpected(done.error());
     // Issuance after the transactions, so that a transaction never sees this block's reward.
     const auto issuance = staking::pay_block_reward(run.world, run.env, run.proposer,
                                                     spec_.block_reward, run.out.results);
@@ -132,6 +182,9 @@ Result<void, BlockError> BlockExecutor::finish(Run& run, const Header* received)
     header.gas_limit = spec_.gas_limit;
     header.gas_used = run.gas_used;
     header.base_fee = run.env.base_fee;
+    header.evidence_root = evidence_root(run.out.block.evidence);
+    header.validators_hash = run.validators_hash;
+    header.parent_commit = run.parent_commit;
     if (received != nullptr) {
         const auto invalid = [](const char* what) {
             return unexpected(BlockError{std::string{"invalid block: "} + what + " mismatch"});
@@ -143,6 +196,10 @@ Result<void, BlockError> BlockExecutor::finish(Run& run, const Header* received)
         }
         if (header.receipts_root != received->receipts_root) return invalid("receipts root");
         if (header.logs_bloom != received->logs_bloom) return invalid("logs bloom");
+        if (header.evidence_root != received->evidence_root) return invalid("evidence root");
+        if (header.validators_hash != received->validators_hash) {
+            return invalid("validators hash");
+        }
         // The header as received (extra data and commit certificate included) is the block.
         header = *received;
     }
@@ -152,7 +209,7 @@ Result<void, BlockError> BlockExecutor::finish(Run& run, const Header* received)
     stored.hash = run.out.hash;
     stored.number = header.number;
     stored.header = encode_header(header);
-    stored.body = encode_body_of_encoded(run.encoded);
+    stored.body = encode_body_of_encoded(run.encoded, run.out.block.evidence);
     stored.receipts = encode_receipts(run.out.receipts);
     for (const auto& result : run.out.results)
         stored.txn_hashes.push_back(result.hash);
@@ -166,11 +223,17 @@ Result<ExecutedBlock, BlockError> BlockExecutor::build(const Header& parent,
                                                        std::uint64_t timestamp,
                                                        const Address& proposer,
                                                        std::span<const Transaction> candidates,
-                                                       std::vector<Rejection>* rejected) {
+                                                       std::vector<Rejection>* rejected,
+                                                       const BlockInputs& inputs) {
     Run run{database_, parent, node_cache_};
     run.env = make_env(spec_, database_, parent, timestamp, proposer, natives_.get());
     run.proposer = proposer;
     run.env.coinbase = staking::fee_recipient(run.world, proposer);
+    if (auto started = start_block(run, inputs.evidence, inputs.parent_commit); !started) {
+        return unexpected(started.error());
+    }
+    run.building = true;
+    run.rejected = rejected;
     const auto start = std::chrono::steady_clock::now();
     for (const auto& tx : candidates) {
         Bytes encoded = encode(tx);
@@ -204,7 +267,10 @@ Result<ExecutedBlock, BlockError> BlockExecutor::validate(const Header& parent, 
     if (header.gas_limit != spec_.gas_limit)
         return invalid("gas limit differs from the chain spec");
     if (header.base_fee != next_base_fee(spec_, parent)) return invalid("wrong base fee");
-    if (encode_body(block.transactions).size() > spec_.max_block_bytes) {
+    if (block.evidence.size() > kMaxEvidencePerBlock) {
+        return invalid("more evidence than the protocol's maximum (16)");
+    }
+    if (encode_body(block.transactions, block.evidence).size() > spec_.max_block_bytes) {
         return invalid("block body larger than the chain spec's maximum");
     }
 
@@ -212,6 +278,9 @@ Result<ExecutedBlock, BlockError> BlockExecutor::validate(const Header& parent, 
     run.env = make_env(spec_, database_, parent, header.timestamp, header.proposer, natives_.get());
     run.proposer = header.proposer;
     run.env.coinbase = staking::fee_recipient(run.world, header.proposer);
+    if (auto started = start_block(run, block.evidence, header.parent_commit); !started) {
+        return unexpected(started.error());
+    }
     const auto start = std::chrono::steady_clock::now();
     for (std::size_t i = 0; i < block.transactions.size(); ++i) {
         const Transaction& tx = block.transactions[i];

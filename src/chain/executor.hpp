@@ -9,7 +9,10 @@
 // is minted. Reward and tips go to the proposer's validator in the staking contract
 // (commission to its reward address, the rest to its delegators; staking/block_reward.hpp),
 // or to the proposer's address if it is not a registered validator. Transactions run with
-// the chain's native contracts (the staking contract, src/chain/staking/).
+// the chain's native contracts (the staking contract, src/chain/staking/). After them, the
+// block's evidence slashes and its parent_commit feeds the downtime windows
+// (staking/block_penalties.hpp); the header commits to the evidence (evidence_root) and to
+// the validator set that signs it (validators_hash).
 #pragma once
 
 #include <cstdint>
@@ -19,9 +22,12 @@
 #include <string>
 #include <vector>
 
+#include "base/worker_pool.hpp"
 #include "chain/block.hpp"
 #include "chain/chain_spec.hpp"
+#include "chain/staking/block_penalties.hpp"
 #include "chain/transaction.hpp"
+#include "chain/validator_set_source.hpp"
 #include "evm/analysis.hpp"
 #include "evm/status.hpp"
 #include "state/native_contract.hpp"
@@ -68,6 +74,12 @@ struct Rejection {
     std::string reason;
 };
 
+// What a proposer puts into a block besides transactions.
+struct BlockInputs {
+    std::vector<DuplicateVoteEvidence> evidence{};  // invalid pieces are left out (rejected)
+    Bytes parent_commit{};                          // the parent's certificate, or empty
+};
+
 class BlockExecutor {
 public:
     BlockExecutor(const ChainSpec& spec, storage::Database& database,
@@ -80,11 +92,13 @@ public:
                                                           std::uint64_t timestamp,
                                                           const Address& proposer,
                                                           std::span<const Transaction> candidates,
-                                                          std::vector<Rejection>* rejected);
+                                                          std::vector<Rejection>* rejected,
+                                                          const BlockInputs& inputs = {});
 
     // Checks a received block against its parent and re-executes it: header fields, size,
     // every signature (unless `signatures_verified`), every transaction's validity, gas,
-    // and the state, transactions and receipts roots and the bloom.
+    // every evidence and the parent commit, and the state, transactions, receipts and
+    // evidence roots, the validators hash and the bloom.
     [[nodiscard]] Result<ExecutedBlock, BlockError> validate(const Header& parent,
                                                              const Block& block,
                                                              bool signatures_verified);
@@ -99,6 +113,14 @@ private:
     storage::NodeCache* node_cache_;
     evm::AnalysisCache analysis_cache_;
     std::shared_ptr<const state::NativeContracts> natives_;  // the staking contract
+    // For evidence and parent_commit checks (staking/block_penalties.hpp).
+    [[nodiscard]] Result<void, BlockError> start_block(
+        Run& run, const std::vector<DuplicateVoteEvidence>& evidence, const Bytes& parent_commit);
+    [[nodiscard]] Result<void, BlockError> apply_penalties(Run& run,
+                                                           std::vector<Rejection>* rejected);
+    StoredValidatorSets validator_sets_;
+    WorkerPool pool_{WorkerPool::CallerOnly{}};
+    std::optional<Hash32> genesis_hash_;
 };
 
 }  // namespace qtm::chain

@@ -110,7 +110,7 @@ std::shared_ptr<const FullBlock> ChainReader::block_by_hash(const Hash32& hash) 
     auto block = std::make_shared<FullBlock>();
     block->header = std::move(*header);
     block->hash = hash;
-    block->transactions = std::move(*body);
+    block->transactions = std::move(body->transactions);
     block->receipts = std::move(*receipts);
     block->size = (*header_bytes)->size() + (*body_bytes)->size();
     block->transaction_hashes.reserve(block->transactions.size());

@@ -170,6 +170,9 @@ Json format_block(const FullBlock& block, bool full_transactions) {
             {"timestamp", quantity(header.timestamp)},
             {"baseFeePerGas", quantity(header.base_fee)},
             {"mixHash", hex_data(header.parent_hash)},
+            // QTM's own header fields (Ethereum clients ignore unknown ones).
+            {"evidenceRoot", hex_data(header.evidence_root)},
+            {"validatorsHash", hex_data(header.validators_hash)},
             {"transactions", transactions},
             {"uncles", Json::array()},
             // The Cancun fields with their values on a chain without withdrawals, blobs or

@@ -17,7 +17,9 @@ std::vector<Block> stored_blocks(const test::ChainDb& chain) {
     const storage::ChainStore store{*chain.db};
     std::vector<Block> blocks;
     for (std::size_t n = 0; n < chain.hashes.size(); ++n) {
-        blocks.push_back(Block{chain.headers[n], *decode_body(**store.load_body(chain.hashes[n]))});
+        auto body = *decode_body(**store.load_body(chain.hashes[n]));
+        blocks.push_back(
+            Block{chain.headers[n], std::move(body.transactions), std::move(body.evidence)});
     }
     return blocks;
 }

@@ -161,6 +161,8 @@ TEST(StakingGenesis, GenesisHashCommitsToEveryConsensusField) {
         {"slashing.downtimeMinSignedPercent",
          [](ChainSpec& s) { ++s.slashing.downtime_min_signed_percent; }},
         {"slashing.jailSeconds", [](ChainSpec& s) { ++s.slashing.jail_seconds; }},
+        {"slashing.evidenceMaxAgeBlocks",
+         [](ChainSpec& s) { ++s.slashing.evidence_max_age_blocks; }},
         {"staking.minValidatorStake",
          [](ChainSpec& s) { s.staking.min_validator_stake += U256{1}; }},
         {"staking.maxValidators", [](ChainSpec& s) { ++s.staking.max_validators; }},

@@ -46,10 +46,8 @@ Result<ValidatorSet, ValidatorSetError> select_active_set(state::WorldState& wor
     return ValidatorSet::create(std::move(validators));
 }
 
-Result<ValidatorSet, ActiveSetError> validator_set_for_height(const ChainSpec& spec,
-                                                              storage::Database& database,
-                                                              std::uint64_t height) {
-    const std::uint64_t source = epoch_state_height(height, spec.epoch_length);
+Result<EpochSet, ActiveSetError> load_epoch_set(const ChainSpec& spec, storage::Database& database,
+                                                std::uint64_t source) {
     const storage::ChainStore store{database};
     const auto hash = store.canonical_hash(source);
     if (!hash || !*hash) {
@@ -74,10 +72,23 @@ Result<ValidatorSet, ActiveSetError> validator_set_for_height(const ChainSpec& s
                                          std::to_string(source) + ": " +
                                          std::string{to_string(set.error())}});
     }
-    const std::uint64_t first = source + 1;
+    return EpochSet{std::move(*set), **hash};
+}
+
+void set_priorities_for_height(ValidatorSet& set, std::uint64_t height,
+                               std::uint64_t epoch_length) {
+    const std::uint64_t first = epoch_state_height(height, epoch_length) + 1;
     if (height >= first)
-        set->increment_proposer_priority(static_cast<std::uint32_t>(height - first + 1));
-    return std::move(*set);
+        set.increment_proposer_priority(static_cast<std::uint32_t>(height - first + 1));
+}
+
+Result<ValidatorSet, ActiveSetError> validator_set_for_height(const ChainSpec& spec,
+                                                              storage::Database& database,
+                                                              std::uint64_t height) {
+    auto epoch = load_epoch_set(spec, database, epoch_state_height(height, spec.epoch_length));
+    if (!epoch) return unexpected(epoch.error());
+    set_priorities_for_height(epoch->set, height, spec.epoch_length);
+    return std::move(epoch->set);
 }
 
 }  // namespace qtm::chain::staking

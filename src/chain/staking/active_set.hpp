@@ -28,6 +28,18 @@ struct ActiveSetError {
     std::string message;
 };
 
+// The set selected from the state after canonical block `source` (no priorities), with that
+// block's hash: what every height of the epoch after it shares.
+struct EpochSet {
+    ValidatorSet set;
+    Hash32 source_hash{};
+};
+[[nodiscard]] Result<EpochSet, ActiveSetError> load_epoch_set(const ChainSpec& spec,
+                                                              storage::Database& database,
+                                                              std::uint64_t source);
+// Gives an epoch's set (zero priorities) the priorities of `height` of that epoch.
+void set_priorities_for_height(ValidatorSet& set, std::uint64_t height, std::uint64_t epoch_length);
+
 // The set that signs canonical block `height`, read from the stored chain, with its
 // proposer priorities: zero at the epoch's first height, then incremented once per height
 // (so the first height's proposer is that of a fresh CometBFT set).
