@@ -169,7 +169,8 @@ TEST_F(SnapshotTest, AnOlderStateInManyChunksImportsAndTheChainContinuesAsTheSou
     auto body = decode_body(**source.load_body(chain_.hashes[4]));
     ASSERT_TRUE(body.has_value());
     BlockExecutor executor{copy.spec, *copy.db};
-    auto validated = executor.validate(chain_.headers[3], Block{chain_.headers[4], *body},
+    auto validated = executor.validate(chain_.headers[3],
+                                       Block{chain_.headers[4], body->transactions, body->evidence},
                                        /*signatures_verified=*/false);
     ASSERT_TRUE(validated.has_value()) << validated.error().message;
     ASSERT_TRUE(copy.db->write(validated->batch, true).has_value());

@@ -215,8 +215,8 @@ Result<Summary, std::string> export_snapshot(const storage::ReadView& view, cons
         auto block_header = decode_header(block->second);
         auto block_body = store.load_body(block->first);
         if (!block_header || !block_body || !*block_body) continue;
-        auto transactions = decode_body(**block_body);
-        if (transactions) preimages.add_block(*block_header, *transactions);
+        auto decoded = decode_body(**block_body);
+        if (decoded) preimages.add_block(*block_header, decoded->transactions);
     }
 
     const std::string part = file + ".part";

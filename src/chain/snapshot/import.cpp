@@ -82,16 +82,17 @@ Result<CheckedChain, std::string> check_manifest_chain(const Manifest& manifest,
     }
     const Header& block = chain.headers.back();
     const std::string name = "block " + std::to_string(block.number);
-    auto transactions = decode_body(manifest.body);
-    if (!transactions || transactions_root(*transactions) != block.transactions_root) {
+    auto body = decode_body(manifest.body);
+    if (!body || transactions_root(body->transactions) != block.transactions_root ||
+        evidence_root(body->evidence) != block.evidence_root) {
         return unexpected(name + "'s body in the manifest does not match its header");
     }
     auto receipts = decode_receipts(manifest.receipts);
-    if (!receipts || receipts->size() != transactions->size() ||
+    if (!receipts || receipts->size() != body->transactions.size() ||
         receipts_root(*receipts) != block.receipts_root) {
         return unexpected(name + "'s receipts in the manifest do not match its header");
     }
-    chain.transactions = std::move(*transactions);
+    chain.transactions = std::move(body->transactions);
     return chain;
 }
 
