@@ -48,6 +48,23 @@ Json wait_for_receipt(const QtmdProcess& node, const std::string& hash) {
     return mined ? receipt.at("result") : Json{};
 }
 
+std::uint64_t block_number(const QtmdProcess& node) {
+    return std::stoull(node.call("eth_blockNumber").at("result").get<std::string>(), nullptr, 16);
+}
+
+std::string hex_quantity(std::uint64_t number) {
+    std::ostringstream hex;
+    hex << "0x" << std::hex << number;
+    return hex.str();
+}
+
+std::string send_value(const QtmdProcess& node, const std::string& from, const std::string& to,
+                       const std::string& value) {
+    const Json answer = node.call("eth_sendTransaction",
+                                  Json::array({{{"from", from}, {"to", to}, {"value", value}}}));
+    return answer.contains("result") ? answer.at("result").get<std::string>() : std::string{};
+}
+
 TestDir::TestDir(const std::string& prefix) {
     const auto* test = ::testing::UnitTest::GetInstance()->current_test_info();
     path_ =

@@ -67,6 +67,17 @@ bool wait_until(const std::function<bool()>& condition, std::chrono::seconds tim
 // when it is not.
 [[nodiscard]] Json wait_for_receipt(const QtmdProcess& node, const std::string& hash);
 
+// The node's head block number (eth_blockNumber).
+[[nodiscard]] std::uint64_t block_number(const QtmdProcess& node);
+
+// `number` as a JSON-RPC quantity ("0x1f").
+[[nodiscard]] std::string hex_quantity(std::uint64_t number);
+
+// eth_sendTransaction of `value` (a quantity) from the node-held account `from` to `to`: the
+// transaction's hash, or "" when the node refuses it.
+[[nodiscard]] std::string send_value(const QtmdProcess& node, const std::string& from,
+                                     const std::string& to, const std::string& value);
+
 // A scratch directory named after `prefix`, the process and the running test, under the
 // system temp dir: empty when made, removed with everything in it when destroyed.
 class TestDir {

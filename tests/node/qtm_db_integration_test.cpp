@@ -25,17 +25,6 @@ using test::QtmdProcess;
 
 constexpr const char* kRecipient = "0x2222222222222222222222222222222222222222";
 
-std::string send_transfer(const QtmdProcess& node, const std::string& from) {
-    const Json answer =
-        node.call("eth_sendTransaction",
-                  Json::array({{{"from", from}, {"to", kRecipient}, {"value", "0x1"}}}));
-    return answer.contains("result") ? answer.at("result").get<std::string>() : std::string{};
-}
-
-std::uint64_t block_number(const QtmdProcess& node) {
-    return std::stoull(node.call("eth_blockNumber").at("result").get<std::string>(), nullptr, 16);
-}
-
 Json block_at(const QtmdProcess& node, std::uint64_t number) {
     std::ostringstream hex;
     hex << "0x" << std::hex << number;
@@ -53,7 +42,7 @@ TEST_F(QtmDb, CheckBesideARunningNodeThenDamageFoundAndRepaired) {
     {
         QtmdProcess node{data(), {"--block-time", "0.5"}};
         const std::string from = node.call("eth_accounts").at("result").at(0).get<std::string>();
-        hash = send_transfer(node, from);
+        hash = test::send_value(node, from, kRecipient, "0x1");
         ASSERT_FALSE(hash.empty());
         ASSERT_FALSE(test::wait_for_receipt(node, hash).is_null());
         const auto live = test::run_qtm("db check --quiet " + data().string());
@@ -106,13 +95,14 @@ TEST_F(QtmDb, OnlineBackupUnderLoadRestoresToANodeThatGoesOn) {
     std::vector<std::string> sent;
     std::thread load{[&] {
         for (std::size_t i = 0; !stop; ++i) {
-            auto hash = send_transfer(node, accounts.at(i % accounts.size()).get<std::string>());
+            auto hash = test::send_value(node, accounts.at(i % accounts.size()).get<std::string>(),
+                                         kRecipient, "0x1");
             if (!hash.empty()) sent.push_back(hash);
             std::this_thread::sleep_for(std::chrono::milliseconds{20});
         }
     }};
     ASSERT_TRUE(
-        test::wait_until([&] { return block_number(node) >= 3; }, std::chrono::seconds{30}));
+        test::wait_until([&] { return test::block_number(node) >= 3; }, std::chrono::seconds{30}));
     const auto backup_dir = dir_.path() / "backup";
     const auto backup =
         test::run_qtm("db backup --rpc http://127.0.0.1:" + std::to_string(node.admin_port()) +
@@ -123,7 +113,7 @@ TEST_F(QtmDb, OnlineBackupUnderLoadRestoresToANodeThatGoesOn) {
         << backup.out;
     const std::uint64_t backed_up = std::stoull(match[1].str(), nullptr, 16);
     // The node went on meanwhile; let it make a few more blocks under load, then stop it.
-    ASSERT_TRUE(test::wait_until([&] { return block_number(node) >= backed_up + 2; },
+    ASSERT_TRUE(test::wait_until([&] { return test::block_number(node) >= backed_up + 2; },
                                  std::chrono::seconds{30}));
     stop = true;
     load.join();
@@ -184,10 +174,10 @@ TEST_F(QtmDb, OnlineBackupUnderLoadRestoresToANodeThatGoesOn) {
         EXPECT_EQ(again, receipt);
     }
     // It goes on producing, with new transactions.
-    const auto hash = send_transfer(copy, accounts.at(0).get<std::string>());
+    const auto hash = test::send_value(copy, accounts.at(0).get<std::string>(), kRecipient, "0x1");
     ASSERT_FALSE(hash.empty());
     EXPECT_FALSE(test::wait_for_receipt(copy, hash).is_null());
-    EXPECT_GT(block_number(copy), backed_up);
+    EXPECT_GT(test::block_number(copy), backed_up);
 }
 
 TEST_F(QtmDb, ExportThenImportReexecutesAndStopsAtTheFirstInvalidBlock) {
@@ -196,7 +186,7 @@ TEST_F(QtmDb, ExportThenImportReexecutesAndStopsAtTheFirstInvalidBlock) {
     {
         QtmdProcess node{data(), {"--block-time", "0.5"}};
         const std::string from = node.call("eth_accounts").at("result").at(0).get<std::string>();
-        hash = send_transfer(node, from);
+        hash = test::send_value(node, from, kRecipient, "0x1");
         ASSERT_FALSE(test::wait_for_receipt(node, hash).is_null());
         EXPECT_EQ(node.terminate(SIGTERM), 0);
     }

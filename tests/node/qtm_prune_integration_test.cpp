@@ -16,23 +16,6 @@ using test::QtmdProcess;
 
 constexpr const char* kRecipient = "0x4444444444444444444444444444444444444444";
 
-std::uint64_t block_number(const QtmdProcess& node) {
-    return std::stoull(node.call("eth_blockNumber").at("result").get<std::string>(), nullptr, 16);
-}
-
-std::string hex_number(std::uint64_t number) {
-    std::ostringstream hex;
-    hex << "0x" << std::hex << number;
-    return hex.str();
-}
-
-std::string send_transfer(const QtmdProcess& node, const std::string& from) {
-    const Json answer =
-        node.call("eth_sendTransaction",
-                  Json::array({{{"from", from}, {"to", kRecipient}, {"value", "0x5"}}}));
-    return answer.contains("result") ? answer.at("result").get<std::string>() : std::string{};
-}
-
 TEST(QtmPrune, OldStatesAnswerStateNotAvailableAndRecentOnesStay) {
     test::TestDir dir{"qtm-prune"};
     const auto data = dir.path() / "data";
@@ -42,12 +25,12 @@ TEST(QtmPrune, OldStatesAnswerStateNotAvailableAndRecentOnesStay) {
     {
         QtmdProcess node{data, {"--block-time", "0.2", "--dev-epoch-length", "2"}};
         from = node.call("eth_accounts").at("result").at(0).get<std::string>();
-        const std::string hash = send_transfer(node, from);
+        const std::string hash = test::send_value(node, from, kRecipient, "0x5");
         ASSERT_FALSE(hash.empty());
         const Json receipt = test::wait_for_receipt(node, hash);
         ASSERT_FALSE(receipt.is_null());
         mined_in = std::stoull(receipt.at("blockNumber").get<std::string>(), nullptr, 16);
-        ASSERT_TRUE(test::wait_until([&] { return block_number(node) >= mined_in + 8; },
+        ASSERT_TRUE(test::wait_until([&] { return test::block_number(node) >= mined_in + 8; },
                                      std::chrono::seconds{30}));
         EXPECT_EQ(node.terminate(SIGTERM), 0);
     }
@@ -58,8 +41,8 @@ TEST(QtmPrune, OldStatesAnswerStateNotAvailableAndRecentOnesStay) {
     EXPECT_EQ(checked.status, 0) << checked.out;  // it knows the states below are pruned
 
     QtmdProcess node{data, {"--block-time", "0.2", "--dev-epoch-length", "2"}};
-    head = block_number(node);
-    const std::string old_block = hex_number(mined_in - 1);
+    head = test::block_number(node);
+    const std::string old_block = test::hex_quantity(mined_in - 1);
     for (const auto& [method, params] : std::vector<std::pair<std::string, Json>>{
              {"eth_getBalance", Json::array({kRecipient, old_block})},
              {"eth_call", Json::array({{{"to", kRecipient}}, old_block})},
@@ -73,9 +56,9 @@ TEST(QtmPrune, OldStatesAnswerStateNotAvailableAndRecentOnesStay) {
     }
     // A retained state: the head's three blocks back.
     const Json recent =
-        node.call("eth_getBalance", Json::array({kRecipient, hex_number(head - 3)}));
+        node.call("eth_getBalance", Json::array({kRecipient, test::hex_quantity(head - 3)}));
     EXPECT_EQ(recent.at("result"), "0x5") << recent.dump();
-    const std::string hash = send_transfer(node, from);
+    const std::string hash = test::send_value(node, from, kRecipient, "0x5");
     ASSERT_FALSE(hash.empty());
     EXPECT_FALSE(test::wait_for_receipt(node, hash).is_null());
     EXPECT_EQ(node.terminate(SIGTERM), 0);
@@ -89,7 +72,7 @@ TEST(QtmPrune, QtmdPrunesAsBlocksCommitWithStateHistory) {
     // The first prune runs at block 32 (every 32 blocks) and keeps blocks 29 to 32, and block
     // 20's state and those after it, which the validator set of heights up to 40 needs.
     ASSERT_TRUE(
-        test::wait_until([&] { return block_number(node) >= 33; }, std::chrono::seconds{60}));
+        test::wait_until([&] { return test::block_number(node) >= 33; }, std::chrono::seconds{60}));
     const Json epoch_state = node.call("eth_getBalance", Json::array({kRecipient, "0x14"}));
     EXPECT_TRUE(epoch_state.contains("result")) << epoch_state.dump();
     const Json before_epoch = node.call("eth_getBalance", Json::array({kRecipient, "0x13"}));
@@ -102,7 +85,8 @@ TEST(QtmPrune, QtmdPrunesAsBlocksCommitWithStateHistory) {
         << old.dump();
     // The block below the head is always among the last 4 states, whenever the prune ran.
     const Json recent =
-        node.call("eth_getBalance", Json::array({kRecipient, hex_number(block_number(node) - 1)}));
+        node.call("eth_getBalance",
+                  Json::array({kRecipient, test::hex_quantity(test::block_number(node) - 1)}));
     EXPECT_TRUE(recent.contains("result")) << recent.dump();
     EXPECT_EQ(node.terminate(SIGTERM), 0);
     const auto checked = test::run_qtm("db check --quiet " + (dir.path() / "data").string());
@@ -113,7 +97,7 @@ TEST(QtmPrune, AnArchiveNodeKeepsEveryState) {
     test::TestDir dir{"qtmd-archive"};
     QtmdProcess node{dir.path() / "data", {"--block-time", "0.1", "--state-history", "0"}};
     ASSERT_TRUE(
-        test::wait_until([&] { return block_number(node) >= 33; }, std::chrono::seconds{60}));
+        test::wait_until([&] { return test::block_number(node) >= 33; }, std::chrono::seconds{60}));
     const Json old = node.call("eth_getBalance", Json::array({kRecipient, "0x1"}));
     EXPECT_EQ(old.at("result"), "0x0") << old.dump();
     EXPECT_EQ(node.terminate(SIGTERM), 0);

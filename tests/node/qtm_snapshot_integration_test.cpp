@@ -24,23 +24,6 @@ using test::QtmdProcess;
 
 constexpr const char* kRecipient = "0x3333333333333333333333333333333333333333";
 
-std::uint64_t block_number(const QtmdProcess& node) {
-    return std::stoull(node.call("eth_blockNumber").at("result").get<std::string>(), nullptr, 16);
-}
-
-std::string hex_number(std::uint64_t number) {
-    std::ostringstream hex;
-    hex << "0x" << std::hex << number;
-    return hex.str();
-}
-
-std::string send_transfer(const QtmdProcess& node, const std::string& from) {
-    const Json answer =
-        node.call("eth_sendTransaction",
-                  Json::array({{{"from", from}, {"to", kRecipient}, {"value", "0x7"}}}));
-    return answer.contains("result") ? answer.at("result").get<std::string>() : std::string{};
-}
-
 Bytes read_file(const std::filesystem::path& path) {
     std::ifstream in{path, std::ios::binary};
     return Bytes(std::istreambuf_iterator<char>{in}, std::istreambuf_iterator<char>{});
@@ -77,7 +60,7 @@ TEST_F(QtmSnapshot, ExportBesideARunningNodeImportAndContinue) {
     {
         QtmdProcess node{path("data"), {"--block-time", "0.3"}};
         from = node.call("eth_accounts").at("result").at(0).get<std::string>();
-        const std::string hash = send_transfer(node, from);
+        const std::string hash = test::send_value(node, from, kRecipient, "0x7");
         ASSERT_FALSE(hash.empty());
         ASSERT_FALSE(test::wait_for_receipt(node, hash).is_null());
         const auto exported =
@@ -89,7 +72,7 @@ TEST_F(QtmSnapshot, ExportBesideARunningNodeImportAndContinue) {
             << exported.out;
         height = std::stoull(match[1]);
         EXPECT_NE(exported.out.find("code and keys 1,"), std::string::npos) << exported.out;
-        balance = node.call("eth_getBalance", Json::array({kRecipient, hex_number(height)}))
+        balance = node.call("eth_getBalance", Json::array({kRecipient, test::hex_quantity(height)}))
                       .at("result")
                       .get<std::string>();
         EXPECT_EQ(node.terminate(SIGTERM), 0);
@@ -110,11 +93,11 @@ TEST_F(QtmSnapshot, ExportBesideARunningNodeImportAndContinue) {
         << checked.out;
 
     QtmdProcess node{path("copy"), {"--block-time", "0.3"}};
-    EXPECT_GE(block_number(node), height);
+    EXPECT_GE(test::block_number(node), height);
     EXPECT_EQ(node.call("eth_getBalance", Json::array({kRecipient, "latest"})).at("result"),
               balance);
     // The registered key came with the snapshot: the sender's next transfer needs it.
-    const std::string hash = send_transfer(node, from);
+    const std::string hash = test::send_value(node, from, kRecipient, "0x7");
     ASSERT_FALSE(hash.empty());
     const Json receipt = test::wait_for_receipt(node, hash);
     ASSERT_FALSE(receipt.is_null());
@@ -126,8 +109,8 @@ TEST_F(QtmSnapshot, ExportBesideARunningNodeImportAndContinue) {
 TEST_F(QtmSnapshot, DamagedTruncatedAndReorderedFilesAreRefusedNamingTheChunk) {
     {
         QtmdProcess node{path("data"), {"--block-time", "0.2"}};
-        ASSERT_TRUE(
-            test::wait_until([&] { return block_number(node) >= 2; }, std::chrono::seconds{30}));
+        ASSERT_TRUE(test::wait_until([&] { return test::block_number(node) >= 2; },
+                                     std::chrono::seconds{30}));
         EXPECT_EQ(node.terminate(SIGTERM), 0);
     }
     const auto exported = test::run_qtm("snapshot export --quiet --chunk-bytes 512 " +
