@@ -22,6 +22,7 @@
 #include <string>
 
 #include "base/endian.hpp"
+#include "bench_support.hpp"
 #include "chain/block.hpp"
 #include "chain/chain_spec.hpp"
 #include "chain/db_check.hpp"
@@ -52,14 +53,6 @@ Address account_address(std::uint64_t i) {
     address[0] = 0x51;
     store_be64(address.data() + 12, i);
     return address;
-}
-
-std::uintmax_t directory_bytes(const std::filesystem::path& path) {
-    std::uintmax_t total = 0;
-    for (const auto& entry : std::filesystem::recursive_directory_iterator{path}) {
-        if (entry.is_regular_file()) total += entry.file_size();
-    }
-    return total;
 }
 
 // Genesis of the dev spec, then block 1 carrying the grown state (no transactions).
@@ -157,7 +150,7 @@ int main(int argc, char** argv) {
     start = Clock::now();
     if (auto made = db.checkpoint(backup.string()); !made) fail(made.error().message);
     std::printf("| backup (checkpoint, hard links) | %.2f | %.1f |\n", seconds_since(start),
-                static_cast<double>(directory_bytes(backup)) / 1e6);
+                static_cast<double>(qtm::bench::directory_bytes(backup)) / 1e6);
 
     const fs::path restored = root / "restored";
     start = Clock::now();
@@ -168,7 +161,7 @@ int main(int argc, char** argv) {
         expect_clean(**copy, "restore");
     }
     std::printf("| restore (copy + open + check) | %.2f | %.1f |\n", seconds_since(start),
-                static_cast<double>(directory_bytes(restored)) / 1e6);
+                static_cast<double>(qtm::bench::directory_bytes(restored)) / 1e6);
 
     const fs::path snapshot_file = root / "state.snap";
     start = Clock::now();
@@ -190,7 +183,8 @@ int main(int argc, char** argv) {
         if (!imported) fail(imported.error());
     }
     std::printf("| snapshot import (tries rebuilt, root checked) | %.2f | %.1f |\n",
-                seconds_since(start), static_cast<double>(directory_bytes(imported_dir)) / 1e6);
+                seconds_since(start),
+                static_cast<double>(qtm::bench::directory_bytes(imported_dir)) / 1e6);
     fs::remove_all(imported_dir);
     fs::remove(snapshot_file);
 

@@ -18,6 +18,7 @@
 #include <string>
 
 #include "base/endian.hpp"
+#include "bench_support.hpp"
 #include "chain/block.hpp"
 #include "chain/prune_state.hpp"
 #include "state/world_state.hpp"
@@ -37,14 +38,6 @@ Address account_address(std::uint64_t i) {
     address[0] = 0x52;
     store_be64(address.data() + 12, i);
     return address;
-}
-
-std::uintmax_t directory_bytes(const std::filesystem::path& path) {
-    std::uintmax_t total = 0;
-    for (const auto& entry : std::filesystem::recursive_directory_iterator{path}) {
-        if (entry.is_regular_file()) total += entry.file_size();
-    }
-    return total;
 }
 
 struct Options {
@@ -141,7 +134,7 @@ Row run(const std::filesystem::path& path, const Options& options, bool prune) {
     });
     row.seconds = std::chrono::duration<double>(Clock::now() - start).count();
     opened->reset();
-    row.disk_bytes = directory_bytes(path);
+    row.disk_bytes = qtm::bench::directory_bytes(path);
     return row;
 }
 

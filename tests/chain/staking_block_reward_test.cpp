@@ -10,41 +10,20 @@
 #include "chain/keys.hpp"
 #include "chain/staking/pool.hpp"
 #include "chain/staking/store.hpp"
+#include "staking_support.hpp"
 #include "state/world_state.hpp"
 #include "storage/database.hpp"
 
 namespace qtm::chain::staking {
 namespace {
 
-struct Chain {
-    ChainSpec spec;
-    std::unique_ptr<storage::Database> db;
-    Header genesis;
-};
-
-Chain make_chain(const ChainSpec& spec) {
-    Chain chain{spec, storage::make_memory_database(), {}};
-    storage::WriteBatch batch;
-    auto genesis = build_genesis(chain.spec, *chain.db, batch);
-    EXPECT_TRUE(genesis.has_value());
-    EXPECT_TRUE(chain.db->write(batch, false).has_value());
-    chain.genesis = genesis->block.header;
-    return chain;
-}
-
-Address address_of_fill(std::uint8_t fill) {
-    Address out{};
-    out.fill(fill);
-    return out;
-}
-
 class StakingBlockRewardTest : public ::testing::Test {
 protected:
-    StakingBlockRewardTest() : chain_{make_chain(spec())} {}
+    StakingBlockRewardTest() : chain_{testing::make_genesis_chain(spec())} {}
 
     static ChainSpec spec() {
         ChainSpec spec = *builtin_chain_spec("dev");
-        spec.validators[0].reward_address = address_of_fill(0x5e);
+        spec.validators[0].reward_address = testing::test_address(0x5e);
         spec.validators[0].commission_bps = 1000;  // 10 %
         return spec;
     }
@@ -75,17 +54,17 @@ protected:
         return total;
     }
 
-    Chain chain_;
+    testing::GenesisChain chain_;
     const AccountKey sender_{crypto::SignatureScheme::kMlDsa44, dev_account_seed(0)};
-    const Address bob_ = address_of_fill(0xb0);
-    const Address reward_ = address_of_fill(0x5e);
-    const Address stranger_ = address_of_fill(0x77);
+    const Address bob_ = testing::test_address(0xb0);
+    const Address reward_ = testing::test_address(0x5e);
+    const Address stranger_ = testing::test_address(0x77);
 };
 
 TEST_F(StakingBlockRewardTest, RewardAndTipsGoToTheProposersValidator) {
     const Address validator = chain_.spec.validators[0].address;
     const U256 stake = chain_.spec.validators[0].stake;
-    state::WorldState before{*chain_.db, chain_.genesis.state_root};
+    state::WorldState before{*chain_.db, chain_.header.state_root};
     const U256 supply_before = supply(before);
     const U256 validator_before = before.balance(validator);
 
@@ -93,7 +72,7 @@ TEST_F(StakingBlockRewardTest, RewardAndTipsGoToTheProposersValidator) {
     const std::vector<Transaction> txs = {transfer(0), transfer(1)};
     std::vector<Rejection> rejected;
     auto block =
-        executor.build(chain_.genesis, chain_.genesis.timestamp + 2, validator, txs, &rejected);
+        executor.build(chain_.header, chain_.header.timestamp + 2, validator, txs, &rejected);
     ASSERT_TRUE(block.has_value()) << block.error().message;
     ASSERT_TRUE(rejected.empty()) << rejected[0].reason;
     ASSERT_TRUE(chain_.db->write(block->batch, true).has_value());
@@ -124,20 +103,20 @@ TEST_F(StakingBlockRewardTest, RewardAndTipsGoToTheProposersValidator) {
     EXPECT_EQ(supply(world), supply_before + block->minted - block->burned_fees);
 
     // Another node re-executing the block reaches the same state and hash.
-    auto other = make_chain(chain_.spec);
+    auto other = testing::make_genesis_chain(chain_.spec);
     BlockExecutor validating{other.spec, *other.db};
-    auto validated = validating.validate(other.genesis, block->block, false);
+    auto validated = validating.validate(other.header, block->block, false);
     ASSERT_TRUE(validated.has_value()) << validated.error().message;
     EXPECT_EQ(validated->hash, block->hash);
 }
 
 // A proposer that is no registered validator (a test spec's) keeps the plain rule.
 TEST_F(StakingBlockRewardTest, AnUnregisteredProposerIsPaidTipsAndRewardDirectly) {
-    state::WorldState before{*chain_.db, chain_.genesis.state_root};
+    state::WorldState before{*chain_.db, chain_.header.state_root};
     const U256 staking_before = before.balance(staking_address());
     const U256 supply_before = supply(before);
     BlockExecutor executor{chain_.spec, *chain_.db};
-    auto block = executor.build(chain_.genesis, chain_.genesis.timestamp + 2, stranger_,
+    auto block = executor.build(chain_.header, chain_.header.timestamp + 2, stranger_,
                                 std::vector{transfer(0)}, nullptr);
     ASSERT_TRUE(block.has_value()) << block.error().message;
     ASSERT_TRUE(chain_.db->write(block->batch, true).has_value());
@@ -149,10 +128,10 @@ TEST_F(StakingBlockRewardTest, AnUnregisteredProposerIsPaidTipsAndRewardDirectly
 }
 
 TEST(StakingFeeRecipient, IsTheStakingAddressForRegisteredProposersOnly) {
-    auto chain = make_chain(*builtin_chain_spec("dev"));
-    state::WorldState world{*chain.db, chain.genesis.state_root};
+    auto chain = testing::make_genesis_chain(*builtin_chain_spec("dev"));
+    state::WorldState world{*chain.db, chain.header.state_root};
     EXPECT_EQ(fee_recipient(world, chain.spec.validators[0].address), staking_address());
-    EXPECT_EQ(fee_recipient(world, address_of_fill(0x77)), address_of_fill(0x77));
+    EXPECT_EQ(fee_recipient(world, testing::test_address(0x77)), testing::test_address(0x77));
 }
 
 }  // namespace

@@ -21,27 +21,11 @@ namespace {
 
 using json = nlohmann::ordered_json;
 
-struct GenesisChain {
-    ChainSpec spec;
-    std::unique_ptr<storage::Database> db = storage::make_memory_database();
-    Header header;
-};
-
-GenesisChain make_chain(const ChainSpec& spec) {
-    GenesisChain chain{spec, storage::make_memory_database(), {}};
-    storage::WriteBatch batch;
-    auto genesis = build_genesis(chain.spec, *chain.db, batch);
-    EXPECT_TRUE(genesis.has_value());
-    EXPECT_TRUE(chain.db->write(batch, false).has_value());
-    chain.header = genesis->block.header;
-    return chain;
-}
-
 TEST(StakingGenesis, RegistersTheSpecsValidatorsInTheContract) {
     ChainSpec spec = *builtin_chain_spec("testnet");  // four validators
     spec.validators[1].reward_address = testing::test_address(0x51);
     spec.validators[1].commission_bps = 250;
-    auto chain = make_chain(spec);
+    auto chain = testing::make_genesis_chain(spec);
     state::WorldState world{*chain.db, chain.header.state_root};
     Meter meter{world, staking_address(), Meter::kUnlimited};
     Store store{meter};
@@ -71,7 +55,7 @@ TEST(StakingGenesis, RegistersTheSpecsValidatorsInTheContract) {
 // later state (here: one more validator registered): the genesis must not read them.
 TEST(StakingGenesis, RebuildingOverAnAdvancedDatabaseGivesTheSameGenesis) {
     const ChainSpec spec = *builtin_chain_spec("dev");
-    auto chain = make_chain(spec);
+    auto chain = testing::make_genesis_chain(spec);
     {
         state::WorldState world{*chain.db, chain.header.state_root};
         Meter meter{world, staking_address(), Meter::kUnlimited};
@@ -200,7 +184,7 @@ TEST(StakingGenesis, GenesisHashCommitsToEveryConsensusField) {
 }
 
 TEST(StakingGenesis, TransactionsReachTheContractThroughTheExecutor) {
-    auto chain = make_chain(*builtin_chain_spec("dev"));
+    auto chain = testing::make_genesis_chain(*builtin_chain_spec("dev"));
     const AccountKey sender{crypto::SignatureScheme::kMlDsa44, dev_account_seed(0)};
     const Address validator = chain.spec.validators[0].address;
     const auto make_tx = [&](std::uint64_t nonce, Bytes data, const U256& value) {
@@ -252,7 +236,7 @@ TEST(StakingGenesis, TransactionsReachTheContractThroughTheExecutor) {
               chain.spec.validators[0].stake + amount + store.reward_pool());
 
     // Another node re-executing the block reaches the same state.
-    auto other = make_chain(chain.spec);
+    auto other = testing::make_genesis_chain(chain.spec);
     BlockExecutor validator_executor{other.spec, *other.db};
     auto validated = validator_executor.validate(other.header, block->block, false);
     ASSERT_TRUE(validated.has_value()) << validated.error().message;

@@ -1,5 +1,7 @@
 #include "staking_support.hpp"
 
+#include <gtest/gtest.h>
+
 #include <vector>
 
 #include "chain/chain_spec.hpp"
@@ -42,6 +44,16 @@ Bytes create_validator_data(const AccountKey& key, const Bytes& pop, const Addre
                                                       .bytes(pop)
                                                       .address(reward)
                                                       .uint(commission_bps));
+}
+
+GenesisChain make_genesis_chain(const ChainSpec& spec) {
+    GenesisChain chain{spec, storage::make_memory_database(), {}};
+    storage::WriteBatch batch;
+    auto genesis = build_genesis(chain.spec, *chain.db, batch);
+    EXPECT_TRUE(genesis.has_value());
+    EXPECT_TRUE(chain.db->write(batch, false).has_value());
+    if (genesis) chain.header = genesis->block.header;
+    return chain;
 }
 
 Address test_address(std::uint8_t fill) {

@@ -7,6 +7,8 @@
 #include <memory>
 #include <string_view>
 
+#include "chain/block.hpp"
+#include "chain/chain_spec.hpp"
 #include "chain/keys.hpp"
 #include "chain/staking/abi.hpp"
 #include "chain/staking/contract.hpp"
@@ -30,6 +32,14 @@ Bytes create_validator_data(const AccountKey& key, const Bytes& pop, const Addre
                             std::uint64_t commission_bps);
 
 Address test_address(std::uint8_t fill);
+
+// `spec`'s genesis built and written into a fresh memory database.
+struct GenesisChain {
+    ChainSpec spec;
+    std::unique_ptr<storage::Database> db;
+    Header header;  // the genesis header
+};
+[[nodiscard]] GenesisChain make_genesis_chain(const ChainSpec& spec);
 
 struct CallResult {
     evm::Status status{evm::Status::kSuccess};
