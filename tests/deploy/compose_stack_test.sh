@@ -84,7 +84,10 @@ mined() {
     python3 -c 'import json,sys; r=json.load(sys.stdin)["result"]; sys.exit(0 if r and r["status"]=="0x1" else 1)'
 }
 wait_for 30 "the transaction's receipt" mined
-curl -fsS "http://127.0.0.1:$metrics_port/metrics" | grep -q '^qtm_txpool_transactions_admitted_total 1' ||
+# Read the whole page before matching: `curl | grep -q` under pipefail fails when grep stops
+# reading early (curl: "Failed writing body").
+metrics_page="$(curl -fsS "http://127.0.0.1:$metrics_port/metrics")" || fail "no /metrics from qtmd"
+grep -q '^qtm_txpool_transactions_admitted_total 1' <<<"$metrics_page" ||
   fail "qtmd's metrics do not count the transaction"
 
 query() {
