@@ -177,6 +177,27 @@ Result<Body, BlockDecodeError> read_body(rlp::Decoder& items) {
 
 }  // namespace
 
+void BodySize::add_transaction(std::size_t encoded_size) noexcept {
+    // A transaction is a string item of the transactions list.
+    transactions_payload_ += rlp::header_size(encoded_size) + encoded_size;
+}
+
+void BodySize::add_evidence(std::size_t encoded_size) noexcept {
+    evidence_payload_ += encoded_size;  // an evidence is already an RLP list
+}
+
+std::size_t BodySize::total() const noexcept {
+    const std::size_t payload = rlp::header_size(transactions_payload_) + transactions_payload_ +
+                                rlp::header_size(evidence_payload_) + evidence_payload_;
+    return rlp::header_size(payload) + payload;
+}
+
+std::size_t BodySize::total_with_transaction(std::size_t encoded_size) const noexcept {
+    BodySize grown = *this;
+    grown.add_transaction(encoded_size);
+    return grown.total();
+}
+
 Bytes encode_body(const std::vector<Transaction>& transactions,
                   const std::vector<DuplicateVoteEvidence>& evidence) {
     return wrap_list(body_payload(encode_each(transactions), evidence));

@@ -87,6 +87,23 @@ enum class BlockDecodeError {
 [[nodiscard]] Result<Header, BlockDecodeError> decode_header(ByteView encoded);
 [[nodiscard]] Hash32 block_hash(const Header& header);
 
+// The encoded size of a body as it grows, without encoding it: the one size rule for the
+// builder (which stops adding transactions at the spec's maximum) and the validator (which
+// refuses a body over it). add_* take an item's encoding (a transaction's EIP-2718 bytes,
+// an evidence's RLP); total() is encode_body(...).size() of the items added.
+class BodySize {
+public:
+    void add_transaction(std::size_t encoded_size) noexcept;
+    void add_evidence(std::size_t encoded_size) noexcept;
+    [[nodiscard]] std::size_t total() const noexcept;
+    // total() after add_transaction(encoded_size), without adding it.
+    [[nodiscard]] std::size_t total_with_transaction(std::size_t encoded_size) const noexcept;
+
+private:
+    std::size_t transactions_payload_{0};
+    std::size_t evidence_payload_{0};
+};
+
 // The body: rlp([[transaction, ...], [evidence, ...]]).
 [[nodiscard]] Bytes encode_body(const std::vector<Transaction>& transactions,
                                 const std::vector<DuplicateVoteEvidence>& evidence = {});

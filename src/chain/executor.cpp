@@ -21,7 +21,7 @@ struct BlockExecutor::Run {
     ExecutedBlock out;
     std::vector<Bytes> encoded;  // of out.block.transactions: each encoded once
     std::uint64_t gas_used{0};
-    std::size_t body_bytes{0};
+    BodySize body_size;
     // Block-level inputs (out.block.evidence holds the evidence).
     Bytes parent_commit;
     Hash32 validators_hash{};
@@ -117,7 +117,7 @@ Result<void, BlockError> BlockExecutor::start_block(
     run.out.block.evidence = evidence;
     run.parent_commit = parent_commit;
     for (const auto& piece : evidence)
-        run.body_bytes += encode_evidence(piece).size();
+        run.body_size.add_evidence(encode_evidence(piece).size());
     return {};
 }
 
@@ -139,14 +139,18 @@ Result<void, BlockError> BlockExecutor::apply_penalties(Run& run,
     std::vector<staking::DroppedEvidence> dropped;
     auto applied = staking::apply_evidence(run.world, context, run.out.block.evidence,
                                            run.building ? &dropped : nullptr);
-    if (!applied) return unexpected(BlockError{"invalid block: " + applied.error()});
+    if (!applied)
+        return unexpected(
+            BlockError{"invalid block: " + applied.error(), BlockErrorKind::kInvalidBlock});
     for (const auto& piece : dropped) {
         if (rejected == nullptr) continue;
         rejected->push_back(Rejection{crypto::keccak256(encode_evidence(offered[piece.index])),
                                       "evidence: " + std::string{to_string(piece.error)}});
     }
     auto recorded = staking::apply_parent_commit(run.world, context, run.parent_commit);
-    if (!recorded) return unexpected(BlockError{"invalid block: " + recorded.error()});
+    if (!recorded)
+        return unexpected(
+            BlockError{"invalid block: " + recorded.error(), BlockErrorKind::kInvalidBlock});
     if (run.world.error()) return unexpected(BlockError{run.world.error()->message});
     return {};
 }
@@ -187,7 +191,8 @@ Result<void, BlockError> BlockExecutor::finish(Run& run, const Header* received)
     header.parent_commit = run.parent_commit;
     if (received != nullptr) {
         const auto invalid = [](const char* what) {
-            return unexpected(BlockError{std::string{"invalid block: "} + what + " mismatch"});
+            return unexpected(BlockError{std::string{"invalid block: "} + what + " mismatch",
+                                         BlockErrorKind::kInvalidBlock});
         };
         if (header.gas_used != received->gas_used) return invalid("gas used");
         if (header.state_root != received->state_root) return invalid("state root");
@@ -238,7 +243,7 @@ Result<ExecutedBlock, BlockError> BlockExecutor::build(const Header& parent,
     for (const auto& tx : candidates) {
         Bytes encoded = encode(tx);
         const std::size_t size = encoded.size();
-        if (run.body_bytes + size > spec_.max_block_bytes) continue;  // next block
+        if (run.body_size.total_with_transaction(size) > spec_.max_block_bytes) continue;
         if (tx.gas_limit > spec_.gas_limit - run.gas_used) continue;  // next block
         const Hash32 hash = crypto::keccak256(encoded);
         if (auto error = apply(run.world, run.env, tx, spec_.chain_id, run.gas_used,
@@ -247,7 +252,7 @@ Result<ExecutedBlock, BlockError> BlockExecutor::build(const Header& parent,
             continue;
         }
         run.encoded.push_back(std::move(encoded));
-        run.body_bytes += size;
+        run.body_size.add_transaction(size);
         if (run.world.error()) return unexpected(BlockError{run.world.error()->message});
     }
     run.out.execution_time = std::chrono::steady_clock::now() - start;
@@ -259,7 +264,8 @@ Result<ExecutedBlock, BlockError> BlockExecutor::validate(const Header& parent, 
                                                           bool signatures_verified) {
     const Header& header = block.header;
     const auto invalid = [](std::string message) {
-        return unexpected(BlockError{"invalid block: " + std::move(message)});
+        return unexpected(
+            BlockError{"invalid block: " + std::move(message), BlockErrorKind::kInvalidBlock});
     };
     if (header.number != parent.number + 1) return invalid("number is not parent + 1");
     if (header.parent_hash != block_hash(parent)) return invalid("parent hash mismatch");
@@ -270,8 +276,20 @@ Result<ExecutedBlock, BlockError> BlockExecutor::validate(const Header& parent, 
     if (block.evidence.size() > kMaxEvidencePerBlock) {
         return invalid("more evidence than the protocol's maximum (16)");
     }
-    if (encode_body(block.transactions, block.evidence).size() > spec_.max_block_bytes) {
-        return invalid("block body larger than the chain spec's maximum");
+    // The builder's size rule (BodySize), before any execution.
+    std::vector<Bytes> encoded_transactions;
+    encoded_transactions.reserve(block.transactions.size());
+    BodySize body_size;
+    for (const auto& tx : block.transactions) {
+        encoded_transactions.push_back(encode(tx));
+        body_size.add_transaction(encoded_transactions.back().size());
+    }
+    for (const auto& piece : block.evidence)
+        body_size.add_evidence(encode_evidence(piece).size());
+    if (body_size.total() > spec_.max_block_bytes) {
+        return invalid("block body of " + std::to_string(body_size.total()) +
+                       " bytes is larger than the chain spec's maximum (" +
+                       std::to_string(spec_.max_block_bytes) + ")");
     }
 
     Run run{database_, parent, node_cache_};
@@ -291,7 +309,7 @@ Result<ExecutedBlock, BlockError> BlockExecutor::validate(const Header& parent, 
                                std::string{to_string(verified.error())});
             }
         }
-        Bytes encoded = encode(tx);
+        Bytes encoded = std::move(encoded_transactions[i]);
         const Hash32 hash = crypto::keccak256(encoded);
         if (auto error = apply(run.world, run.env, tx, spec_.chain_id, run.gas_used,
                                analysis_cache_, hash, run.out)) {

@@ -64,8 +64,13 @@ struct ExecutedBlock {
     std::chrono::nanoseconds finish_time{};
 };
 
+// kInvalidBlock: the block breaks a rule (whoever sent it is to blame; a proposal gets a nil
+// prevote). kLocal: this node could not read or write its own data (stop safely, say why).
+enum class BlockErrorKind : std::uint8_t { kLocal, kInvalidBlock };
+
 struct BlockError {
     std::string message;
+    BlockErrorKind kind{BlockErrorKind::kLocal};
 };
 
 // A transaction the builder left out, and why (geth's wording).

@@ -2,8 +2,11 @@
 
 #include <spdlog/spdlog.h>
 
+#include <stdexcept>
+
 #include "base/hex.hpp"
 #include "base/log_limiter.hpp"
+#include "chain/commit_store.hpp"
 #include "chain/db_repair.hpp"
 #include "storage/chain_store.hpp"
 #include "storage/schema.hpp"
@@ -46,7 +49,8 @@ Node::Node(NodeOptions options, std::unique_ptr<storage::Database> database)
       database_{std::move(database)},
       node_cache_{options_.node_cache_bytes},
       head_state_{*database_},
-      pruner_{options_.state_history} {
+      pruner_{options_.state_history},
+      validator_sets_{options_.spec, *database_} {
     chain::TxPoolConfig pool_config;
     pool_config.chain_id = options_.spec.chain_id;
     pool_config.block_gas_limit = options_.spec.gas_limit;
@@ -127,9 +131,12 @@ Result<void, NodeError> Node::load_or_create_genesis() {
         return unexpected(NodeError{"the state of head block " + std::to_string(header->number) +
                                     " is missing; the database is damaged"});
     }
+    auto commit = chain::load_head_commit(*database_);
+    if (!commit) return unexpected(NodeError{commit.error().message});
     const std::lock_guard lock{head_mutex_};
     head_ = *header;
     head_hash_ = **head_hash;
+    if (*commit && (*commit)->height == header->number) head_commit_ = **commit;
     return {};
 }
 
@@ -196,41 +203,67 @@ Result<chain::Header, NodeError> Node::produce_block() {
     const auto build_started = std::chrono::steady_clock::now();
     auto built = executor_->build(parent, timestamp, options_.proposer, candidates, &rejected);
     if (!built) return unexpected(NodeError{built.error().message});
-    const auto commit_started = std::chrono::steady_clock::now();
-    const auto written = database_->write(built->batch, /*sync=*/true);
-    const auto committed = std::chrono::steady_clock::now();
-    last_commit_failed_ = !written;
-    if (!written) {
-        return unexpected(NodeError{"writing block " + std::to_string(parent.number + 1) + ": " +
-                                    written.error().message});
+    log_rejections(rejected, built->block.header.number);
+    if (auto committed = commit_executed(*built, nullptr, build_started, rejected.size());
+        !committed) {
+        return unexpected(committed.error());
     }
-    last_commit_ns_ = committed.time_since_epoch().count();
-    metrics_->on_block_committed(
-        BlockMetrics{built->block.header.number, built->block.header.timestamp,
-                     built->block.transactions.size(), built->block.header.gas_used,
-                     rejected.size(), commit_started - build_started, committed - commit_started});
-    for (const auto& rejection : rejected) {
-        static LogLimiter log_limit;  // senders choose which transactions fail
-        if (const auto dropped = log_limit.admit()) {
-            spdlog::warn("left transaction {} out of block {}: {}{}", to_hex(rejection.hash),
-                         built->block.header.number, rejection.reason, dropped_note(*dropped));
-        }
-    }
-    advance_head(*built);
     return built->block.header;
 }
 
 Result<chain::Header, NodeError> Node::import_block(const chain::Block& block) {
     const std::lock_guard produce_lock{produce_mutex_};
     const chain::Header parent = head();
+    const auto started = std::chrono::steady_clock::now();
     auto executed = executor_->validate(parent, block, /*signatures_verified=*/false);
     if (!executed) return unexpected(NodeError{executed.error().message});
-    if (auto written = database_->write(executed->batch, /*sync=*/true); !written) {
-        return unexpected(NodeError{"writing block " + std::to_string(block.header.number) + ": " +
-                                    written.error().message});
+    if (auto committed = commit_executed(*executed, nullptr, started, 0); !committed) {
+        return unexpected(committed.error());
     }
-    advance_head(*executed);
     return executed->block.header;
+}
+
+Result<void, NodeError> Node::commit_executed(chain::ExecutedBlock& block,
+                                              const chain::CommitCertificate* certificate,
+                                              std::chrono::steady_clock::time_point started,
+                                              std::size_t rejected) {
+    // The flat state and the executor read the head: a block executed on any other parent
+    // would commit a wrong state.
+    if (block.block.header.parent_hash != head_hash()) {
+        throw std::logic_error("block " + std::to_string(block.block.header.number) +
+                               " was executed on a parent that is not the head");
+    }
+    if (certificate != nullptr) chain::add_head_commit(block.batch, *certificate);
+    const auto commit_started = std::chrono::steady_clock::now();
+    const auto written = database_->write(block.batch, /*sync=*/true);
+    const auto committed = std::chrono::steady_clock::now();
+    last_commit_failed_ = !written;
+    if (!written) {
+        return unexpected(NodeError{"writing block " + std::to_string(block.block.header.number) +
+                                    ": " + written.error().message});
+    }
+    last_commit_ns_ = committed.time_since_epoch().count();
+    metrics_->on_block_committed(
+        BlockMetrics{block.block.header.number, block.block.header.timestamp,
+                     block.block.transactions.size(), block.block.header.gas_used, rejected,
+                     commit_started - started, committed - commit_started});
+    if (certificate != nullptr) {
+        const std::lock_guard lock{head_mutex_};
+        head_commit_ = *certificate;
+    }
+    advance_head(block);
+    executed_.clear();  // every other kept block was a sibling of this one
+    return {};
+}
+
+void Node::log_rejections(const std::vector<chain::Rejection>& rejected, std::uint64_t number) {
+    for (const auto& rejection : rejected) {
+        static LogLimiter log_limit;  // senders choose which transactions fail
+        if (const auto dropped = log_limit.admit()) {
+            spdlog::warn("left transaction {} out of block {}: {}{}", to_hex(rejection.hash),
+                         number, rejection.reason, dropped_note(*dropped));
+        }
+    }
 }
 
 void Node::advance_head(const chain::ExecutedBlock& block) {

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -18,9 +19,11 @@
 
 #include "chain/block.hpp"
 #include "chain/chain_spec.hpp"
+#include "chain/consensus/types.hpp"
 #include "chain/executor.hpp"
 #include "chain/keys.hpp"
 #include "chain/txpool.hpp"
+#include "chain/validator_set_source.hpp"
 #include "node/head_state.hpp"
 #include "node/health.hpp"
 #include "node/metrics.hpp"
@@ -45,6 +48,14 @@ struct NodeOptions {
 
 struct NodeError {
     std::string message;
+};
+
+// Why a block from elsewhere (a proposal, a block of a peer) was not taken: `peer_to_blame`
+// when the block breaks a rule; otherwise this node failed to read or write its own data
+// and must stop safely.
+struct BlockRejection {
+    std::string message;
+    bool peer_to_blame{false};
 };
 
 // A produced or imported block as listeners see it.
@@ -74,6 +85,33 @@ public:
     // re-executing it in full (signatures, roots, receipts), and commits it (synced) as the
     // new head. The error says why the block is invalid; nothing is written then.
     [[nodiscard]] Result<chain::Header, NodeError> import_block(const chain::Block& block);
+
+    // ---- Blocks decided by consensus (a validator network; node/consensus_driver.hpp) ----
+    // Each block for the next height is executed once, on top of the head, and kept by hash
+    // until a commit takes it or the head moves on (no second execution at commit).
+    //
+    // Builds the child of the head (timestamp in Unix seconds) from the pool, with the
+    // evidence and the parent's certificate of `inputs`.
+    [[nodiscard]] Result<chain::Block, NodeError> build_proposal(std::uint64_t timestamp,
+                                                                 const chain::BlockInputs& inputs);
+    // Validates a proposed child of the head completely and keeps the result; returns its hash.
+    [[nodiscard]] Result<Hash32, BlockRejection> validate_proposal(const chain::Block& block);
+    // Commits a kept block (built or validated) with its certificate, in one synced batch.
+    [[nodiscard]] Result<chain::Header, NodeError> commit_block(
+        const Hash32& block_hash, const chain::CommitCertificate& certificate);
+    // A decided block from a peer (catch-up, sync): validated and committed with its
+    // certificate, which the caller has verified against the height's validator set.
+    [[nodiscard]] Result<chain::Header, BlockRejection> import_committed(
+        const chain::Block& block, const chain::CommitCertificate& certificate);
+    // The head's own certificate (nullopt on a dev chain or at genesis).
+    [[nodiscard]] std::optional<chain::CommitCertificate> head_commit() const;
+    // A canonical block and its certificate, for peers that are behind (nullopt: unknown).
+    [[nodiscard]] std::optional<std::pair<chain::Block, chain::CommitCertificate>> committed_block(
+        std::uint64_t number) const;
+    [[nodiscard]] chain::ValidatorSetSource& validator_sets() noexcept { return validator_sets_; }
+    [[nodiscard]] chain::ConsensusDomain consensus_domain() const noexcept {
+        return chain::ConsensusDomain{options_.spec.chain_id, genesis_hash_};
+    }
 
     // Decodes and admits a raw transaction; the error text is what RPC returns.
     [[nodiscard]] Result<Hash32, std::string> submit_raw_transaction(ByteView raw);
@@ -110,8 +148,14 @@ private:
     [[nodiscard]] Result<void, NodeError> load_or_create_genesis();
     void producer_loop();
     void sample_metrics(MetricsSample& sample) const;
+    static void log_rejections(const std::vector<chain::Rejection>& rejected, std::uint64_t number);
     // Moves the head to a committed block and tells the pool and the listeners.
     void advance_head(const chain::ExecutedBlock& block);
+    // Writes an executed block (synced) and moves the head; `certificate` is stored as the
+    // head's commit when given. The caller holds produce_mutex_.
+    [[nodiscard]] Result<void, NodeError> commit_executed(
+        chain::ExecutedBlock& block, const chain::CommitCertificate* certificate,
+        std::chrono::steady_clock::time_point started, std::size_t rejected);
 
     NodeOptions options_;
     std::unique_ptr<storage::Database> database_;
@@ -130,8 +174,12 @@ private:
     mutable std::mutex head_mutex_;
     chain::Header head_;
     Hash32 head_hash_{};
+    std::optional<chain::CommitCertificate> head_commit_;
 
-    std::mutex produce_mutex_;  // one block at a time
+    std::mutex produce_mutex_;  // one block at a time; guards executed_
+    // Executed children of the head, by hash (consensus mode), until one commits.
+    std::map<Hash32, chain::ExecutedBlock> executed_;
+    chain::StoredValidatorSets validator_sets_;
     std::mutex listeners_mutex_;
     std::vector<BlockListener> listeners_;
 

@@ -170,6 +170,47 @@ TEST_F(ExecutorTest, ValidateReproducesABlockAndCatchesTampering) {
     EXPECT_FALSE(validator.validate(genesis_, bad_time, false).has_value());
 }
 
+// One size rule (BodySize) for building and validating: a block the builder fills up to
+// the spec's maximum body size is accepted by every validator, byte for byte at the limit.
+TEST_F(ExecutorTest, ABlockFilledToTheSizeLimitIsValid) {
+    Address bob{};
+    bob.fill(0xb0);
+    std::vector<Transaction> txs;
+    for (std::uint64_t nonce = 0; nonce < 6; ++nonce)
+        txs.push_back(transfer(0, nonce, bob, 1 + nonce, nonce == 0));
+    BodySize three;
+    for (std::size_t i = 0; i < 3; ++i)
+        three.add_transaction(encode(txs[i]).size());
+    EXPECT_EQ(three.total(), encode_body({txs[0], txs[1], txs[2]}).size());
+
+    // Room for exactly three of them: the fourth would pass a sum of raw sizes, not the
+    // encoded body's size.
+    spec_.max_block_bytes = three.total();
+    BlockExecutor builder{spec_, *db_};
+    auto built = builder.build(genesis_, genesis_.timestamp + 2, proposer(), txs, nullptr);
+    ASSERT_TRUE(built.has_value()) << built.error().message;
+    ASSERT_EQ(built->block.transactions.size(), 3U);
+    EXPECT_EQ(encode_body(built->block.transactions, built->block.evidence).size(),
+              spec_.max_block_bytes);
+
+    auto replica = storage::make_memory_database();
+    storage::WriteBatch genesis_batch;
+    ASSERT_TRUE(build_genesis(spec_, *replica, genesis_batch).has_value());
+    ASSERT_TRUE(replica->write(genesis_batch, false).has_value());
+    BlockExecutor validator{spec_, *replica};
+    auto validated = validator.validate(genesis_, built->block, false);
+    ASSERT_TRUE(validated.has_value()) << validated.error().message;
+
+    // One byte less and the same block is refused, naming both sizes.
+    ChainSpec tighter = spec_;
+    tighter.max_block_bytes = spec_.max_block_bytes - 1;
+    BlockExecutor strict{tighter, *replica};
+    auto refused = strict.validate(genesis_, built->block, false);
+    ASSERT_FALSE(refused.has_value());
+    EXPECT_NE(refused.error().message.find("larger than the chain spec's maximum"),
+              std::string::npos);
+}
+
 TEST_F(ExecutorTest, RevertedCallIsIncludedAndCharged) {
     // Deploy code that always reverts: PUSH1 0 PUSH1 0 REVERT, via a creation whose initcode
     // returns it.
