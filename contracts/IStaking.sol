@@ -48,16 +48,20 @@ interface IStaking {
     event RewardsClaimed(address indexed delegator, address indexed validator, uint256 amount);
 
     /// @notice `amount` wei bonded to `validator` at `infractionHeight` were burned.
-    /// @dev Penalties are applied by the block executor, outside any transaction; this event is
-    ///      emitted only where a transaction context exists (docs/staking.md). The staking
-    ///      storage (getValidator) always records them.
+    /// @dev Penalties are applied by the block executor, outside any transaction: Slashed,
+    ///      Jailed and Tombstoned are block-level logs, served by eth_getLogs with the
+    ///      block's derived transactionHash and transactionIndex = its number of transactions
+    ///      (docs/protocol.md, "Block-level logs").
     /// @param reason 1 = double sign, 2 = downtime.
     event Slashed(address indexed validator, uint64 infractionHeight, uint256 amount, uint8 reason);
 
-    /// @notice `validator` left the active set until `until` (Unix seconds).
-    /// @param until type(uint64).max for a tombstone (never again).
-    /// @param reason 1 = double sign, 2 = downtime.
+    /// @notice `validator` was jailed for downtime: it leaves the active set at the next epoch
+    ///         and may unjail at `until` (Unix seconds).
+    /// @param reason 2 = downtime.
     event Jailed(address indexed validator, uint64 until, uint8 reason);
+
+    /// @notice `validator` signed twice and is jailed for ever (after its Slashed event).
+    event Tombstoned(address indexed validator);
 
     /// @notice `validator`'s operator called `unjail` after its jail time.
     event Unjailed(address indexed validator);

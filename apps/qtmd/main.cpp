@@ -285,7 +285,8 @@ int main(int argc, char** argv) {
         [&subscriptions](const Hash32& hash) { subscriptions.on_pending_transaction(hash); });
     node.subscribe_blocks([&subscriptions](const node::BlockEvent& event) {
         if (!subscriptions.wants_blocks()) return;
-        rpc::BlockNotification block{event.block.header, event.hash, {}, event.receipts};
+        rpc::BlockNotification block{
+            event.block.header, event.hash, {}, event.receipts, event.block_logs};
         for (const auto& result : event.results)
             block.transaction_hashes.push_back(result.hash);
         subscriptions.on_block(block);

@@ -1,5 +1,6 @@
 #include "chain/block.hpp"
 
+#include "base/endian.hpp"
 #include "codec/rlp.hpp"
 #include "crypto/keccak.hpp"
 #include "trie/trie.hpp"
@@ -35,6 +36,28 @@ void append_log(Bytes& out, const state::Log& log) {
     for (const auto& topic : log.topics)
         rlp::append_string(out, topic);
     rlp::append_string(out, log.data);
+}
+
+// The items of a list of logs, each [address, [topic, ...], data]; false if one is malformed.
+bool read_logs(rlp::Decoder& logs, std::vector<state::Log>& out) {
+    while (!logs.at_end()) {
+        auto item = logs.read_list();
+        if (!item) return false;
+        state::Log log;
+        auto address = item->read_fixed<20>();
+        auto topics = item->read_list();
+        auto data = item->read_string();
+        if (!address || !topics || !data || !item->finish()) return false;
+        log.address = *address;
+        while (!topics->at_end()) {
+            auto topic = topics->read_fixed<32>();
+            if (!topic) return false;
+            log.topics.push_back(*topic);
+        }
+        log.data.assign(data->begin(), data->end());
+        out.push_back(std::move(log));
+    }
+    return true;
 }
 
 Bytes wrap_list(const Bytes& payload) {
@@ -264,24 +287,7 @@ Result<Receipt, BlockDecodeError> decode_receipt(ByteView encoded) {
     receipt.success = *status == 1;
     receipt.cumulative_gas_used = *cumulative;
     receipt.logs_bloom = *bloom;
-    while (!logs->at_end()) {
-        auto item = logs->read_list();
-        if (!item) return malformed;
-        state::Log log;
-        auto address = item->read_fixed<20>();
-        auto topics = item->read_list();
-        auto data = item->read_string();
-        if (!address || !topics || !data || !item->finish()) return malformed;
-        log.address = *address;
-        while (!topics->at_end()) {
-            auto topic = topics->read_fixed<32>();
-            if (!topic) return malformed;
-            log.topics.push_back(*topic);
-        }
-        log.data.assign(data->begin(), data->end());
-        receipt.logs.push_back(std::move(log));
-    }
-    if (!fields->finish()) return malformed;
+    if (!read_logs(*logs, receipt.logs) || !fields->finish()) return malformed;
     return receipt;
 }
 
@@ -305,6 +311,40 @@ Result<std::vector<Receipt>, BlockDecodeError> decode_receipts(ByteView encoded)
         receipts.push_back(std::move(*receipt));
     }
     return receipts;
+}
+
+Hash32 block_logs_hash(std::uint64_t number, const Hash32& block_hash) {
+    static constexpr std::string_view kPrefix = "qtm-block-logs-";
+    Bytes preimage(kPrefix.begin(), kPrefix.end());
+    ByteArray<8> be{};
+    store_be64(be.data(), number);
+    preimage.insert(preimage.end(), be.begin(), be.end());
+    preimage.insert(preimage.end(), block_hash.begin(), block_hash.end());
+    return crypto::keccak256(preimage);
+}
+
+Bytes encode_block_logs(const BlockLogs& record) {
+    Bytes logs;
+    for (const auto& log : record.logs)
+        append_log(logs, log);
+    Bytes payload;
+    rlp::append_uint(payload, record.number);
+    rlp::append_list(payload, logs);
+    return wrap_list(payload);
+}
+
+Result<BlockLogs, BlockDecodeError> decode_block_logs(ByteView encoded) {
+    const auto malformed = unexpected(BlockDecodeError::kMalformedReceipt);
+    rlp::Decoder outer{encoded};
+    auto fields = outer.read_list();
+    if (!fields || !outer.finish()) return malformed;
+    auto number = fields->read_uint64();
+    auto logs = fields->read_list();
+    if (!number || !logs) return malformed;
+    BlockLogs record;
+    record.number = *number;
+    if (!read_logs(*logs, record.logs) || !fields->finish()) return malformed;
+    return record;
 }
 
 void add_to_bloom(Bloom& bloom, ByteView item) {

@@ -121,6 +121,21 @@ private:
 [[nodiscard]] Bytes encode_receipts(const std::vector<Receipt>& receipts);
 [[nodiscard]] Result<std::vector<Receipt>, BlockDecodeError> decode_receipts(ByteView encoded);
 
+// Block-level logs (docs/protocol.md, "Block-level logs"): what the block executor emits
+// outside any transaction (the staking contract's Slashed, Jailed and Tombstoned). RPC
+// serves them as one pseudo receipt per block, at transaction index = the number of
+// transactions, under block_logs_hash = keccak256("qtm-block-logs-" || be64(number) ||
+// block hash). They enter the header's logs bloom but not its receipts root. Stored as
+// rlp([number, [log, ...]]) under that hash (storage::ChainStore::load_block_logs).
+[[nodiscard]] Hash32 block_logs_hash(std::uint64_t number, const Hash32& block_hash);
+struct BlockLogs {
+    std::uint64_t number{0};
+    std::vector<state::Log> logs;
+    friend bool operator==(const BlockLogs&, const BlockLogs&) = default;
+};
+[[nodiscard]] Bytes encode_block_logs(const BlockLogs& record);
+[[nodiscard]] Result<BlockLogs, BlockDecodeError> decode_block_logs(ByteView encoded);
+
 // Ethereum's 2048-bit bloom: three bits per address and per topic.
 void add_to_bloom(Bloom& bloom, ByteView item);
 [[nodiscard]] Bloom logs_bloom(const std::vector<state::Log>& logs);

@@ -162,7 +162,8 @@ Result<void, BlockError> BlockExecutor::finish(Run& run, const Header* received)
                                                     spec_.block_reward, run.out.results);
     run.out.minted = issuance.minted;
     run.out.burned_fees = issuance.burned_fees;
-    run.world.finalize_transaction();
+    // What the block-level steps emitted (penalties' events) is the block's own logs.
+    run.out.block_logs = run.world.finalize_transaction();
     const auto commit_start = std::chrono::steady_clock::now();
     auto root = run.world.commit(run.out.batch);
     const auto commit_end = std::chrono::steady_clock::now();
@@ -177,7 +178,8 @@ Result<void, BlockError> BlockExecutor::finish(Run& run, const Header* received)
     header.state_root = *root;
     header.transactions_root = transactions_root_of_encoded(run.encoded);
     header.receipts_root = receipts_root(run.out.receipts);
-    header.logs_bloom = Bloom{};
+    // The bloom covers the block-level logs too, so that bloom-filtered queries find them.
+    header.logs_bloom = logs_bloom(run.out.block_logs);
     for (const auto& receipt : run.out.receipts) {
         for (std::size_t i = 0; i < header.logs_bloom.size(); ++i) {
             header.logs_bloom[i] |= receipt.logs_bloom[i];
@@ -218,6 +220,10 @@ Result<void, BlockError> BlockExecutor::finish(Run& run, const Header* received)
     stored.receipts = encode_receipts(run.out.receipts);
     for (const auto& result : run.out.results)
         stored.txn_hashes.push_back(result.hash);
+    stored.block_logs_key = block_logs_hash(header.number, run.out.hash);
+    if (!run.out.block_logs.empty()) {
+        stored.block_logs = encode_block_logs(BlockLogs{header.number, run.out.block_logs});
+    }
     storage::ChainStore::add_block(run.out.batch, stored);
     record_validator_set_state(run.out.batch, header.number, spec_.epoch_length);
     run.out.finish_time = std::chrono::steady_clock::now() - commit_end;

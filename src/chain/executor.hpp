@@ -52,6 +52,9 @@ struct ExecutedBlock {
     Hash32 hash{};
     std::vector<Receipt> receipts;
     std::vector<TransactionResult> results;
+    // Logs emitted outside any transaction (the staking penalties' events), in order; served
+    // as the block's pseudo receipt (block.hpp, block_logs_hash) and in the header's bloom.
+    std::vector<state::Log> block_logs;
     storage::WriteBatch batch;
     // The block's issuance and its burned base fees (the supply changes by their difference,
     // less what slashing burns).

@@ -278,7 +278,8 @@ void Node::advance_head(const chain::ExecutedBlock& block) {
     spdlog::info("block {} hash={} txs={} gas_used={} base_fee={}", block.block.header.number,
                  to_hex(block.hash), block.block.transactions.size(), block.block.header.gas_used,
                  block.block.header.base_fee.to_decimal());
-    const BlockEvent event{block.block, block.hash, block.receipts, block.results};
+    const BlockEvent event{block.block, block.hash, block.receipts, block.results,
+                           block.block_logs};
     std::vector<BlockListener> listeners;
     {
         const std::lock_guard lock{listeners_mutex_};

@@ -64,6 +64,7 @@ struct BlockEvent {
     Hash32 hash{};
     std::vector<chain::Receipt> receipts;
     std::vector<chain::TransactionResult> results;
+    std::vector<state::Log> block_logs{};  // chain::ExecutedBlock::block_logs
 };
 
 class Node final : public rpc::Backend {

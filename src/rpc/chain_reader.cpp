@@ -112,6 +112,14 @@ std::shared_ptr<const FullBlock> ChainReader::block_by_hash(const Hash32& hash) 
     block->hash = hash;
     block->transactions = std::move(body->transactions);
     block->receipts = std::move(*receipts);
+    block->block_logs_hash = chain::block_logs_hash(block->header.number, hash);
+    auto logs_bytes = store.load_block_logs(block->block_logs_hash);
+    if (!logs_bytes) storage_failure(logs_bytes.error());
+    if (*logs_bytes) {
+        auto logs = chain::decode_block_logs(**logs_bytes);
+        if (!logs) throw RpcError{code::kInternal, "stored block-level logs do not decode"};
+        block->block_logs = std::move(logs->logs);
+    }
     block->size = (*header_bytes)->size() + (*body_bytes)->size();
     block->transaction_hashes.reserve(block->transactions.size());
     for (const auto& tx : block->transactions) {
@@ -127,6 +135,20 @@ std::optional<ChainReader::Location> ChainReader::locate_transaction(const Hash3
     if (!location) storage_failure(location.error());
     if (!*location) return std::nullopt;
     return Location{(*location)->block_number, (*location)->index};
+}
+
+std::shared_ptr<const FullBlock> ChainReader::block_of_block_logs(const Hash32& hash) const {
+    const storage::ChainStore store{backend_.database()};
+    auto bytes = store.load_block_logs(hash);
+    if (!bytes) storage_failure(bytes.error());
+    if (!*bytes) return nullptr;
+    // The key may be a block hash (receipts share the column): only a record that decodes
+    // and whose canonical block derives this very hash counts.
+    auto record = chain::decode_block_logs(**bytes);
+    if (!record) return nullptr;
+    auto block = this->block(record->number);
+    if (!block || block->block_logs_hash != hash || block->block_logs.empty()) return nullptr;
+    return block;
 }
 
 }  // namespace qtm::rpc

@@ -26,6 +26,10 @@ struct FullBlock {
     std::vector<chain::Transaction> transactions;
     std::vector<Hash32> transaction_hashes;
     std::vector<chain::Receipt> receipts;
+    // The block-level logs (chain::block_logs_hash; docs/protocol.md, "Block-level logs"):
+    // served after the transactions' logs, as a pseudo receipt at index transactions.size().
+    Hash32 block_logs_hash{};
+    std::vector<state::Log> block_logs;
     std::size_t size{0};  // encoded header + body bytes
 
     // Its eth_getBlockBy* results, [0] with transaction hashes and [1] with full transactions,
@@ -83,6 +87,9 @@ public:
         std::uint32_t index{0};
     };
     [[nodiscard]] std::optional<Location> locate_transaction(const Hash32& hash) const;
+    // The canonical block whose block-logs hash is `hash` (and that has block-level logs),
+    // or null.
+    [[nodiscard]] std::shared_ptr<const FullBlock> block_of_block_logs(const Hash32& hash) const;
 
 private:
     Backend& backend_;

@@ -221,7 +221,11 @@ void register_read_api(Dispatcher& dispatcher, Backend& backend, const ApiLimits
         expect_at_most(params, 1);
         const Hash32 hash = to_hash(*param(params, 0, "hash"), "hash");
         const auto location = reader->locate_transaction(hash);
-        if (!location) return nullptr;
+        if (!location) {
+            // A block's pseudo receipt of its block-level logs (docs/protocol.md).
+            const auto block = reader->block_of_block_logs(hash);
+            return block ? format_block_logs_receipt(*block) : Json(nullptr);
+        }
         const auto block = reader->block(location->number);
         if (!block || location->index >= block->transactions.size()) return nullptr;
         return format_receipt(*block, location->index);

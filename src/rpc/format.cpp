@@ -1,5 +1,6 @@
 #include "rpc/format.hpp"
 
+#include "chain/chain_spec.hpp"
 #include "codec/rlp.hpp"
 #include "crypto/keccak.hpp"
 #include "rpc/params.hpp"
@@ -138,6 +139,36 @@ Json format_receipt(const FullBlock& block, std::uint32_t index) {
             {"blobGasUsed", "0x0"},
             {"blobGasPrice", "0x0"},
             {"status", receipt.success ? "0x1" : "0x0"}};
+}
+
+Json format_block_logs_receipt(const FullBlock& block) {
+    const auto index = static_cast<std::uint32_t>(block.transactions.size());
+    const TxContextInBlock where{block.hash, block.header.number, index, block.header.base_fee};
+    std::size_t first_log = 0;
+    for (const auto& receipt : block.receipts)
+        first_log += receipt.logs.size();
+    Json logs = Json::array();
+    for (std::size_t i = 0; i < block.block_logs.size(); ++i) {
+        logs.push_back(
+            format_log(block.block_logs[i], where, block.block_logs_hash, first_log + i));
+    }
+    const std::string system = hex_data(chain::staking_address());
+    return {{"transactionHash", hex_data(block.block_logs_hash)},
+            {"transactionIndex", quantity(index)},
+            {"blockHash", hex_data(block.hash)},
+            {"blockNumber", quantity(block.header.number)},
+            {"from", system},
+            {"to", system},
+            {"cumulativeGasUsed", quantity(block.header.gas_used)},
+            {"gasUsed", "0x0"},
+            {"effectiveGasPrice", "0x0"},
+            {"contractAddress", nullptr},
+            {"logs", logs},
+            {"logsBloom", hex_data(chain::logs_bloom(block.block_logs))},
+            {"type", quantity(kReceiptTypeForClients)},
+            {"blobGasUsed", "0x0"},
+            {"blobGasPrice", "0x0"},
+            {"status", "0x1"}};
 }
 
 Json format_block(const FullBlock& block, bool full_transactions) {

@@ -28,6 +28,10 @@ struct TxContextInBlock {
 [[nodiscard]] Json format_log(const state::Log& log, const TxContextInBlock& where,
                               const Hash32& tx_hash, std::size_t log_index);
 [[nodiscard]] Json format_receipt(const FullBlock& block, std::uint32_t index);
+// The pseudo receipt of a block's block-level logs (docs/protocol.md, "Block-level logs"):
+// transactionHash = block.block_logs_hash, transactionIndex = the number of transactions,
+// from and to the staking address, status 1, no gas; the caller checks there are such logs.
+[[nodiscard]] Json format_block_logs_receipt(const FullBlock& block);
 [[nodiscard]] Json format_block(const FullBlock& block, bool full_transactions);
 
 // The address a creation transaction deploys to: keccak256(rlp([from, nonce]))[12:].

@@ -140,22 +140,19 @@ Json collect_logs(const ChainReader& reader, const LogFilter& filter, std::uint6
         if (!header || !filter.bloom_may_match(header->logs_bloom)) continue;
         const auto block = reader.block(n);
         if (!block) continue;
-        std::size_t log_index = 0;
-        for (std::uint32_t i = 0; i < block->receipts.size(); ++i) {
-            const TxContextInBlock where{block->hash, n, i, block->header.base_fee};
-            for (const auto& log : block->receipts[i].logs) {
-                if (filter.matches(log)) {
-                    if (out.size() >= limits.max_log_results) {
-                        throw RpcError{code::kLimitExceeded,
-                                       "query returned more than " +
-                                           std::to_string(limits.max_log_results) +
-                                           " results; narrow the block range or the filter"};
-                    }
-                    out.push_back(format_log(log, where, block->transaction_hashes[i], log_index));
-                }
-                ++log_index;
+        const LogSource logs{block->hash, block->header, block->receipts, block->transaction_hashes,
+                             block->block_logs};
+        for_each_log(logs, [&](const state::Log& log, const TxContextInBlock& where,
+                               const Hash32& tx_hash, std::size_t log_index) {
+            if (!filter.matches(log)) return;
+            if (out.size() >= limits.max_log_results) {
+                throw RpcError{code::kLimitExceeded,
+                               "query returned more than " +
+                                   std::to_string(limits.max_log_results) +
+                                   " results; narrow the block range or the filter"};
             }
-        }
+            out.push_back(format_log(log, where, tx_hash, log_index));
+        });
     }
     return out;
 }

@@ -2,13 +2,16 @@
 // block range of a filter object (with geth's range cap), and the matching logs.
 #pragma once
 
+#include <algorithm>
 #include <optional>
+#include <span>
 #include <utility>
 #include <vector>
 
 #include "chain/block.hpp"
 #include "rpc/chain_reader.hpp"
 #include "rpc/eth_api.hpp"
+#include "rpc/format.hpp"
 #include "state/world_state.hpp"
 
 namespace qtm::rpc {
@@ -20,6 +23,36 @@ struct LogFilter {
     [[nodiscard]] bool matches(const state::Log& log) const;
     [[nodiscard]] bool bloom_may_match(const chain::Bloom& bloom) const;
 };
+
+// A block's logs as eth_getLogs, filters and subscriptions see them.
+struct LogSource {
+    Hash32 hash{};
+    const chain::Header& header;
+    std::span<const chain::Receipt> receipts;    // one per transaction
+    std::span<const Hash32> transaction_hashes;  // in block order
+    std::span<const state::Log> block_logs;      // emitted outside any transaction
+};
+
+// Calls visit(log, where, transaction hash, log index) for every log of `block` in order:
+// each transaction's logs, then the block-level logs (docs/protocol.md, "Block-level logs")
+// at transaction index = the number of transactions, with transactionHash =
+// chain::block_logs_hash(number, hash). Log indexes run through the whole block.
+template <typename Visit>
+void for_each_log(const LogSource& block, Visit&& visit) {
+    std::size_t log_index = 0;
+    const std::size_t count = std::min(block.receipts.size(), block.transaction_hashes.size());
+    for (std::uint32_t i = 0; i < count; ++i) {
+        const TxContextInBlock where{block.hash, block.header.number, i, block.header.base_fee};
+        for (const auto& log : block.receipts[i].logs)
+            visit(log, where, block.transaction_hashes[i], log_index++);
+    }
+    if (block.block_logs.empty()) return;
+    const TxContextInBlock where{block.hash, block.header.number, static_cast<std::uint32_t>(count),
+                                 block.header.base_fee};
+    const Hash32 pseudo = chain::block_logs_hash(block.header.number, block.hash);
+    for (const auto& log : block.block_logs)
+        visit(log, where, pseudo, log_index++);
+}
 
 // The "address" and "topics" members of a filter object (RpcError on bad input).
 [[nodiscard]] LogFilter parse_log_filter(const Json& filter_json);

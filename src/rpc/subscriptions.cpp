@@ -117,21 +117,14 @@ void SubscriptionHub::on_block(const BlockNotification& block) {
         } else if (it->second.kind == Kind::kLogs &&
                    it->second.filter.bloom_may_match(block.header.logs_bloom)) {
             const LogFilter& filter = it->second.filter;
-            std::size_t log_index = 0;
-            const std::size_t count =
-                std::min(block.receipts.size(), block.transaction_hashes.size());
-            for (std::uint32_t i = 0; i < count; ++i) {
-                const TxContextInBlock where{block.hash, block.header.number, i,
-                                             block.header.base_fee};
-                for (const auto& log : block.receipts[i].logs) {
-                    if (filter.matches(log)) {
-                        subscriber->deliver(notification(
-                            id, to_wire(format_log(log, where, block.transaction_hashes[i],
-                                                   log_index))));
-                    }
-                    ++log_index;
-                }
-            }
+            const LogSource logs{block.hash, block.header, block.receipts, block.transaction_hashes,
+                                 block.block_logs};
+            for_each_log(logs, [&](const state::Log& log, const TxContextInBlock& where,
+                                   const Hash32& tx_hash, std::size_t log_index) {
+                if (!filter.matches(log)) return;
+                subscriber->deliver(
+                    notification(id, to_wire(format_log(log, where, tx_hash, log_index))));
+            });
         }
         ++it;
     }

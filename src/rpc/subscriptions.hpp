@@ -42,6 +42,7 @@ struct BlockNotification {
     Hash32 hash{};
     std::vector<Hash32> transaction_hashes;  // in block order
     std::vector<chain::Receipt> receipts;    // one per transaction
+    std::vector<state::Log> block_logs{};    // chain::ExecutedBlock::block_logs
 };
 
 // The newHeads result: eth_getBlockByNumber's object for the block without its body fields

@@ -39,6 +39,9 @@ void ChainStore::add_block(WriteBatch& batch, const StoredBlock& block) {
     batch.put(Column::kHeaders, block.hash, block.header);
     batch.put(Column::kBodies, block.hash, block.body);
     batch.put(Column::kReceipts, block.hash, block.receipts);
+    // Under a key no block hash can be (a hash of a prefixed preimage), in the same column.
+    if (!block.block_logs.empty())
+        batch.put(Column::kReceipts, block.block_logs_key, block.block_logs);
     batch.put(Column::kCanonical, number_key(block.number), block.hash);
     for (std::size_t i = 0; i < block.txn_hashes.size(); ++i) {
         std::uint8_t location[12];
@@ -89,6 +92,10 @@ Result<std::optional<Bytes>, StorageError> ChainStore::load_body(const Hash32& h
 }
 Result<std::optional<Bytes>, StorageError> ChainStore::load_receipts(const Hash32& hash) const {
     return view_.get(Column::kReceipts, hash);
+}
+
+Result<std::optional<Bytes>, StorageError> ChainStore::load_block_logs(const Hash32& key) const {
+    return view_.get(Column::kReceipts, key);
 }
 
 Result<std::optional<Hash32>, StorageError> ChainStore::canonical_hash(std::uint64_t number) const {

@@ -18,6 +18,10 @@ struct StoredBlock {
     Bytes body;
     Bytes receipts;
     std::vector<Hash32> txn_hashes;  // in block order
+    // The block-level logs record (chain::encode_block_logs) and its key
+    // (chain::block_logs_hash), kept beside the receipts; not written when empty.
+    Hash32 block_logs_key{};
+    Bytes block_logs;
 };
 
 struct TxnLocation {
@@ -48,6 +52,10 @@ public:
     [[nodiscard]] Result<std::optional<Bytes>, StorageError> load_body(const Hash32& hash) const;
     [[nodiscard]] Result<std::optional<Bytes>, StorageError> load_receipts(
         const Hash32& hash) const;
+    // A block's block-level logs record by its key (StoredBlock::block_logs_key); nullopt
+    // for a block without block-level logs (and for any other key).
+    [[nodiscard]] Result<std::optional<Bytes>, StorageError> load_block_logs(
+        const Hash32& key) const;
     [[nodiscard]] Result<std::optional<Hash32>, StorageError> canonical_hash(
         std::uint64_t number) const;
     [[nodiscard]] Result<std::optional<TxnLocation>, StorageError> txn_location(

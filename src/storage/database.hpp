@@ -20,7 +20,7 @@ namespace qtm::storage {
 enum class Column : std::uint8_t {
     kHeaders,       // block hash -> encoded header
     kBodies,        // block hash -> encoded body
-    kReceipts,      // block hash -> encoded receipts
+    kReceipts,      // block hash -> encoded receipts; block-logs hash -> block-level logs
     kCanonical,     // big-endian block number -> block hash
     kTxnLookup,     // txn hash -> big-endian block number || big-endian index
     kFlatAccounts,  // address -> encoded account

@@ -17,8 +17,9 @@ ChainSpec small_testnet(std::uint64_t epoch_length, std::uint64_t downtime_windo
     return spec;
 }
 
-SlashingChain::SlashingChain(ChainSpec spec) : spec_{std::move(spec)} {
-    db_ = storage::make_memory_database();
+SlashingChain::SlashingChain(ChainSpec spec, std::unique_ptr<storage::Database> database)
+    : spec_{std::move(spec)}, db_{std::move(database)} {
+    if (!db_) db_ = storage::make_memory_database();
     storage::WriteBatch batch;
     auto genesis = build_genesis(spec_, *db_, batch);
     if (!genesis) throw std::runtime_error{genesis.error().message};

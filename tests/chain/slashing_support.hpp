@@ -20,7 +20,8 @@ namespace qtm::chain::testing {
 
 class SlashingChain {
 public:
-    explicit SlashingChain(ChainSpec spec);
+    // Over `database` (a fresh, empty one; null: in memory).
+    explicit SlashingChain(ChainSpec spec, std::unique_ptr<storage::Database> database = nullptr);
 
     [[nodiscard]] const ChainSpec& spec() const { return spec_; }
     [[nodiscard]] storage::Database& db() { return *db_; }

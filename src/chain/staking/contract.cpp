@@ -334,7 +334,8 @@ std::vector<std::string_view> function_signatures() {
 std::vector<std::string_view> event_signatures() {
     return {signature::kValidatorCreated, signature::kValidatorEdited, signature::kDelegated,
             signature::kUndelegated,      signature::kWithdrawn,       signature::kRewardsClaimed,
-            signature::kSlashed,          signature::kJailed,          signature::kUnjailed};
+            signature::kSlashed,          signature::kJailed,          signature::kUnjailed,
+            signature::kTombstoned};
 }
 
 }  // namespace qtm::chain::staking

@@ -52,6 +52,7 @@ inline constexpr std::string_view kRewardsClaimed = "RewardsClaimed(address,addr
 inline constexpr std::string_view kSlashed = "Slashed(address,uint64,uint256,uint8)";
 inline constexpr std::string_view kJailed = "Jailed(address,uint64,uint8)";
 inline constexpr std::string_view kUnjailed = "Unjailed(address)";
+inline constexpr std::string_view kTombstoned = "Tombstoned(address)";
 }  // namespace signature
 
 // What the contract needs of the chain spec.
@@ -79,7 +80,8 @@ private:
 // The signatures of every function the contract dispatches, in its table's order (the
 // check of contracts/IStaking.sol compares them with solc's ABI: `qtm validator abi`).
 [[nodiscard]] std::vector<std::string_view> function_signatures();
-// The signatures of every event of its ABI (Slashed and Jailed: penalties.hpp says when).
+// The signatures of every event of its ABI (Slashed, Jailed and Tombstoned are emitted at
+// block level by penalties.hpp; docs/protocol.md, "Block-level logs").
 [[nodiscard]] std::vector<std::string_view> event_signatures();
 
 // The chain's native contracts: the staking contract at staking_address().

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <limits>
 
+#include "chain/staking/abi.hpp"
+#include "chain/staking/contract.hpp"
 #include "chain/staking/pool.hpp"
 
 namespace qtm::chain::staking {
@@ -42,6 +44,10 @@ U256 slash_unbonding(Store& store, const Address& validator, std::uint32_t perce
     return burned;
 }
 
+Hash32 validator_topic(const Address& operator_address) {
+    return abi::word_topic(abi::address_word(operator_address));
+}
+
 }  // namespace
 
 std::optional<Address> operator_of_consensus(Store& store, const Address& consensus_address) {
@@ -49,7 +55,7 @@ std::optional<Address> operator_of_consensus(Store& store, const Address& consen
 }
 
 U256 slash(Store& store, const Address& operator_address, std::uint32_t percent,
-           std::uint64_t infraction_height, std::uint8_t /*reason*/) {
+           std::uint64_t infraction_height, std::uint8_t reason) {
     percent = std::min<std::uint32_t>(percent, 100);
     const auto record = store.validator_summary(operator_address);
     if (!record || percent == 0) return U256{};
@@ -64,19 +70,23 @@ U256 slash(Store& store, const Address& operator_address, std::uint32_t percent,
                                 store.validator_slashed(operator_address) + burned);
     store.set_total_slashed(store.total_slashed() + burned);
     if (burned != U256{}) store.meter().state().sub_balance(store.meter().self(), burned);
+    store.meter().log({abi::event_topic(signature::kSlashed), validator_topic(operator_address)},
+                      abi::Writer{}.uint(infraction_height).word(burned).uint(reason).finish());
     return burned;
 }
 
 void jail(Store& store, const Address& operator_address, std::uint64_t until_unix_seconds,
-          std::uint8_t /*reason*/) {
+          std::uint8_t reason) {
     auto record = store.validator_summary(operator_address);
     if (!record || record->tombstoned) return;
     if (!record->jailed) {
         record->jailed = true;
         store.write_meta(*record);
     }
-    const std::uint64_t current = store.jailed_until(operator_address);
-    store.set_jailed_until(operator_address, std::max(current, until_unix_seconds));
+    const std::uint64_t until = std::max(store.jailed_until(operator_address), until_unix_seconds);
+    store.set_jailed_until(operator_address, until);
+    store.meter().log({abi::event_topic(signature::kJailed), validator_topic(operator_address)},
+                      abi::Writer{}.uint(until).uint(reason).finish());
 }
 
 void tombstone(Store& store, const Address& operator_address) {
@@ -86,6 +96,8 @@ void tombstone(Store& store, const Address& operator_address) {
     record->tombstoned = true;
     store.write_meta(*record);
     store.set_jailed_until(operator_address, std::numeric_limits<std::uint64_t>::max());
+    store.meter().log({abi::event_topic(signature::kTombstoned), validator_topic(operator_address)},
+                      {});
 }
 
 void distribute_block_reward(Store& store, const Address& proposer_consensus_address,

@@ -3,9 +3,11 @@
 // Each works on the staking storage through a Store (the executor's has an unlimited meter)
 // and moves value only between the staking address and the accounts it pays, or burns it.
 //
-// No transaction runs them, so they emit no events: what they did is recorded in the
-// staking storage (getValidator: jailed, jailedUntil, tombstoned, totalSlashed; getTotals'
-// totals), which is how RPC sees it.
+// No transaction runs them: the events they emit through the Store's meter (Slashed, Jailed,
+// Tombstoned) are the block's block-level logs, which the executor collects after the
+// block's last transaction (ExecutedBlock::block_logs; docs/protocol.md, "Block-level logs").
+// What they did is also in the staking storage (getValidator: jailed, jailedUntil,
+// tombstoned, totalSlashed; getTotals' totals).
 #pragma once
 
 #include <cstdint>
@@ -28,18 +30,19 @@ inline constexpr std::uint8_t kReasonDowntime = 2;
 // Burns `percent` (at most 100) of what was bonded to the validator at `infraction_height`:
 // its current bonded stake (every delegation loses the same fraction, through the pool's
 // exchange rate) and every unbonding entry from it created at or after that height; each
-// part is rounded down. Returns the amount burned (0 for an unknown validator).
+// part is rounded down. Returns the amount burned (0 for an unknown validator). Emits
+// Slashed(validator, infractionHeight, amount burned, reason) for a known validator.
 U256 slash(Store& store, const Address& operator_address, std::uint32_t percent,
            std::uint64_t infraction_height, std::uint8_t reason);
 
 // Jails the validator (out of the active set from the next epoch, and until `unjail()`),
 // not before `until_unix_seconds`; a later jail never shortens an earlier one. No effect on
-// an unknown or tombstoned validator.
+// an unknown or tombstoned validator. Emits Jailed(validator, jailedUntil after it, reason).
 void jail(Store& store, const Address& operator_address, std::uint64_t until_unix_seconds,
           std::uint8_t reason);
 
 // Jails the validator for ever (jailedUntil = 2^64 - 1): it can never unjail and takes no
-// new delegations.
+// new delegations. Emits Tombstoned(validator).
 void tombstone(Store& store, const Address& operator_address);
 
 // Pays the block's reward and tips, `amount`, which the caller has already put into the
