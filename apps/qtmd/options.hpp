@@ -141,7 +141,7 @@ public:
     Options& operator=(const Options&) = delete;
 
     // Parses argv, then the --config file for what argv did not set, then checks the whole.
-    // Prints --help/--version itself.
+    // Prints --help/--version itself. Once per Options object (one run of qtmd).
     [[nodiscard]] std::variant<NodeConfig, ParseStop> parse(int argc, const char* const* argv);
 
     // The rows of the table, in --help order.
