@@ -139,6 +139,13 @@ Result<void, ConfigFileError> apply_config_text(CLI::App& app, const std::vector
             return failure(file, line, "key '" + name + "': not an option of this build");
         }
         if (option->count() > 0) continue;  // given on the command line: the flag wins
+        if (values->empty()) {
+            // [] is the default of a list whose default is none; other lists are not emptied.
+            if (row->default_text == "none") continue;
+            return failure(
+                file, line,
+                "key '" + name + "': must not be empty (default: " + row->default_text + ")");
+        }
         try {
             option->add_result(std::move(*values));
             option->run_callback();

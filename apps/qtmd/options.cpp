@@ -203,8 +203,8 @@ void Options::build() {
     auto* http_tls_key = add(app_.add_option("--http-tls-key", c.http_tls.private_key,
                                              "PEM private key for --http-tls-cert"),
                              K::kPath, "none");
-    http_tls_cert->needs(http_tls_key);
-    http_tls_key->needs(http_tls_cert);
+    needs_.emplace_back(http_tls_cert, http_tls_key);
+    needs_.emplace_back(http_tls_key, http_tls_cert);
 
     // JSON-RPC over WebSocket.
     add(app_.add_flag("--ws,!--no-ws", c.ws,
@@ -230,8 +230,8 @@ void Options::build() {
     auto* ws_tls_key = add(
         app_.add_option("--ws-tls-key", c.ws_tls.private_key, "PEM private key for --ws-tls-cert"),
         K::kPath, "none");
-    ws_tls_cert->needs(ws_tls_key);
-    ws_tls_key->needs(ws_tls_cert);
+    needs_.emplace_back(ws_tls_cert, ws_tls_key);
+    needs_.emplace_back(ws_tls_key, ws_tls_cert);
 
     // The authenticated endpoint.
     add(app_.add_option("--authrpc-addr", c.authrpc_address,
@@ -254,8 +254,8 @@ void Options::build() {
     auto* authrpc_tls_key = add(app_.add_option("--authrpc-tls-key", c.authrpc_tls.private_key,
                                                 "PEM private key for --authrpc-tls-cert"),
                                 K::kPath, "none");
-    authrpc_tls_cert->needs(authrpc_tls_key);
-    authrpc_tls_key->needs(authrpc_tls_cert);
+    needs_.emplace_back(authrpc_tls_cert, authrpc_tls_key);
+    needs_.emplace_back(authrpc_tls_key, authrpc_tls_cert);
 
     // Metrics.
     add(app_.add_flag("--metrics,!--no-metrics", c.metrics,
@@ -323,8 +323,8 @@ void Options::build() {
                             "File whose first line is the --validator-keystore password")
                 ->check(CLI::ExistingFile),
             K::kPath, "none");
-    keystore->needs(keystore_password);
-    keystore_password->needs(keystore);
+    needs_.emplace_back(keystore, keystore_password);
+    needs_.emplace_back(keystore_password, keystore);
 }
 
 std::string Options::help() const {
@@ -353,13 +353,11 @@ std::optional<ParseStop> Options::finish() {
         return app_.get_option("--" + name)->count() > 0;
     };
     const auto usage = [](std::string message) { return ParseStop{2, std::move(message)}; };
-    // What CLI11 checks for the command line, again for what the file set.
-    for (const CLI::Option* option : app_.get_options()) {
-        if (option->count() == 0) continue;
-        for (const CLI::Option* needed : option->get_needs()) {
-            if (needed->count() == 0) {
-                return usage(option->get_name() + " needs " + needed->get_name());
-            }
+    // Pairs checked here rather than by CLI11, which would see the command line alone: one
+    // half may come from the file and the other from a flag.
+    for (const auto& [option, needed] : needs_) {
+        if (option->count() > 0 && needed->count() == 0) {
+            return usage(option->get_name() + " needs " + needed->get_name());
         }
     }
     if (c.network == "dev") c.dev = true;

@@ -158,6 +158,7 @@ private:
     std::vector<OptionInfo> table_;
     std::vector<std::string> persistent_peers_;
     std::vector<std::string> bootnodes_;
+    std::vector<std::pair<CLI::Option*, CLI::Option*>> needs_;  // (given, then also needed)
 };
 
 // The config file's keys applied to `app`'s options that argv left unset (config_file.cpp).

@@ -214,6 +214,23 @@ TEST_F(QtmdOptions, FlagsWinOverTheFile) {
     EXPECT_EQ(c.persistent_peers[1].host, "c");
 }
 
+TEST_F(QtmdOptions, EmptyListsAreNoneOrRefused) {
+    auto result = parse({"--config", write("dev = true\npersistent-peers = []\n").string()});
+    ASSERT_TRUE(std::holds_alternative<NodeConfig>(result)) << std::get<ParseStop>(result).message;
+    EXPECT_TRUE(std::get<NodeConfig>(result).persistent_peers.empty());
+    EXPECT_NE(error_of({"--config", write("dev = true\nhttp-vhosts = []\n").string()})
+                  .find(":2: key 'http-vhosts': must not be empty"),
+              std::string::npos);
+}
+
+TEST_F(QtmdOptions, PairsMayComeHalfFromTheFile) {
+    const fs::path file =
+        write("chain-spec = \"spec.json\"\nvalidator-keystore = \"keystore.json\"\n");
+    auto result = parse({"--config", file.string(), "--validator-password-file", conf("password")});
+    ASSERT_TRUE(std::holds_alternative<NodeConfig>(result)) << std::get<ParseStop>(result).message;
+    EXPECT_EQ(std::get<NodeConfig>(result).validator_password_file, conf("password"));
+}
+
 TEST_F(QtmdOptions, UnknownKeyNamesFileLineAndKey) {
     const fs::path file = write("dev = true\n\nhttp-prot = 8545\n");
     const std::string error = error_of({"--config", file.string()});
