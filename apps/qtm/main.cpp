@@ -12,6 +12,7 @@
 
 #include "base/hex.hpp"
 #include "commands.hpp"
+#include "network_commands.hpp"
 #include "crypto/keccak.hpp"
 #include "qtm_version.hpp"
 #include "validator_commands.hpp"
@@ -254,6 +255,7 @@ int main(int argc, char** argv) {
         ->capture_default_str();
 
     const ValidatorCli validator_cli{app, default_rpc, amount_help};
+    const NetworkCli network_cli{app};
     auto* snapshot_cmd = app.add_subcommand(
         "snapshot", "The state at one block to and from a file, in verifiable chunks");
     snapshot_cmd->require_subcommand(1);
@@ -317,6 +319,7 @@ int main(int argc, char** argv) {
     if (*chain_export_cmd) return chain_export(export_options);
     if (*chain_import_cmd) return chain_import(import_file, import_datadir, import_spec);
     if (*db_restore_cmd) return db_restore(restore_source, restore_datadir);
+    if (const auto status = network_cli.run()) return *status;
     if (const auto status = validator_cli.run()) return *status;
     if (*snapshot_export_cmd) {
         snapshot_export_options.progress = !snapshot_quiet;
