@@ -50,10 +50,11 @@ Result<TransactionsMessage, WireError> decode_announcement(ByteView payload) {
     if (!list) return unexpected(list.error());
     FieldReader fields{*list};
     NewPooledTransactionHashes m;
-    m.types = to_bytes(fields.string(kMaxAnnouncedHashes));
+    m.types = to_bytes(fields.string(kMaxAnnouncementBytes));
     rlp::Decoder sizes = fields.list();
     rlp::Decoder hashes = fields.list();
     if (auto done = fields.finish(); !done) return unexpected(done.error());
+    if (m.types.size() > kMaxAnnouncedHashes) return unexpected(WireError::kTooManyItems);
     while (!sizes.at_end()) {
         if (m.sizes.size() == kMaxAnnouncedHashes) return unexpected(WireError::kTooManyItems);
         auto size = sizes.read_uint64();
