@@ -1,5 +1,7 @@
 #include "p2p/peer_manager.hpp"
 
+#include "crypto/keccak.hpp"
+
 namespace qtm::p2p {
 namespace {
 
@@ -16,6 +18,8 @@ int penalty(Offence offence) noexcept {
     switch (offence) {
         case Offence::kSlow:
             return 2;
+        case Offence::kFlooding:
+            return 5;
         case Offence::kUnrequestedMessage:
             return 5;
         case Offence::kTimeout:
@@ -105,6 +109,11 @@ bool PeerManager::penalize(const NodeId& id, const std::string& ip, Offence offe
     banned_ips_[ip] = now + limits_.ban_duration;
     value = 0;  // a peer comes back from its ban with a clean score
     return true;
+}
+
+bool PeerManager::penalize_unidentified(const std::string& ip, Offence offence,
+                                        PeerClock::time_point now) {
+    return penalize(crypto::sha3_256(as_bytes("ip:" + ip)), ip, offence, now);
 }
 
 bool PeerManager::is_banned(const NodeId& id, PeerClock::time_point now) const {

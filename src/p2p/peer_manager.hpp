@@ -28,6 +28,7 @@ struct PeerLimits {
 // What a peer did wrong; each costs a fixed penalty (penalty()).
 enum class Offence {
     kSlow,                // answered late
+    kFlooding,            // a message over its per-peer rate limit
     kUnrequestedMessage,  // a response nobody asked for
     kTimeout,             // did not answer at all
     kInvalidMessage,      // failed a decode or validation check it is to blame for
@@ -66,6 +67,9 @@ public:
     // Lowers the peer's score; true when that bans it (the caller then disconnects).
     bool penalize(const NodeId& id, const std::string& ip, Offence offence,
                   PeerClock::time_point now);
+    // The same for a peer that failed before it proved an identity: scored under a stand-in
+    // id derived from its IP, so repeated failures from one address ban that address.
+    bool penalize_unidentified(const std::string& ip, Offence offence, PeerClock::time_point now);
 
     [[nodiscard]] bool is_banned(const NodeId& id, PeerClock::time_point now) const;
     [[nodiscard]] bool is_banned(const std::string& ip, PeerClock::time_point now) const;
