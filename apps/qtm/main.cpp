@@ -12,8 +12,8 @@
 
 #include "base/hex.hpp"
 #include "commands.hpp"
-#include "network_commands.hpp"
 #include "crypto/keccak.hpp"
+#include "network_commands.hpp"
 #include "qtm_version.hpp"
 #include "validator_commands.hpp"
 

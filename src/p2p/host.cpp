@@ -56,8 +56,7 @@ void Host::Impl::start() {
         if (!error) acceptor_.listen(asio::socket_base::max_listen_connections, error);
         if (error) {
             throw std::runtime_error("p2p: cannot listen on " + config_.listen_address + ":" +
-                                     std::to_string(*config_.listen_port) + ": " +
-                                     error.message());
+                                     std::to_string(*config_.listen_port) + ": " + error.message());
         }
         const std::lock_guard lock{state_mutex_};
         listen_port_ = acceptor_.local_endpoint().port();

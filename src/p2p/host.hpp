@@ -41,9 +41,9 @@ struct HostConfig {
     // Where to listen; no port: do not listen (a node that only dials).
     std::string listen_address = "0.0.0.0";
     std::optional<std::uint16_t> listen_port = 0;  // 0: any free port (listen_port() says)
-    std::vector<PeerUrl> persistent_peers;  // always redialed
-    std::vector<PeerUrl> bootnodes;         // dialed to find peers while we have none
-    std::filesystem::path address_book_path;  // empty: kept in memory only
+    std::vector<PeerUrl> persistent_peers;         // always redialed
+    std::vector<PeerUrl> bootnodes;                // dialed to find peers while we have none
+    std::filesystem::path address_book_path;       // empty: kept in memory only
     // Dial from the address book while fewer outbound peers than this are connected.
     std::size_t target_outbound = 8;
     PeerLimits limits;

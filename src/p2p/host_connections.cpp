@@ -74,8 +74,9 @@ void Host::Impl::on_ready(Connection& connection, const std::shared_ptr<Context>
     // dialed by the smaller node id, so they agree without talking about it.
     if (auto existing = peers_.find(id); existing != peers_.end()) {
         const auto dialer_of = [&](bool inbound) { return inbound ? id : key_.id(); };
-        const bool replace = existing->second.context->inbound != context->inbound &&
-                             dialer_of(context->inbound) < dialer_of(existing->second.context->inbound);
+        const bool replace =
+            existing->second.context->inbound != context->inbound &&
+            dialer_of(context->inbound) < dialer_of(existing->second.context->inbound);
         HostCounters::add(counters_.refused);
         if (!replace) return connection.close({"duplicate connection", false});
         auto old = existing->second.connection;
@@ -87,9 +88,9 @@ void Host::Impl::on_ready(Connection& connection, const std::shared_ptr<Context>
             view_[id].remote_endpoint = connection.remote_endpoint();
         }
         HostCounters::add(context->inbound ? counters_.inbound_peers : counters_.outbound_peers);
-        HostCounters::add(existing->second.context->inbound ? counters_.inbound_peers
-                                                            : counters_.outbound_peers,
-                          static_cast<std::uint64_t>(-1));
+        HostCounters::add(
+            existing->second.context->inbound ? counters_.inbound_peers : counters_.outbound_peers,
+            static_cast<std::uint64_t>(-1));
         existing->second.connection = self;
         existing->second.context = context;
         old->close({"duplicate connection", false});

@@ -25,7 +25,7 @@ struct HostCountersSnapshot {
     std::uint64_t handshake_failures{0};  // connections closed before they were ready
     std::uint64_t dials{0};
     std::uint64_t dial_failures{0};
-    std::uint64_t gossip_relayed{0};      // item copies sent by relay()
+    std::uint64_t gossip_relayed{0};  // item copies sent by relay()
 };
 
 class HostCounters {

@@ -18,8 +18,8 @@ void Host::Impl::load_address_book() {
     auto loaded = p2p::load_address_book(config_.address_book_path);
     if (!loaded) {
         // The book is a cache of addresses, not state: losing it costs a rediscovery.
-        spdlog::warn("p2p: {} ({}); starting with an empty address book",
-                     to_string(loaded.error()), config_.address_book_path.string());
+        spdlog::warn("p2p: {} ({}); starting with an empty address book", to_string(loaded.error()),
+                     config_.address_book_path.string());
         return;
     }
     book_ = std::move(*loaded);
@@ -54,7 +54,8 @@ void Host::Impl::tick() {
     std::size_t outbound = 0;
     for (const auto& [id, peer] : peers_)
         outbound += peer.context->inbound ? 0 : 1;
-    if (outbound < config_.target_outbound && at - last_exchange_ >= config_.peer_exchange_interval) {
+    if (outbound < config_.target_outbound &&
+        at - last_exchange_ >= config_.peer_exchange_interval) {
         last_exchange_ = at;
         GetPeers request;
         {
@@ -158,10 +159,9 @@ void Host::Impl::dial(const PeerUrl& url) {
                 timer->cancel();
                 return on_dial_failed(url.node_id);
             }
-            asio::async_connect(*socket, found,
-                                [connected](const boost::system::error_code& e, const auto&) {
-                                    connected(e);
-                                });
+            asio::async_connect(
+                *socket, found,
+                [connected](const boost::system::error_code& e, const auto&) { connected(e); });
         });
 }
 

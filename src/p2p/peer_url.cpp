@@ -67,9 +67,8 @@ Result<PeerUrl, PeerUrlError> parse_peer_url(std::string_view text) {
         return unexpected(PeerUrlError::kInvalidHost);
     }
     if (port_text.empty()) return unexpected(PeerUrlError::kMissingPort);
-    if (port_text.size() > 5 ||
-        !std::all_of(port_text.begin(), port_text.end(),
-                     [](char c) { return c >= '0' && c <= '9'; })) {
+    if (port_text.size() > 5 || !std::all_of(port_text.begin(), port_text.end(),
+                                             [](char c) { return c >= '0' && c <= '9'; })) {
         return unexpected(PeerUrlError::kInvalidPort);
     }
     unsigned port = 0;

@@ -21,13 +21,13 @@ struct PeerUrl {
 };
 
 enum class PeerUrlError {
-    kMissingScheme,   // does not start with qtm://
-    kMissingNodeId,   // no <node-id>@ before the host
-    kInvalidNodeId,   // the node id is not 64 hex digits
-    kMissingHost,     // nothing between @ and :port
-    kMissingPort,     // no :port at the end
-    kInvalidPort,     // port not a decimal number in 1..65535
-    kInvalidHost,     // characters a host name cannot have, or an unclosed [
+    kMissingScheme,  // does not start with qtm://
+    kMissingNodeId,  // no <node-id>@ before the host
+    kInvalidNodeId,  // the node id is not 64 hex digits
+    kMissingHost,    // nothing between @ and :port
+    kMissingPort,    // no :port at the end
+    kInvalidPort,    // port not a decimal number in 1..65535
+    kInvalidHost,    // characters a host name cannot have, or an unclosed [
 };
 [[nodiscard]] std::string_view to_string(PeerUrlError error) noexcept;
 

@@ -41,11 +41,11 @@ struct ChannelRate {
 // a flood is cut before it costs much.
 struct RateLimits {
     std::array<ChannelRate, kChannelCount> channels{{
-        {2000, 4000, 16e6, 32e6},   // consensus: votes of a large validator set
-        {200, 400, 64e6, 128e6},    // blocks: sync responses of many MB
-        {4000, 8000, 16e6, 32e6},   // transactions: announces, requests and bodies
-        {2, 10, 128e3, 256e3},      // peers: address exchange now and then
-        {10, 20, 16e3, 32e3},       // status: head updates
+        {2000, 4000, 16e6, 32e6},  // consensus: votes of a large validator set
+        {200, 400, 64e6, 128e6},   // blocks: sync responses of many MB
+        {4000, 8000, 16e6, 32e6},  // transactions: announces, requests and bodies
+        {2, 10, 128e3, 256e3},     // peers: address exchange now and then
+        {10, 20, 16e3, 32e3},      // status: head updates
     }};
 };
 

@@ -36,10 +36,10 @@ TEST(StakingInterface, SelectorsAndTopicsAreDistinctAndComplete) {
     std::set<Hash32> topics;
     for (const auto event : events)
         EXPECT_TRUE(topics.insert(abi::event_topic(event)).second);
-    EXPECT_EQ(events.size(), 9u);
+    EXPECT_EQ(events.size(), 10u);
     for (const auto known :
          {signature::kValidatorCreated, signature::kDelegated, signature::kRewardsClaimed,
-          signature::kSlashed, signature::kJailed, signature::kUnjailed}) {
+          signature::kSlashed, signature::kJailed, signature::kUnjailed, signature::kTombstoned}) {
         EXPECT_NE(std::find(events.begin(), events.end(), known), events.end()) << known;
     }
 }

@@ -124,9 +124,7 @@ TEST_F(AddressBookFile, CorruptFilesAreRefused) {
     const std::string line = to_string(url(1)) + " v 42 0\n";
     const std::string header = "# qtm address book v1\n";
     for (const std::string& bad : {
-             std::string{""},
-             std::string{"garbage"},
-             "# qtm address book v2\n" + line,
+             std::string{""}, std::string{"garbage"}, "# qtm address book v2\n" + line,
              header + to_string(url(1)) + " v 42 0",          // no final newline
              header + to_string(url(1)) + " x 42 0\n",        // unknown flag
              header + to_string(url(1)) + " v -1x 0\n",       // bad number

@@ -69,7 +69,7 @@ TEST(PeerExchange, MalformedAndInvalidInputHasTypedErrors) {
         return decoded ? PeerExchangeError::kUnknownType : decoded.error();
     };
     EXPECT_EQ(peers_error({}), PeerExchangeError::kMalformed);
-    EXPECT_EQ(peers_error({0x80}), PeerExchangeError::kMalformed);  // a string, not a list
+    EXPECT_EQ(peers_error({0x80}), PeerExchangeError::kMalformed);        // a string, not a list
     EXPECT_EQ(peers_error({0xc0, 0x00}), PeerExchangeError::kMalformed);  // trailing byte
     EXPECT_EQ(peers_error(address_list(url(1).node_id, "1.2.3.4", 0)),
               PeerExchangeError::kInvalidAddress);

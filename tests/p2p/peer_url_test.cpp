@@ -67,10 +67,10 @@ TEST(PeerUrl, EachMistakeHasItsError) {
     EXPECT_EQ(error_of("qtm://" + kId + "@" + std::string(254, 'a') + ":5"),
               PeerUrlError::kInvalidHost);
     // Every error has a message a user can act on.
-    for (auto e : {PeerUrlError::kMissingScheme, PeerUrlError::kMissingNodeId,
-                   PeerUrlError::kInvalidNodeId, PeerUrlError::kMissingHost,
-                   PeerUrlError::kMissingPort, PeerUrlError::kInvalidPort,
-                   PeerUrlError::kInvalidHost}) {
+    for (auto e :
+         {PeerUrlError::kMissingScheme, PeerUrlError::kMissingNodeId, PeerUrlError::kInvalidNodeId,
+          PeerUrlError::kMissingHost, PeerUrlError::kMissingPort, PeerUrlError::kInvalidPort,
+          PeerUrlError::kInvalidHost}) {
         EXPECT_NE(to_string(e).find("peer address"), std::string_view::npos);
     }
 }

@@ -18,7 +18,8 @@ Result<BlocksMessage, WireError> decode(const ChannelMessage& m) {
 Blocks first_blocks(std::size_t n) {
     const auto& chain = testing::test_chain();
     Blocks blocks{42, {}};
-    for (std::size_t i = 0; i < n; ++i) blocks.blocks.push_back(chain.blocks[i]);
+    for (std::size_t i = 0; i < n; ++i)
+        blocks.blocks.push_back(chain.blocks[i]);
     return blocks;
 }
 
@@ -52,7 +53,8 @@ TEST(WireBlocks, BlocksGoldenBytesAndRoundTrip) {
     EXPECT_EQ(back.request_id, 42u);
     ASSERT_EQ(back.blocks.size(), 3u);
     for (std::size_t i = 0; i < 3; ++i) {
-        EXPECT_EQ(chain::encode_block(back.blocks[i].block), chain::encode_block(blocks.blocks[i].block));
+        EXPECT_EQ(chain::encode_block(back.blocks[i].block),
+                  chain::encode_block(blocks.blocks[i].block));
         EXPECT_EQ(back.blocks[i].certificate, blocks.blocks[i].certificate);
     }
     EXPECT_EQ(encode_blocks_message(back).payload, encoded.payload);
@@ -93,7 +95,8 @@ TEST(WireBlocks, CountBytesAndContentsAreChecked) {
     EXPECT_EQ(decode_blocks_message(1, blocks_of(bad_block)).error(), WireError::kBadBlock);
     Bytes bad_certificate = block;
     const Bytes short_certificate = rlp::encode_list(rlp::encode_uint(1));
-    bad_certificate.insert(bad_certificate.end(), short_certificate.begin(), short_certificate.end());
+    bad_certificate.insert(bad_certificate.end(), short_certificate.begin(),
+                           short_certificate.end());
     EXPECT_EQ(decode_blocks_message(1, blocks_of(bad_certificate)).error(), WireError::kWrongShape);
     Bytes three = block;
     three.insert(three.end(), certificate.begin(), certificate.end());

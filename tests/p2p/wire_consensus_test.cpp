@@ -19,12 +19,13 @@ chain::Vote small_vote(std::uint32_t validator, std::optional<Hash32> block) {
 }
 
 ProposalMessage sample_proposal() {
-    chain::Block block = make_block(9, Hash32{0x01}, {make_transfer(1, 0, true), make_transfer(1, 1)});
+    chain::Block block =
+        make_block(9, Hash32{0x01}, {make_transfer(1, 0, true), make_transfer(1, 1)});
     auto evidence = chain::make_evidence(small_vote(2, Hash32{0xaa}), small_vote(2, Hash32{0xbb}));
     block.evidence = {*evidence};
     block.header.evidence_root = chain::evidence_root(block.evidence);
-    chain::Proposal proposal{9, 0, std::nullopt, chain::block_hash(block.header), 1234, 1,
-                             Bytes{9, 9}};
+    chain::Proposal proposal{9,    0, std::nullopt, chain::block_hash(block.header),
+                             1234, 1, Bytes{9, 9}};
     return make_proposal_message(proposal, block);
 }
 
@@ -51,18 +52,18 @@ TEST(WireConsensus, ProposalRoundTripsAndCarriesHashesNotTransactions) {
 TEST(WireConsensus, ProposalGoldenBytes) {
     ProposalMessage message;
     message.header.number = 3;
-    message.proposal = chain::Proposal{3, 0, std::nullopt, chain::block_hash(message.header), 7, 0,
-                                       Bytes{0xab}};
+    message.proposal =
+        chain::Proposal{3, 0, std::nullopt, chain::block_hash(message.header), 7, 0, Bytes{0xab}};
     message.transaction_hashes = {testing::filled(0x11)};
     const Bytes header = chain::encode_header(message.header);
     // [proposal, header, [], [hash]]: the proposal is rlp([3, 0, 0, hash, 7, 0, 0xab]).
-    const Bytes proposal = *from_hex("0xe8038080a0" + to_hex(message.proposal.block_hash, false) +
-                                     "078081ab");
+    const Bytes proposal =
+        *from_hex("0xe8038080a0" + to_hex(message.proposal.block_hash, false) + "078081ab");
     EXPECT_EQ(chain::encode_proposal(message.proposal), proposal);
     Bytes inner = proposal;
     inner.insert(inner.end(), header.begin(), header.end());
-    const Bytes tail = *from_hex(
-        "0xc0e1a01111111111111111111111111111111111111111111111111111111111111111");
+    const Bytes tail =
+        *from_hex("0xc0e1a01111111111111111111111111111111111111111111111111111111111111111");
     inner.insert(inner.end(), tail.begin(), tail.end());
     Bytes expected = *from_hex("0xf9");
     expected.push_back(static_cast<std::uint8_t>(inner.size() >> 8));
@@ -76,30 +77,35 @@ TEST(WireConsensus, VoteEvidenceCertificateUseTheChainEncodings) {
     const ChannelMessage vote_message = encode_consensus_message(vote);
     EXPECT_EQ(vote_message.type, 1);
     // Golden bytes of docs/protocol.md ("Consensus messages").
-    EXPECT_EQ(to_hex(vote_message.payload, false),
-              "e9020501a0abababababababababababababababababababababababababababababababab0383010203");
+    EXPECT_EQ(
+        to_hex(vote_message.payload, false),
+        "e9020501a0abababababababababababababababababababababababababababababababab0383010203");
     EXPECT_EQ(std::get<chain::Vote>(*decode(vote_message)), vote);
 
-    const auto evidence = *chain::make_evidence(small_vote(2, Hash32{0xbb}), small_vote(2, std::nullopt));
+    const auto evidence =
+        *chain::make_evidence(small_vote(2, Hash32{0xbb}), small_vote(2, std::nullopt));
     const ChannelMessage evidence_message = encode_consensus_message(evidence);
     EXPECT_EQ(evidence_message.type, 2);
     EXPECT_EQ(evidence_message.payload, chain::encode_evidence(evidence));
     EXPECT_EQ(std::get<chain::DuplicateVoteEvidence>(*decode(evidence_message)), evidence);
 
     chain::CommitCertificate certificate{7, 0, testing::filled(0x22), {}, {}};
-    for (const std::size_t i : {0, 2, 9}) chain::bitmap_set(certificate.signer_bitmap, i);
+    for (const std::size_t i : {0, 2, 9})
+        chain::bitmap_set(certificate.signer_bitmap, i);
     certificate.signatures = {Bytes{0xaa, 0xbb}, Bytes{0xcc}, Bytes{0x00}};
     const ChannelMessage certificate_message = encode_consensus_message(certificate);
     EXPECT_EQ(certificate_message.type, 3);
     EXPECT_EQ(to_hex(certificate_message.payload, false),
-              "ed0780a02222222222222222222222222222222222222222222222222222222222222222820502c682aabb81cc00");
+              "ed0780a02222222222222222222222222222222222222222222222222222222222222222820502c682aa"
+              "bb81cc00");
     EXPECT_EQ(std::get<chain::CommitCertificate>(*decode(certificate_message)), certificate);
 }
 
 TEST(WireConsensus, EveryTruncationIsRefusedAsMalformed) {
-    for (const ChannelMessage& m :
-         {encode_consensus_message(sample_proposal()), encode_consensus_message(small_vote(1, Hash32{1})),
-          encode_consensus_message(*chain::make_evidence(small_vote(2, Hash32{1}), small_vote(2, Hash32{2})))}) {
+    for (const ChannelMessage& m : {encode_consensus_message(sample_proposal()),
+                                    encode_consensus_message(small_vote(1, Hash32{1})),
+                                    encode_consensus_message(*chain::make_evidence(
+                                        small_vote(2, Hash32{1}), small_vote(2, Hash32{2})))}) {
         for (std::size_t n = 0; n < m.payload.size(); ++n) {
             auto decoded = decode_consensus_message(m.type, ByteView{m.payload}.first(n));
             ASSERT_FALSE(decoded) << "type " << int(m.type) << " prefix " << n;

@@ -18,8 +18,8 @@ const chain::AccountKey& sender_key(std::uint32_t sender) {
         seed[29] = static_cast<std::uint8_t>(sender >> 16);
         seed[30] = static_cast<std::uint8_t>(sender >> 8);
         seed[31] = static_cast<std::uint8_t>(sender);
-        found = keys.emplace(sender, chain::AccountKey{crypto::SignatureScheme::kMlDsa65, seed})
-                    .first;
+        found =
+            keys.emplace(sender, chain::AccountKey{crypto::SignatureScheme::kMlDsa65, seed}).first;
     }
     return found->second;
 }
@@ -111,8 +111,7 @@ ChainImporter::ChainImporter(const TestChain& chain)
 std::unique_ptr<CertificateChecker> ChainImporter::checker_for(std::uint64_t height) {
     if (height != head_ + 1) throw std::logic_error{"checker asked out of order"};
     checkers_asked.push_back(height);
-    return std::make_unique<ValidatorSetChecker>(chain_.validators.set,
-                                                 chain::testing::kTestDomain,
+    return std::make_unique<ValidatorSetChecker>(chain_.validators.set, chain::testing::kTestDomain,
                                                  chain::mldsa_verifier(), pool_);
 }
 

@@ -43,10 +43,16 @@ TEST(WireTransactions, PooledTransactionsGoldenBytesAndRoundTrip) {
     // f9 LL LL | 07 | f9 LL LL | b9 LL LL | tx
     const std::size_t string = 3 + tx.size();
     const std::size_t inner = 1 + 3 + string;
-    Bytes expected{0xf9, static_cast<std::uint8_t>(inner >> 8), static_cast<std::uint8_t>(inner),
-                   0x07, 0xf9, static_cast<std::uint8_t>(string >> 8),
-                   static_cast<std::uint8_t>(string), 0xb9,
-                   static_cast<std::uint8_t>(tx.size() >> 8), static_cast<std::uint8_t>(tx.size())};
+    Bytes expected{0xf9,
+                   static_cast<std::uint8_t>(inner >> 8),
+                   static_cast<std::uint8_t>(inner),
+                   0x07,
+                   0xf9,
+                   static_cast<std::uint8_t>(string >> 8),
+                   static_cast<std::uint8_t>(string),
+                   0xb9,
+                   static_cast<std::uint8_t>(tx.size() >> 8),
+                   static_cast<std::uint8_t>(tx.size())};
     expected.insert(expected.end(), tx.begin(), tx.end());
     EXPECT_EQ(encoded.payload, expected);
     EXPECT_EQ(std::get<PooledTransactions>(*decode(encoded)), m);
@@ -55,8 +61,8 @@ TEST(WireTransactions, PooledTransactionsGoldenBytesAndRoundTrip) {
 TEST(WireTransactions, EveryTruncationIsRefused) {
     const Bytes tx = chain::encode(testing::make_transfer(1, 1));
     for (const ChannelMessage& m :
-         {encode_transactions_message(NewPooledTransactionHashes{Bytes{0x51, 0x51}, {3000, 3100},
-                                                                 {Hash32{1}, Hash32{2}}}),
+         {encode_transactions_message(
+              NewPooledTransactionHashes{Bytes{0x51, 0x51}, {3000, 3100}, {Hash32{1}, Hash32{2}}}),
           encode_transactions_message(GetPooledTransactions{300, {Hash32{1}, Hash32{2}}}),
           encode_transactions_message(PooledTransactions{300, {tx}})}) {
         for (std::size_t n = 0; n < m.payload.size(); ++n) {
@@ -74,7 +80,8 @@ TEST(WireTransactions, AnnouncementRules) {
         NewPooledTransactionHashes{Bytes{0x51, 0x51}, {3000}, {Hash32{1}, Hash32{2}}}));
     EXPECT_EQ(decoded.error(), WireError::kWrongShape);
     // A size of zero or above the largest transaction.
-    decoded = decode(encode_transactions_message(NewPooledTransactionHashes{Bytes{0x51}, {0}, {Hash32{1}}}));
+    decoded = decode(
+        encode_transactions_message(NewPooledTransactionHashes{Bytes{0x51}, {0}, {Hash32{1}}}));
     EXPECT_EQ(decoded.error(), WireError::kBadField);
     decoded = decode(encode_transactions_message(NewPooledTransactionHashes{
         Bytes{0x51}, {static_cast<std::uint32_t>(chain::kMaxTransactionSize + 1)}, {Hash32{1}}}));
@@ -116,14 +123,16 @@ TEST(WireTransactions, RequestAndResponseLimits) {
               WireError::kOversized);
 
     // A transaction that does not decode, and a non-canonical request id.
-    EXPECT_EQ(decode(encode_transactions_message(PooledTransactions{1, {Bytes{0x02, 0xc0}}})).error(),
-              WireError::kBadTransaction);
+    EXPECT_EQ(
+        decode(encode_transactions_message(PooledTransactions{1, {Bytes{0x02, 0xc0}}})).error(),
+        WireError::kBadTransaction);
     EXPECT_EQ(decode_transactions_message(1, *from_hex("0xc400820001c0")).error(),
               WireError::kMalformedRlp);
     EXPECT_EQ(decode_transactions_message(1, *from_hex("0xc3810501c0")).error(),
               WireError::kMalformedRlp);
     // A string where the hash list belongs.
-    EXPECT_EQ(decode_transactions_message(1, *from_hex("0xc20180")).error(), WireError::kWrongShape);
+    EXPECT_EQ(decode_transactions_message(1, *from_hex("0xc20180")).error(),
+              WireError::kWrongShape);
     EXPECT_EQ(decode_transactions_message(7, Bytes{0xc0}).error(), WireError::kUnknownType);
 }
 

@@ -28,8 +28,8 @@ Result<void, WireError> check_entry(const CommittedBlock& entry, std::uint64_t n
 
 SyncManager::SyncManager(SyncConfig config, Importer& importer)
     : config_{config}, importer_{importer} {
-    config_.blocks_per_request = std::clamp<std::uint64_t>(config_.blocks_per_request, 1,
-                                                           kMaxBlocksPerRequest);
+    config_.blocks_per_request =
+        std::clamp<std::uint64_t>(config_.blocks_per_request, 1, kMaxBlocksPerRequest);
     config_.window = std::max<std::uint64_t>(config_.window, 1);
     config_.max_requests_per_peer = std::max<std::size_t>(config_.max_requests_per_peer, 1);
 }
@@ -138,7 +138,8 @@ void SyncManager::step(std::uint64_t now_ms, std::vector<SyncAction>& actions) {
     request_more(now_ms, actions);
     const std::uint64_t head = importer_.head_number();
     bool any_good = false;
-    for (const auto& [id, peer] : peers_) any_good = any_good || !peer.bad;
+    for (const auto& [id, peer] : peers_)
+        any_good = any_good || !peer.bad;
     const bool now_caught_up = any_good && head >= target();
     if (now_caught_up && !caught_up_) actions.emplace_back(CaughtUp{head});
     caught_up_ = now_caught_up;
@@ -148,7 +149,8 @@ void SyncManager::import_ready(std::vector<SyncAction>& actions) {
     while (!held_.empty()) {
         const std::uint64_t head = importer_.head_number();
         // Blocks the chain reached by other means (consensus) are no longer needed.
-        while (!held_.empty() && held_.begin()->first <= head) held_.erase(held_.begin());
+        while (!held_.empty() && held_.begin()->first <= head)
+            held_.erase(held_.begin());
         auto next = held_.find(head + 1);
         if (next == held_.end()) return;
         const Held held = std::move(next->second);
@@ -160,8 +162,8 @@ void SyncManager::import_ready(std::vector<SyncAction>& actions) {
         auto checker = importer_.checker_for(head + 1);
         if (!checker) {
             halted_ = true;
-            actions.emplace_back(SyncHalt{"no certificate checker for height " +
-                                          std::to_string(head + 1)});
+            actions.emplace_back(
+                SyncHalt{"no certificate checker for height " + std::to_string(head + 1)});
             return;
         }
         if (!checker->check(held.entry.certificate)) {
@@ -177,8 +179,8 @@ void SyncManager::import_ready(std::vector<SyncAction>& actions) {
                 break;
             case ImportOutcome::kLocalFailure:
                 halted_ = true;
-                actions.emplace_back(SyncHalt{"importing block " + std::to_string(head + 1) +
-                                              ": " + result.reason});
+                actions.emplace_back(
+                    SyncHalt{"importing block " + std::to_string(head + 1) + ": " + result.reason});
                 return;
         }
     }
@@ -214,9 +216,11 @@ void SyncManager::request_more(std::uint64_t now_ms, std::vector<SyncAction>& ac
         }
         Peer* peer = choose_peer(number, now_ms);
         if (peer == nullptr) return;
-        const std::uint64_t last = std::min({upper, peer->head, number + config_.blocks_per_request - 1});
+        const std::uint64_t last =
+            std::min({upper, peer->head, number + config_.blocks_per_request - 1});
         std::uint64_t count = 0;
-        while (number + count <= last && !covered(number + count)) ++count;
+        while (number + count <= last && !covered(number + count))
+            ++count;
         NodeId id{};
         for (const auto& [key, value] : peers_) {
             if (&value == peer) id = key;

@@ -87,12 +87,14 @@ std::size_t blocks_payload_size(std::size_t entries_bytes) noexcept {
 
 Bytes encode_blocks_of_encoded(std::uint64_t request_id, const std::vector<Bytes>& entries) {
     std::size_t entries_size = 0;
-    for (const Bytes& entry : entries) entries_size += entry.size();
+    for (const Bytes& entry : entries)
+        entries_size += entry.size();
     Bytes payload;
     payload.reserve(entries_size + 18);
     rlp::append_uint(payload, request_id);
     rlp::append_list_header(payload, entries_size);
-    for (const Bytes& entry : entries) payload.insert(payload.end(), entry.begin(), entry.end());
+    for (const Bytes& entry : entries)
+        payload.insert(payload.end(), entry.begin(), entry.end());
     Bytes out;
     out.reserve(payload.size() + 9);
     rlp::append_list(out, payload);
@@ -107,7 +109,8 @@ ChannelMessage encode_blocks_message(const BlocksMessage& message) {
     const Blocks& blocks = std::get<Blocks>(message);
     std::vector<Bytes> entries;
     entries.reserve(blocks.blocks.size());
-    for (const auto& entry : blocks.blocks) entries.push_back(encode_committed_block(entry));
+    for (const auto& entry : blocks.blocks)
+        entries.push_back(encode_committed_block(entry));
     return {Channel::kBlocks, static_cast<std::uint8_t>(BlocksType::kBlocks),
             encode_blocks_of_encoded(blocks.request_id, entries)};
 }

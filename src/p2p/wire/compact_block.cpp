@@ -28,7 +28,8 @@ void CompactBlockBuilder::place(const Hash32& hash, const Bytes& raw, chain::Tra
 
 std::vector<Hash32> CompactBlockBuilder::fill_from(const TransactionLookup& lookup) {
     std::vector<Hash32> hashes;
-    for (const auto& [hash, positions] : positions_) hashes.push_back(hash);
+    for (const auto& [hash, positions] : positions_)
+        hashes.push_back(hash);
     for (const Hash32& hash : hashes) {
         auto raw = lookup.find_transaction(hash);
         if (!raw || crypto::keccak256(*raw) != hash) continue;
@@ -54,7 +55,8 @@ std::vector<Hash32> CompactBlockBuilder::missing() const {
     for (std::size_t i = 0; i < transactions_.size(); ++i) {
         if (transactions_[i] || listed[i]) continue;
         const Hash32& hash = message_.transaction_hashes[i];
-        for (const std::size_t j : positions_.at(hash)) listed[j] = true;
+        for (const std::size_t j : positions_.at(hash))
+            listed[j] = true;
         out.push_back(hash);
     }
     return out;
@@ -70,7 +72,8 @@ Result<chain::Block, WireError> CompactBlockBuilder::assemble() const {
     }
     chain::Block block{message_.header, {}, message_.evidence};
     block.transactions.reserve(transactions_.size());
-    for (const auto& tx : transactions_) block.transactions.push_back(*tx);
+    for (const auto& tx : transactions_)
+        block.transactions.push_back(*tx);
     return block;
 }
 

@@ -137,7 +137,8 @@ Result<std::vector<Hash32>, WireError> read_hashes(rlp::Decoder list, std::size_
 void append_hashes(Bytes& out, const std::vector<Hash32>& hashes) {
     Bytes payload;
     payload.reserve(hashes.size() * 33);
-    for (const Hash32& hash : hashes) rlp::append_string(payload, hash);
+    for (const Hash32& hash : hashes)
+        rlp::append_string(payload, hash);
     rlp::append_list(out, payload);
 }
 

@@ -7,8 +7,8 @@
 
 #include "base/bytes.hpp"
 #include "base/result.hpp"
-#include "codec/rlp.hpp"
 #include "chain/consensus/types.hpp"
+#include "codec/rlp.hpp"
 #include "p2p/wire/wire_error.hpp"
 
 namespace qtm::p2p::wire_detail {

@@ -23,7 +23,8 @@ Bytes encode_announcement(const NewPooledTransactionHashes& m) {
     Bytes payload;
     rlp::append_string(payload, m.types);
     Bytes sizes;
-    for (const std::uint32_t size : m.sizes) rlp::append_uint(sizes, size);
+    for (const std::uint32_t size : m.sizes)
+        rlp::append_uint(sizes, size);
     rlp::append_list(payload, sizes);
     wire_detail::append_hashes(payload, m.hashes);
     return wrap(payload);
@@ -40,7 +41,8 @@ Bytes encode_pooled(const PooledTransactions& m) {
     Bytes payload;
     rlp::append_uint(payload, m.request_id);
     Bytes transactions;
-    for (const Bytes& tx : m.transactions) rlp::append_string(transactions, tx);
+    for (const Bytes& tx : m.transactions)
+        rlp::append_string(transactions, tx);
     rlp::append_list(payload, transactions);
     return wrap(payload);
 }

@@ -34,8 +34,7 @@ inline constexpr std::size_t kMaxRequestedTransactions = 256;
 // An announcement entry is at most 1 (type) + 5 (size) + 33 (hash) bytes.
 inline constexpr std::size_t kMaxAnnouncementBytes = kMaxAnnouncedHashes * 39 + 32;
 inline constexpr std::size_t kMaxGetPooledBytes = kMaxRequestedTransactions * 33 + 32;
-inline constexpr std::size_t kMaxPooledTransactionsBytes =
-    max_payload_size(Channel::kTransactions);
+inline constexpr std::size_t kMaxPooledTransactionsBytes = max_payload_size(Channel::kTransactions);
 
 struct NewPooledTransactionHashes {
     Bytes types;                       // one type byte per hash
@@ -64,7 +63,7 @@ using TransactionsMessage =
 // `type` and `payload` of a message on the transactions channel. Refuses announcements
 // whose three lists differ in length or name a size above chain::kMaxTransactionSize, and
 // pooled transactions that do not decode (kBadTransaction; signatures are the pool's).
-[[nodiscard]] Result<TransactionsMessage, WireError> decode_transactions_message(
-    std::uint8_t type, ByteView payload);
+[[nodiscard]] Result<TransactionsMessage, WireError> decode_transactions_message(std::uint8_t type,
+                                                                                 ByteView payload);
 
 }  // namespace qtm::p2p

@@ -16,8 +16,8 @@ std::size_t TxFetcher::in_flight(const NodeId& peer) const {
 void TxFetcher::on_announcement(const NodeId& peer, const NewPooledTransactionHashes& announcement,
                                 const Known& known, std::uint64_t /*now_ms*/) {
     std::size_t& count = announced_by_peer_[peer];
-    const std::size_t n = std::min({announcement.hashes.size(), announcement.types.size(),
-                                    announcement.sizes.size()});
+    const std::size_t n = std::min(
+        {announcement.hashes.size(), announcement.types.size(), announcement.sizes.size()});
     for (std::size_t i = 0; i < n; ++i) {
         if (count >= config_.max_announced_per_peer) break;
         const Hash32& hash = announcement.hashes[i];
@@ -53,9 +53,8 @@ std::vector<TxFetchRequest> TxFetcher::schedule(std::uint64_t now_ms) {
     for (auto& [peer, hashes] : batches) {
         if (hashes.empty()) continue;
         const std::uint64_t id = next_request_id_++;
-        requests_[id] =
-            Request{peer, std::set<Hash32>(hashes.begin(), hashes.end()),
-                    now_ms + config_.request_timeout_ms};
+        requests_[id] = Request{peer, std::set<Hash32>(hashes.begin(), hashes.end()),
+                                now_ms + config_.request_timeout_ms};
         out.push_back(TxFetchRequest{peer, GetPooledTransactions{id, std::move(hashes)}});
     }
     return out;
@@ -76,7 +75,8 @@ void TxFetcher::forget_announcer(const Hash32& hash, const NodeId& peer) {
 
 void TxFetcher::finish_request(std::map<std::uint64_t, Request>::iterator request) {
     const NodeId peer = request->second.peer;
-    for (const Hash32& hash : request->second.pending) forget_announcer(hash, peer);
+    for (const Hash32& hash : request->second.pending)
+        forget_announcer(hash, peer);
     requests_.erase(request);
 }
 
@@ -145,7 +145,8 @@ void TxFetcher::on_peer_disconnected(const NodeId& peer) {
     for (const auto& [hash, entry] : entries_) {
         if (entry.announcers.contains(peer)) offered.push_back(hash);
     }
-    for (const Hash32& hash : offered) forget_announcer(hash, peer);
+    for (const Hash32& hash : offered)
+        forget_announcer(hash, peer);
     in_flight_.erase(peer);
     announced_by_peer_.erase(peer);
 }

@@ -81,7 +81,7 @@ private:
         std::uint32_t size{0};
     };
     struct Entry {
-        std::vector<NodeId> order;              // announcers, first first
+        std::vector<NodeId> order;               // announcers, first first
         std::map<NodeId, Announced> announcers;  // what each announced
         std::optional<NodeId> fetching;          // the peer it is requested from
     };

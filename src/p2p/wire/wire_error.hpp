@@ -12,15 +12,15 @@ namespace qtm::p2p {
 
 enum class WireError {
     // Decoding (cheap checks first: the size bound before any RLP is read).
-    kUnknownType,     // a message type this channel does not define
-    kOversized,       // more bytes than the message type's bound
-    kMalformedRlp,    // not canonical RLP, truncated, or trailing bytes
-    kWrongShape,      // a missing or extra field, a list where a string belongs
-    kBadField,        // a value out of range (a zero count, a hash not 32 bytes, ...)
-    kNotCanonical,    // an embedded consensus message not in canonical form
-    kTooManyItems,    // more hashes, transactions or blocks than the type allows
-    kBadTransaction,  // an embedded transaction does not decode
-    kBadBlock,        // an embedded block or header does not decode
+    kUnknownType,       // a message type this channel does not define
+    kOversized,         // more bytes than the message type's bound
+    kMalformedRlp,      // not canonical RLP, truncated, or trailing bytes
+    kWrongShape,        // a missing or extra field, a list where a string belongs
+    kBadField,          // a value out of range (a zero count, a hash not 32 bytes, ...)
+    kNotCanonical,      // an embedded consensus message not in canonical form
+    kTooManyItems,      // more hashes, transactions or blocks than the type allows
+    kBadTransaction,    // an embedded transaction does not decode
+    kBadBlock,          // an embedded block or header does not decode
     kProposalMismatch,  // the signed proposal names another block or height than the header
     // Answers to requests.
     kUnrequested,           // a response nobody asked for, or an item that was not requested
