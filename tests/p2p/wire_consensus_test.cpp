@@ -90,7 +90,7 @@ TEST(WireConsensus, VoteEvidenceCertificateUseTheChainEncodings) {
     EXPECT_EQ(std::get<chain::DuplicateVoteEvidence>(*decode(evidence_message)), evidence);
 
     chain::CommitCertificate certificate{7, 0, testing::filled(0x22), {}, {}};
-    for (const std::size_t i : {0, 2, 9})
+    for (const std::size_t i : {std::size_t{0}, std::size_t{2}, std::size_t{9}})
         chain::bitmap_set(certificate.signer_bitmap, i);
     certificate.signatures = {Bytes{0xaa, 0xbb}, Bytes{0xcc}, Bytes{0x00}};
     const ChannelMessage certificate_message = encode_consensus_message(certificate);
