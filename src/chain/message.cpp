@@ -19,7 +19,10 @@ Hash32 personal_message_digest(ByteView message) {
 }
 
 Bytes sign_personal_message(const AccountKey& key, ByteView message) {
-    const Hash32 digest = personal_message_digest(message);
+    return sign_message_digest(key, personal_message_digest(message));
+}
+
+Bytes sign_message_digest(const AccountKey& key, const Hash32& digest) {
     const Bytes signature = key.sign(digest, kMessageContext);
     Bytes out;
     out.reserve(1 + signature.size());
@@ -44,6 +47,11 @@ std::string_view to_string(MessageSignatureError error) noexcept {
 
 Result<void, MessageSignatureError> verify_personal_message(ByteView public_key, ByteView message,
                                                             ByteView signature) {
+    return verify_message_digest(public_key, personal_message_digest(message), signature);
+}
+
+Result<void, MessageSignatureError> verify_message_digest(ByteView public_key, const Hash32& digest,
+                                                          ByteView signature) {
     if (signature.empty()) return unexpected(MessageSignatureError::kUnknownScheme);
     auto scheme = crypto::parse_signature_scheme(signature[0]);
     if (!scheme) return unexpected(MessageSignatureError::kUnknownScheme);
@@ -54,7 +62,6 @@ Result<void, MessageSignatureError> verify_personal_message(ByteView public_key,
     if (public_key.size() != sizes.public_key) {
         return unexpected(MessageSignatureError::kBadPublicKeyLength);
     }
-    const Hash32 digest = personal_message_digest(message);
     if (!crypto::verify(*scheme, public_key, digest, as_bytes(kMessageContext),
                         signature.subspan(1))) {
         return unexpected(MessageSignatureError::kInvalidSignature);

@@ -27,6 +27,10 @@ class AccountKey;
 
 // scheme_id || deterministic ML-DSA signature of personal_message_digest(message).
 [[nodiscard]] Bytes sign_personal_message(const AccountKey& key, ByteView message);
+// scheme_id || deterministic ML-DSA signature of a 32-byte digest under kMessageContext:
+// what sign_personal_message signs, and what EIP-712 typed data signs (its digest starts
+// 0x19 0x01, a personal message's 0x19 'E', so neither can pass for the other).
+[[nodiscard]] Bytes sign_message_digest(const AccountKey& key, const Hash32& digest);
 
 enum class MessageSignatureError {
     kUnknownScheme,       // the first byte names no signature scheme
@@ -41,5 +45,9 @@ enum class MessageSignatureError {
 [[nodiscard]] Result<void, MessageSignatureError> verify_personal_message(ByteView public_key,
                                                                           ByteView message,
                                                                           ByteView signature);
+// The same for a signature made by sign_message_digest.
+[[nodiscard]] Result<void, MessageSignatureError> verify_message_digest(ByteView public_key,
+                                                                        const Hash32& digest,
+                                                                        ByteView signature);
 
 }  // namespace qtm::chain

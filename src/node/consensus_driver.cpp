@@ -5,18 +5,12 @@
 #include <algorithm>
 
 #include "base/hex.hpp"
+#include "base/overloaded.hpp"
 #include "chain/consensus/verify.hpp"
 
 namespace qtm::node {
 
 namespace {
-
-template <class... Ts>
-struct Overloaded : Ts... {
-    using Ts::operator()...;
-};
-template <class... Ts>
-Overloaded(Ts...) -> Overloaded<Ts...>;
 
 // Bounds on what a Byzantine peer can make this node keep or send.
 constexpr std::size_t kMaxBlocksPerHeight = 64;

@@ -129,6 +129,7 @@ public:
         const chain::Transaction& tx) override;
     [[nodiscard]] const chain::AccountKey* signer(const Address& address) const override;
     [[nodiscard]] std::vector<Address> accounts() const override;
+    [[nodiscard]] std::vector<rpc::BadBlock> bad_blocks() const override;
 
     [[nodiscard]] Hash32 head_hash() const;
 
@@ -180,6 +181,11 @@ private:
     std::mutex produce_mutex_;  // one block at a time; guards executed_
     // Executed children of the head, by hash (consensus mode), until one commits.
     std::map<Hash32, chain::ExecutedBlock> executed_;
+    // Blocks that failed validate_proposal through the sender's fault, newest first, at
+    // most kBadBlockLimit (geth keeps 10).
+    static constexpr std::size_t kBadBlockLimit = 10;
+    mutable std::mutex bad_blocks_mutex_;
+    std::vector<rpc::BadBlock> bad_blocks_;
     chain::StoredValidatorSets validator_sets_;
     std::mutex listeners_mutex_;
     std::vector<BlockListener> listeners_;

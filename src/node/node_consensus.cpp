@@ -46,7 +46,15 @@ Result<Hash32, BlockRejection> Node::validate_proposal(const chain::Block& block
             /*peer_to_blame=*/block.header.number == parent.number + 1});
     }
     auto executed = executor_->validate(parent, block, /*signatures_verified=*/false);
-    if (!executed) return unexpected(rejection_of(executed.error()));
+    if (!executed) {
+        BlockRejection rejection = rejection_of(executed.error());
+        if (rejection.peer_to_blame) {
+            const std::lock_guard bad_lock{bad_blocks_mutex_};
+            if (bad_blocks_.size() == kBadBlockLimit) bad_blocks_.pop_back();
+            bad_blocks_.insert(bad_blocks_.begin(), rpc::BadBlock{hash, block, rejection.message});
+        }
+        return unexpected(std::move(rejection));
+    }
     executed_.insert_or_assign(hash, std::move(*executed));
     return hash;
 }
@@ -75,6 +83,11 @@ Result<chain::Header, BlockRejection> Node::import_committed(
     auto committed = commit_block(*validated, certificate);
     if (!committed) return unexpected(BlockRejection{committed.error().message, false});
     return *committed;
+}
+
+std::vector<rpc::BadBlock> Node::bad_blocks() const {
+    const std::lock_guard lock{bad_blocks_mutex_};
+    return bad_blocks_;
 }
 
 std::optional<chain::CommitCertificate> Node::head_commit() const {

@@ -19,6 +19,13 @@
 
 namespace qtm::rpc {
 
+// A block from a peer that failed validation (debug_getBadBlocks), with the reason.
+struct BadBlock {
+    Hash32 hash{};
+    chain::Block block;
+    std::string reason;
+};
+
 class Backend {
 public:
     virtual ~Backend() = default;
@@ -34,6 +41,9 @@ public:
     // Keys the node signs with (eth_accounts, eth_sendTransaction); never exposed.
     [[nodiscard]] virtual const chain::AccountKey* signer(const Address& address) const = 0;
     [[nodiscard]] virtual std::vector<Address> accounts() const = 0;
+    // The most recent blocks peers sent that broke a rule, newest first (a dev chain that
+    // imports nothing has none).
+    [[nodiscard]] virtual std::vector<BadBlock> bad_blocks() const { return {}; }
 };
 
 }  // namespace qtm::rpc

@@ -29,6 +29,10 @@ void register_filter_api(Dispatcher& dispatcher, Backend& backend, const ApiLimi
 // qtm_getValidators, qtm_getStakingParams (staking_api.cpp).
 void register_staking_api(Dispatcher& dispatcher, Backend& backend);
 
+// debug_getRawBlock, debug_getRawHeader, debug_getRawReceipts, debug_getRawTransaction,
+// debug_getBadBlocks (debug_api.cpp).
+void register_debug_api(Dispatcher& dispatcher, Backend& backend);
+
 // admin_*: only for the JWT-authenticated endpoint.
 void register_admin_api(Dispatcher& dispatcher, Backend& backend, const AdminInfo& info);
 
@@ -38,6 +42,7 @@ inline void register_api(Dispatcher& dispatcher, Backend& backend, const ApiLimi
     register_proof_api(dispatcher, backend);
     register_filter_api(dispatcher, backend, limits);
     register_staking_api(dispatcher, backend);
+    register_debug_api(dispatcher, backend);
 }
 
 }  // namespace qtm::rpc

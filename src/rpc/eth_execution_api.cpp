@@ -10,6 +10,7 @@
 #include "rpc/eth_api.hpp"
 #include "rpc/format.hpp"
 #include "rpc/params.hpp"
+#include "rpc/typed_data.hpp"
 
 namespace qtm::rpc {
 
@@ -149,6 +150,22 @@ void register_execution_api(Dispatcher& dispatcher, Backend& backend, const ApiL
         expect_at_most(params, 3);
         return sign_message(*param(params, 1, "address"), *param(params, 0, "message"));
     });
+    // EIP-712 (rpc/typed_data.hpp): the ML-DSA signature of the typed-data digest, in the
+    // same scheme_id || signature form as eth_sign (docs/protocol.md, "Signed messages").
+    const auto sign_typed_data = [&backend](const Json& params) {
+        expect_at_most(params, 2);
+        const Address address = to_address(*param(params, 0, "address"), "address");
+        const TypedDataDigest digest =
+            typed_data_param_digest(*param(params, 1, "typedData"), backend.spec().chain_id);
+        const chain::AccountKey* key = backend.signer(address);
+        if (key == nullptr) {
+            throw RpcError{code::kServer, "unknown account " + to_hex(address) +
+                                              ": the node holds no key for it (see eth_accounts)"};
+        }
+        return Json(hex_data(chain::sign_message_digest(*key, digest.digest)));
+    };
+    dispatcher.add("eth_signTypedData_v4", sign_typed_data);
+    dispatcher.add("eth_signTypedData", sign_typed_data);
     dispatcher.add("eth_signTransaction", [&backend, &limits](const Json& params) {
         expect_at_most(params, 1);
         const chain::Transaction tx =

@@ -11,6 +11,7 @@
 #include "rpc/log_query.hpp"
 #include "rpc/params.hpp"
 #include "rpc/state_access.hpp"
+#include "rpc/typed_data.hpp"
 #include "state/world_state.hpp"
 
 namespace qtm::rpc {
@@ -333,10 +334,13 @@ void register_read_api(Dispatcher& dispatcher, Backend& backend, const ApiLimits
     // Whether `signature` (scheme id || ML-DSA signature, as eth_sign returns) signs
     // `message` under the key `address` has registered at `block`: what ecrecover-based
     // message checks (Sign-In with Ethereum) do on Ethereum.
-    dispatcher.add("qtm_verifyMessage", [&backend, reader](const Json& params) -> Json {
-        expect_at_most(params, 4);
+    // Whether `signature` (scheme id || ML-DSA signature, as eth_sign returns) signs
+    // `message` (qtm_verifyMessage) or EIP-712 `typedData` (qtm_verifyTypedData) under the
+    // key `address` has registered at `block`: what ecrecover-based checks (Sign-In with
+    // Ethereum, permits) do on Ethereum.
+    const auto verify_digest = [&backend, reader](const Json& params,
+                                                  const Hash32& digest) -> Json {
         const Address address = to_address(*param(params, 0, "address"), "address");
-        const Bytes message = to_data(*param(params, 1, "message"), "message");
         const Bytes signature = to_data(*param(params, 2, "signature"), "signature");
         auto world = state_at(backend, *reader, param(params, 3, "block", false));
         const auto key = world->registered_key(address);
@@ -348,7 +352,18 @@ void register_read_api(Dispatcher& dispatcher, Backend& backend, const ApiLimits
                                "with its first transaction"};
         }
         if (signature.empty() || signature[0] != key->scheme) return false;
-        return chain::verify_personal_message(key->public_key, message, signature).has_value();
+        return chain::verify_message_digest(key->public_key, digest, signature).has_value();
+    };
+    dispatcher.add("qtm_verifyMessage", [verify_digest](const Json& params) -> Json {
+        expect_at_most(params, 4);
+        const Bytes message = to_data(*param(params, 1, "message"), "message");
+        return verify_digest(params, chain::personal_message_digest(message));
+    });
+    dispatcher.add("qtm_verifyTypedData", [&backend, verify_digest](const Json& params) -> Json {
+        expect_at_most(params, 4);
+        const TypedDataDigest digest =
+            typed_data_param_digest(*param(params, 1, "typedData"), backend.spec().chain_id);
+        return verify_digest(params, digest.digest);
     });
     dispatcher.add("qtm_validators", [&backend](const Json&) {
         Json out = Json::array();

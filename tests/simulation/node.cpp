@@ -2,19 +2,13 @@
 
 #include <sstream>
 
+#include "base/overloaded.hpp"
 #include "chain/consensus/verify.hpp"
 #include "crypto/keccak.hpp"
 
 namespace qtm::sim {
 
 namespace {
-
-template <class... Ts>
-struct Overloaded : Ts... {
-    using Ts::operator()...;
-};
-template <class... Ts>
-Overloaded(Ts...) -> Overloaded<Ts...>;
 
 void put_u64(Bytes& out, std::uint64_t value) {
     for (int shift = 56; shift >= 0; shift -= 8)

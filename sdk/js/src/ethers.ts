@@ -1,4 +1,4 @@
-// An ethers v6 Signer for QTM: signs type-0x51 transactions and personal messages with an
+// An ethers v6 Signer for QTM: signs type-0x51 transactions, personal messages and EIP-712 typed data with an
 // ML-DSA key. ethers' own broadcast path parses the signed bytes with Transaction.from,
 // which does not know type 0x51, so sendTransaction here fills the transaction itself,
 // sends it with eth_sendRawTransaction and returns an ethers TransactionResponse.
@@ -12,6 +12,7 @@ import {
   Signature,
   type TransactionRequest,
   TransactionResponse,
+  TypedDataEncoder,
   type TypedDataDomain,
   type TypedDataField,
 } from 'ethers';
@@ -19,7 +20,7 @@ import {
 import { bytesToHex, type Hex, toBigInt } from './bytes.js';
 import { QtmError } from './errors.js';
 import { QtmKey } from './keys.js';
-import { signMessage } from './message.js';
+import { signDigest, signMessage } from './message.js';
 import { getPublicKey } from './rpc.js';
 import {
   estimateGasCorrection,
@@ -209,13 +210,24 @@ export class QtmSigner extends AbstractSigner {
     return signMessage(this.key, message);
   }
 
-  /** Not supported: QTM defines no EIP-712 signature format yet. */
+  /**
+   * EIP-712: scheme_id || ML-DSA signature of TypedDataEncoder.hash(domain, types, value)
+   * (signDigest); the node's eth_signTypedData_v4 and qtm_verifyTypedData use the same
+   * digest. ENS names in address fields are resolved first when there is a provider.
+   */
   override async signTypedData(
-    _domain: TypedDataDomain,
-    _types: Record<string, Array<TypedDataField>>,
-    _value: Record<string, unknown>,
+    domain: TypedDataDomain,
+    types: Record<string, Array<TypedDataField>>,
+    value: Record<string, unknown>,
   ): Promise<string> {
-    throw new QtmError('signTypedData (EIP-712) is not supported by QTM signers: QTM defines no typed-data signature format yet');
+    const provider = this.provider;
+    const resolved = await TypedDataEncoder.resolveNames(domain, types, value, async (name: string) => {
+      if (provider == null) throw new QtmError(`signTypedData: cannot resolve the name ${name} without a provider`);
+      const address = await provider.resolveName(name);
+      if (address == null) throw new QtmError(`signTypedData: the name ${name} does not resolve`);
+      return address;
+    });
+    return signDigest(this.key, TypedDataEncoder.hash(resolved.domain, types, resolved.value));
   }
 
   override async getNonce(blockTag?: BlockTag): Promise<number> {

@@ -33,7 +33,20 @@ export function personalMessageDigest(message: SignableMessage): Uint8Array {
 /** scheme_id || deterministic ML-DSA signature of the digest under "qtm/msg/v1", as hex. */
 export function signMessage(key: QtmKey, message: SignableMessage): Hex {
   if (!(key instanceof QtmKey)) throw new QtmError('signMessage: expected a QtmKey');
-  const signature = key.sign(personalMessageDigest(message), MESSAGE_CONTEXT);
+  return signDigest(key, personalMessageDigest(message));
+}
+
+/**
+ * scheme_id || deterministic ML-DSA signature of a 32-byte digest under "qtm/msg/v1": what
+ * signMessage signs (the personal-message digest) and what EIP-712 typed data signs (its
+ * digest, ethers' TypedDataEncoder.hash / viem's hashTypedData; eth_signTypedData_v4 on the
+ * node gives the same bytes).
+ */
+export function signDigest(key: QtmKey, digest: BytesLike): Hex {
+  if (!(key instanceof QtmKey)) throw new QtmError('signDigest: expected a QtmKey');
+  const bytes = toBytes(digest, 'digest');
+  if (bytes.length !== 32) throw new QtmError(`digest: expected 32 bytes, got ${bytes.length}`);
+  const signature = key.sign(bytes, MESSAGE_CONTEXT);
   return bytesToHex(concatBytes(Uint8Array.of(key.scheme), signature));
 }
 
@@ -50,11 +63,18 @@ export function messageSignatureScheme(signature: BytesLike): SchemeId {
  * addressOf(scheme, publicKey).
  */
 export function verifyMessage(publicKey: BytesLike, message: SignableMessage, signature: BytesLike): boolean {
+  return verifyDigest(publicKey, personalMessageDigest(message), signature);
+}
+
+/** True when `signature` (from signDigest or eth_signTypedData_v4) signs the 32-byte `digest`. */
+export function verifyDigest(publicKey: BytesLike, digest: BytesLike, signature: BytesLike): boolean {
+  const hash = toBytes(digest, 'digest');
+  if (hash.length !== 32) return false;
   const sig = toBytes(signature, 'signature');
   const key = toBytes(publicKey, 'publicKey');
   if (sig.length === 0 || sig[0]! < 1 || sig[0]! > 3) return false;
   const scheme = sig[0] as SchemeId;
   const info = schemeInfo(scheme);
   if (sig.length !== 1 + info.signature || key.length !== info.publicKey) return false;
-  return verifySignature(scheme, key, personalMessageDigest(message), sig.subarray(1), MESSAGE_CONTEXT);
+  return verifySignature(scheme, key, hash, sig.subarray(1), MESSAGE_CONTEXT);
 }

@@ -1,13 +1,13 @@
 // A viem account for QTM: a LocalAccount whose signTransaction returns the type-0x51
 // serialization, so walletClient.sendTransaction / writeContract / deployContract send QTM
 // transactions through eth_sendRawTransaction like any local account's.
-import type { Hex, LocalAccount, SignableMessage as ViemSignableMessage } from 'viem';
+import { hashTypedData, type Hex, type LocalAccount, type SignableMessage as ViemSignableMessage } from 'viem';
 import { toAccount } from 'viem/accounts';
 
 import { toBigInt } from './bytes.js';
 import { QtmError } from './errors.js';
 import { QtmKey, type SchemeId } from './keys.js';
-import { signMessage } from './message.js';
+import { signDigest, signMessage } from './message.js';
 import { getPublicKey, type RpcTarget, toRequest } from './rpc.js';
 import { estimateGasCorrection, signTransaction, type QtmTransactionRequest } from './transaction.js';
 
@@ -80,8 +80,9 @@ export function qtmViemAccount(key: QtmKey, options: QtmViemAccountOptions = {})
       };
       return signTransaction(request, key, { includeKey: await includeKey(nonce) }).raw;
     },
-    async signTypedData(): Promise<Hex> {
-      throw new QtmError('signTypedData (EIP-712) is not supported by QTM accounts: QTM defines no typed-data signature format yet');
+    // EIP-712: the ML-DSA signature of viem's hashTypedData digest (signDigest).
+    async signTypedData(typedData): Promise<Hex> {
+      return signDigest(key, hashTypedData(typedData as Parameters<typeof hashTypedData>[0]));
     },
   });
   return { ...account, publicKey: key.publicKeyHex, qtmKey: key, scheme: key.scheme } as QtmViemAccount;

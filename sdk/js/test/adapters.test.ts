@@ -2,13 +2,31 @@
 // SDK's bytes, and what they refuse they refuse clearly.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { JsonRpcProvider, type JsonRpcPayload, type JsonRpcResult } from 'ethers';
+import { JsonRpcProvider, type JsonRpcPayload, type JsonRpcResult, TypedDataEncoder } from 'ethers';
+import { hashTypedData } from 'viem';
 
-import { QtmKey, signMessage, signTransaction } from '../src/index.js';
+import { QtmKey, signDigest, signMessage, signTransaction, verifyDigest } from '../src/index.js';
 import { QtmSigner } from '../src/ethers.js';
 import { qtmViemAccount } from '../src/viem.js';
 
 const key = QtmKey.devAccount(4);
+
+// EIP-712's own example (the Mail struct of the EIP text).
+const mail = {
+  domain: { name: 'Ether Mail', version: '1', chainId: 1, verifyingContract: '0xCcCCccccCCCCcCCCCCCcCcCccCcCCCcCcccccccC' as `0x${string}` },
+  types: {
+    Person: [{ name: 'name', type: 'string' }, { name: 'wallet', type: 'address' }],
+    Mail: [{ name: 'from', type: 'Person' }, { name: 'to', type: 'Person' }, { name: 'contents', type: 'string' }],
+  },
+  primaryType: 'Mail' as const,
+  message: {
+    from: { name: 'Cow', wallet: '0xCD2a3d9F938E13CD947Ec05AbC7FE734Df8DD826' as `0x${string}` },
+    to: { name: 'Bob', wallet: '0xbBbBBBBbbBBBbbbBbbBbbbbBBbBbbbbBbBbbBBbB' as `0x${string}` },
+    contents: 'Hello, Bob!',
+  },
+};
+// The digest the EIP gives for it.
+const MAIL_DIGEST = '0xbe609aee343fb3c4b28e1df9e632fca64fcfaede20f02e86244efddf30957bd2';
 const fields = {
   chainId: 7357n,
   nonce: 0,
@@ -33,8 +51,17 @@ describe('ethers signer (offline)', () => {
   it('messages are the SDK', async () => {
     assert.equal(await signer.signMessage('hi'), signMessage(key, 'hi'));
   });
+  it('typed data is the ML-DSA signature of the EIP-712 digest', async () => {
+    const digest = TypedDataEncoder.hash(mail.domain, mail.types, mail.message);
+    assert.equal(digest, MAIL_DIGEST);
+    const signature = await signer.signTypedData(mail.domain, mail.types, mail.message);
+    assert.equal(signature, signDigest(key, digest));
+    assert.ok(verifyDigest(key.publicKey, digest, signature));
+    const other = TypedDataEncoder.hash(mail.domain, mail.types, { ...mail.message, contents: 'Hello, Eve!' });
+    assert.equal(verifyDigest(key.publicKey, other, signature), false);
+    assert.equal(verifyDigest(QtmKey.devAccount(5).publicKey, digest, signature), false);
+  });
   it('refuses what QTM does not have, clearly', async () => {
-    await assert.rejects(signer.signTypedData({}, {}, {}), /signTypedData \(EIP-712\) is not supported/);
     await assert.rejects(signer.signTransaction({ ...fields, gasLimit: undefined }), /needs a provider/);
     await assert.rejects(signer.signTransaction({ ...fields, from: QtmKey.devAccount(5).address }), /does not match the signer/);
     await assert.rejects(signer.sendTransaction(fields), /sending needs a provider/);
@@ -84,9 +111,13 @@ describe('viem account (offline)', () => {
     assert.equal(await account.signMessage({ message: 'hi' }), signMessage(key, 'hi'));
     assert.equal(await account.signMessage({ message: { raw: '0x6869' } }), signMessage(key, 'hi'));
   });
+  it('typed data signs viem\'s hashTypedData digest, the same as the ethers signer', async () => {
+    assert.equal(hashTypedData(mail), MAIL_DIGEST);
+    assert.equal(await account.signTypedData(mail), signDigest(key, MAIL_DIGEST));
+    assert.equal(await account.signTypedData(mail), await new QtmSigner(key).signTypedData(mail.domain, mail.types, mail.message));
+  });
   it('refuses incomplete or unsupported transactions', async () => {
     await assert.rejects(account.signTransaction({ ...viemTx, gas: undefined }), /missing gas/);
-    await assert.rejects(account.signTypedData({ types: {}, primaryType: 'x', message: {} } as never), /not supported/);
     await assert.rejects(account.signTransaction({ ...viemTx, authorizationList: [] } as never), /EIP-7702/);
   });
 });

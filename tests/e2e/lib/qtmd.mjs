@@ -166,7 +166,15 @@ export async function compileFile(file, name) {
       outputSelection: { '*': { '*': ['abi', 'evm.bytecode.object'] } },
     },
   };
-  const output = JSON.parse(solc.compile(JSON.stringify(input)));
+  // Imports resolve next to the file, then in the repository's contracts/ (QtmSignatures.sol).
+  const findImports = (wanted) => {
+    for (const dir of [path.dirname(file), path.join(repoDir, 'contracts')]) {
+      const candidate = path.join(dir, wanted);
+      if (existsSync(candidate)) return { contents: readFileSync(candidate, 'utf8') };
+    }
+    return { error: `${wanted}: not found next to ${source} or in contracts/` };
+  };
+  const output = JSON.parse(solc.compile(JSON.stringify(input), { import: findImports }));
   const errors = (output.errors ?? []).filter((e) => e.severity === 'error');
   if (errors.length > 0) throw new Error(`solc: ${errors.map((e) => e.formattedMessage).join('\n')}`);
   const contract = output.contracts[source]?.[name];
