@@ -39,7 +39,8 @@ Result<std::unique_ptr<RpcServers>, std::string> start_servers(const NodeConfig&
     node.metrics().set_build_info(QTM_VERSION);
     rpc::Dispatcher& dispatcher = servers->dispatcher;
     dispatcher.set_observer(&node.metrics());
-    rpc::ApiLimits limits;
+    // The API keeps references to the limits: they live as long as the servers.
+    rpc::ApiLimits& limits = servers->limits;
     limits.client_version = std::string{"qtmd/"} + QTM_VERSION;
     rpc::register_api(dispatcher, node, limits);
     // eth_subscribe: registered for both transports (HTTP answers "notifications not

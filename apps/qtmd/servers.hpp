@@ -13,6 +13,7 @@
 #include "node/metrics_server.hpp"
 #include "node/node.hpp"
 #include "qtmd/options.hpp"
+#include "rpc/eth_api.hpp"
 #include "rpc/http_server.hpp"
 #include "rpc/json_rpc.hpp"
 #include "rpc/subscriptions.hpp"
@@ -22,6 +23,7 @@ namespace qtm::qtmd {
 
 struct RpcServers {
     explicit RpcServers(node::Node& node) : audit{node.metrics()} {}
+    rpc::ApiLimits limits;  // the registered methods hold references to it
     rpc::Dispatcher dispatcher;
     rpc::SubscriptionHub subscriptions;
     rpc::Dispatcher admin_dispatcher;
