@@ -110,6 +110,12 @@ TEST_F(ValidatorNetwork, FinalizesGossipsAndCatchesUpAfterAKill) {
         for (int i = 1; i < kNodes; ++i)
             EXPECT_EQ(hash_at(i, number), expected) << "block " << number << " on node " << i;
     }
+    // The certificate that finalized block 3: its hash, signed by at least 3 of the 4.
+    const Json commit = node(1).call("qtm_getCommit", Json::array({"0x3"}));
+    ASSERT_TRUE(commit.contains("result")) << commit.dump();
+    EXPECT_EQ(commit.at("result").at("blockHash"), hash_at(0, 3));
+    EXPECT_GE(commit.at("result").at("signers").size(), 3u);
+    EXPECT_TRUE(node(1).call("qtm_getCommit", Json::array({"0xffffff"})).at("result").is_null());
     EXPECT_TRUE(test::wait_until(
         [&] { return node(0).call("net_peerCount").at("result") == "0x3"; }, kDeadline))
         << node(0).call("net_peerCount").dump();
