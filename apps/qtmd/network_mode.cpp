@@ -99,7 +99,9 @@ rpc::Json get_commit(const node::Node& node, const rpc::Json& params) {
     const chain::CommitCertificate& certificate = committed->second;
     rpc::Json signers = rpc::Json::array();
     for (std::size_t i = 0; i < certificate.signer_bitmap.size() * 8; ++i) {
-        if ((certificate.signer_bitmap[i / 8] >> (i % 8)) & 1u) signers.push_back(i);
+        if (((static_cast<unsigned>(certificate.signer_bitmap[i / 8]) >> (i % 8)) & 1u) != 0) {
+            signers.push_back(i);
+        }
     }
     return rpc::Json{{"height", hex_quantity(certificate.height)},
                      {"round", hex_quantity(certificate.round)},
