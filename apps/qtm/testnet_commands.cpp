@@ -205,9 +205,8 @@ int testnet_init(const TestnetOptions& options) {
     }
     std::printf(
         "\nAll nodes: scripts/testnet.sh start %s (stop, status). Funded accounts: the 10 dev "
-        "accounts (qtm send --dev-account N --rpc http://%s:%u).\n"
-        "Note: this build of qtmd checks these files and then refuses to run a multi-validator "
-        "chain; the network (consensus over p2p) is not wired into qtmd yet.\n",
+        "accounts (qtm send --dev-account N --rpc http://%s:%u). The chain finalizes once more "
+        "than 2/3 of the validators run.\n",
         options.out.c_str(), options.host.c_str(), ports_of(options, 0).http);
     return 0;
 }

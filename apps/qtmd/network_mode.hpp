@@ -1,7 +1,6 @@
 // qtmd on a chain from a spec (--chain-spec FILE, or --config node.toml from qtm testnet
-// init): what it loads and checks before it could join the network. The network itself
-// (consensus driver + p2p Host) is not wired into qtmd yet, so run_network() checks
-// everything and then refuses to start, saying so; it never pretends to run a chain.
+// init): what it loads and checks, then the node, its consensus WAL and signer, the p2p Host
+// and the consensus driver (node/network_service.hpp), and the same RPC servers as --dev.
 #pragma once
 
 #include <cstddef>
@@ -34,7 +33,8 @@ struct NetworkStart {
 // is the message for the user.
 [[nodiscard]] Result<NetworkStart, std::string> prepare_network(const NodeConfig& config);
 
-// prepare_network, a summary on stdout, then exit status 1 with the reason it cannot run yet.
+// prepare_network, then runs the node on the network until SIGINT or SIGTERM (exit 0), or
+// until consensus halts (exit 1, the reason logged as critical). A summary goes to stdout.
 [[nodiscard]] int run_network(const NodeConfig& config);
 
 }  // namespace qtm::qtmd

@@ -108,9 +108,9 @@ Options::Options()
           "  qtmd --config node.toml    the options in a file (keys: the long option names;\n"
           "                             a flag on the command line wins), e.g. as written by\n"
           "                             `qtm testnet init`.\n"
-          "  qtmd --chain-spec FILE / --network NAME   a chain from a spec; multi-validator\n"
-          "                             networks are refused until consensus and p2p are "
-          "wired.\n"} {
+          "  qtmd --chain-spec FILE / --network NAME   a validator or full node of a chain\n"
+          "                             from a spec: consensus with its peers over the\n"
+          "                             post-quantum p2p transport (--p2p-port).\n"} {
     config_.ws_max_queue = rpc::WsConfig{}.max_queued_messages;
     build();
 }

@@ -2,9 +2,11 @@
 // spec that validates, keystores that decrypt with their password files, node.toml files
 // that qtmd's loader accepts with the other nodes as persistent peers, distinct ports),
 // its refusal of a non-empty directory, `qtm node-key new`, `qtm validator new`,
-// `qtm spec validate` on good and bad specs, qtmd refusing a multi-validator chain, and
-// scripts/testnet.sh start/status/stop.
+// `qtm spec validate` on good and bad specs, qtmd starting a validator from its node.toml
+// (and refusing bad options or a wrong password), and scripts/testnet.sh start/status/stop
+// (the consensus itself: validator_network_integration_test.cpp).
 #include <gtest/gtest.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 
@@ -181,14 +183,22 @@ TEST_F(Testnet, WritesSpecKeysAndConfigsThatLoad) {
               std::string::npos);
 }
 
-TEST_F(Testnet, QtmdChecksTheFilesThenRefusesAMultiValidatorChain) {
+TEST_F(Testnet, QtmdChecksTheFilesThenStartsAValidator) {
     ASSERT_EQ(init_->status, 0) << init_->out;
-    const ShellRun run = qtmd("--config " + (node(2) / "node.toml").string());
-    EXPECT_EQ(run.status, 1) << run.out;
-    EXPECT_NE(run.out.find("refusing to start"), std::string::npos) << run.out;
-    EXPECT_NE(run.out.find("(genesis validator 2)"), std::string::npos) << run.out;
-    EXPECT_NE(run.out.find("3 persistent peers"), std::string::npos) << run.out;
-    EXPECT_FALSE(fs::exists(node(2) / "data")) << "a refused start wrote a database";
+    {
+        test::QtmdProcess run{test::QtmdProcess::Arguments{},
+                              node(2) / "alone",
+                              {"--config", (node(2) / "node.toml").string()}};
+        EXPECT_NE(run.output().find("validator node"), std::string::npos) << run.output();
+        EXPECT_NE(run.output().find("(genesis validator 2)"), std::string::npos) << run.output();
+        EXPECT_NE(run.output().find("3 persistent"), std::string::npos) << run.output();
+        EXPECT_EQ(run.call("net_version").at("result"), "9911");
+        // Alone (1 of 4 validators) it cannot finalize anything.
+        EXPECT_EQ(test::block_number(run), 0u);
+        EXPECT_EQ(run.terminate(SIGTERM), 0) << run.output();
+    }
+    EXPECT_TRUE(fs::exists(node(2) / "data"));
+    EXPECT_TRUE(fs::exists(node(2) / "data" / "consensus.wal"));
     // A flag wins over the file, and is checked.
     const ShellRun bad = qtmd("--config " + (node(2) / "node.toml").string() + " --p2p-port 70000");
     EXPECT_EQ(bad.status, 2) << bad.out;
@@ -248,15 +258,13 @@ TEST_F(Testnet, ScriptStartsStatusAndStopsTheNodes) {
     EXPECT_EQ(after.status, 3) << after.out;
     EXPECT_FALSE(fs::exists(node(0) / "qtmd.pid"));
 
-    // The real qtmd: it checks the files and refuses (the network is not wired yet); the log
-    // says so and the script reports the node as not running.
-    (void)shell("QTMD=" + (test::bin_dir() / "qtmd").string() + " " + script + " start " +
-                net().string());
-    EXPECT_TRUE(
-        test::wait_until([&] { return shell(script + " status " + net().string()).status == 3; },
-                         std::chrono::seconds{60}));
+    // The real qtmd: the four validators run; the script sees them and stops them.
+    const ShellRun real = shell("QTMD=" + (test::bin_dir() / "qtmd").string() + " " + script +
+                                " start " + net().string());
+    EXPECT_EQ(real.status, 0) << real.out;
+    EXPECT_EQ(shell(script + " status " + net().string()).status, 0);
     EXPECT_TRUE(test::wait_until(
-        [&] { return read(node(1) / "qtmd.log").find("refusing to start") != std::string::npos; },
+        [&] { return read(node(1) / "qtmd.log").find("validator node") != std::string::npos; },
         std::chrono::seconds{60}))
         << read(node(1) / "qtmd.log");
     EXPECT_EQ(shell(script + " stop " + net().string()).status, 0);

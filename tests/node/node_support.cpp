@@ -104,12 +104,24 @@ CliRun run_qtm(const std::string& arguments) {
 
 QtmdProcess::QtmdProcess(const std::filesystem::path& datadir,
                          const std::vector<std::string>& extra) {
-    log_path_ = datadir.string() + ".log." + std::to_string(::getpid()) + "." +
+    std::vector<std::string> args = {"--dev",     "--datadir", datadir.string(), "--http-port", "0",
+                                     "--ws-port", "0"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    launch(datadir, args);
+}
+
+QtmdProcess::QtmdProcess(Arguments, const std::filesystem::path& log_base,
+                         const std::vector<std::string>& arguments) {
+    launch(log_base, arguments);
+}
+
+void QtmdProcess::launch(const std::filesystem::path& log_base,
+                         const std::vector<std::string>& arguments) {
+    log_path_ = log_base.string() + ".log." + std::to_string(::getpid()) + "." +
                 std::to_string(std::chrono::steady_clock::now().time_since_epoch().count());
     const std::string qtmd = (bin_dir() / "qtmd").string();
-    std::vector<std::string> args = {qtmd,          "--dev", "--datadir", datadir.string(),
-                                     "--http-port", "0",     "--ws-port", "0"};
-    args.insert(args.end(), extra.begin(), extra.end());
+    std::vector<std::string> args = {qtmd};
+    args.insert(args.end(), arguments.begin(), arguments.end());
     pid_ = ::fork();
     if (pid_ < 0) throw std::runtime_error{"fork failed"};
     if (pid_ == 0) {
@@ -164,6 +176,13 @@ void QtmdProcess::kill_hard() {
     int status = 0;
     ::waitpid(pid_, &status, 0);
     pid_ = -1;
+}
+
+std::string QtmdProcess::current_output() const {
+    std::ifstream in{log_path_};
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
 }
 
 int QtmdProcess::terminate(int signal_number) {

@@ -24,12 +24,19 @@ public:
     // if it does not come up in 60 s.
     // call(), post() and post_to() speak plain HTTP only.
     QtmdProcess(const std::filesystem::path& datadir, const std::vector<std::string>& extra);
+    // Starts `qtmd <arguments...>` as given (a network node: --config node.toml), logging to
+    // a file named after `log_base`, and waits for the banner the same way.
+    struct Arguments {};
+    QtmdProcess(Arguments, const std::filesystem::path& log_base,
+                const std::vector<std::string>& arguments);
     ~QtmdProcess();  // SIGKILLs a still-running child
     QtmdProcess(const QtmdProcess&) = delete;
     QtmdProcess& operator=(const QtmdProcess&) = delete;
 
     [[nodiscard]] int port() const noexcept { return port_; }
     [[nodiscard]] const std::string& output() const noexcept { return output_; }
+    // Its output so far (re-read from the log file).
+    [[nodiscard]] std::string current_output() const;
     void kill_hard();                  // SIGKILL and reap
     int terminate(int signal_number);  // send a signal, wait, return the exit status
 
@@ -51,6 +58,8 @@ public:
     [[nodiscard]] std::pair<int, std::string> get(int port, const std::string& target) const;
 
 private:
+    void launch(const std::filesystem::path& log_base, const std::vector<std::string>& arguments);
+
     pid_t pid_{-1};
     int port_{0};
     int admin_port_{0};
