@@ -4,6 +4,7 @@
 // fails with a typed error or decodes to a message that encodes back to exactly the same
 // bytes (canonical RLP); the builder then lists each missing hash once, refuses what it did
 // not ask for with a typed error, and assembles (roots checked) only once complete.
+#include <algorithm>
 #include <cstdint>
 #include <cstdlib>
 #include <set>
@@ -41,7 +42,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     // The rest of the input, in chunks whose sizes it gives, as fetched transactions.
     qtm::ByteView rest{data + 2 + length, size - 2 - length};
     while (rest.size() >= 2) {
-        const std::size_t n = std::min<std::size_t>(rest.size() - 2, rest[0] << 8 | rest[1]);
+        const std::size_t n =
+            std::min<std::size_t>(rest.size() - 2, static_cast<std::size_t>(rest[0]) << 8 |
+                                                       static_cast<std::size_t>(rest[1]));
         const auto added = builder.add_transaction(rest.subspan(2, n));
         if (!added && !qtm::p2p::peer_is_to_blame(added.error())) std::abort();
         rest = rest.subspan(2 + n);

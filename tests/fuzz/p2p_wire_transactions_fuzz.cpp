@@ -10,7 +10,7 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     if (size == 0) return 0;
-    const std::uint8_t type = data[0] % 4;  // the three types and one unknown
+    const auto type = static_cast<std::uint8_t>(data[0] % 4);  // the three types and one unknown
     const qtm::ByteView payload{data + 1, size - 1};
     const auto decoded = qtm::p2p::decode_transactions_message(type, payload);
     if (!decoded) {
