@@ -15,7 +15,9 @@ ChannelMessage serve_get_blocks(const GetBlocks& request, const BlockSource& sou
         auto entry = source.committed_block(number);
         if (!entry) break;
         Bytes encoded = encode_committed_block(*entry);
-        if (blocks_payload_size(entries_bytes + encoded.size()) > limits.max_bytes) break;
+        if (blocks_payload_size(request.request_id, entries_bytes + encoded.size()) >
+            limits.max_bytes)
+            break;
         entries_bytes += encoded.size();
         entries.push_back(std::move(encoded));
     }

@@ -71,13 +71,29 @@ void SyncManager::drop_request(std::map<std::uint64_t, Request>::iterator reques
 
 void SyncManager::punish(const NodeId& peer, WireError error, std::vector<SyncAction>& actions) {
     actions.emplace_back(PunishPeer{peer, error});
+    if (error == WireError::kTimeout) return;
     auto found = peers_.find(peer);
-    if (found != peers_.end() && error != WireError::kTimeout) found->second.bad = true;
+    if (found == peers_.end()) return;
+    found->second.bad = true;
+    // Nothing it sent is trusted any more: the blocks of it that wait for import are
+    // dropped (else each would cost it another punishment as it comes up), and its requests
+    // are given up now so that their ranges go to the good peers without waiting for a
+    // timeout; its late answers are ignored (on_blocks).
+    std::erase_if(held_, [&](const auto& held) { return held.second.from == peer; });
+    for (auto it = requests_.begin(); it != requests_.end();) {
+        auto next = std::next(it);
+        if (it->second.peer == peer) drop_request(it);
+        it = next;
+    }
 }
 
 std::vector<SyncAction> SyncManager::on_blocks(const NodeId& peer, const Blocks& blocks,
                                                std::uint64_t now_ms) {
     std::vector<SyncAction> actions;
+    // A peer already punished for bad data is not listened to (nor punished again).
+    if (auto sender = peers_.find(peer); sender != peers_.end() && sender->second.bad) {
+        return actions;
+    }
     auto request = requests_.find(blocks.request_id);
     if (request == requests_.end() || request->second.peer != peer) {
         punish(peer, WireError::kUnrequested, actions);

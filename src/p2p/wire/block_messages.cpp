@@ -79,9 +79,11 @@ Bytes encode_committed_block(const CommittedBlock& entry) {
     return out;
 }
 
-std::size_t blocks_payload_size(std::size_t entries_bytes) noexcept {
-    // rlp([request_id, [entries]]): the request id takes at most 9 bytes.
-    const std::size_t inner = 9 + rlp::header_size(entries_bytes) + entries_bytes;
+std::size_t blocks_payload_size(std::uint64_t request_id, std::size_t entries_bytes) {
+    // rlp([request_id, [entries]]).
+    Bytes id;
+    rlp::append_uint(id, request_id);
+    const std::size_t inner = id.size() + rlp::header_size(entries_bytes) + entries_bytes;
     return rlp::header_size(inner) + inner;
 }
 

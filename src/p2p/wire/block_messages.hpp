@@ -56,8 +56,8 @@ using BlocksMessage = std::variant<GetBlocks, Blocks>;
 // A Blocks payload around entries already encoded by encode_committed_block.
 [[nodiscard]] Bytes encode_blocks_of_encoded(std::uint64_t request_id,
                                              const std::vector<Bytes>& entries);
-// The size of that payload, for checking a limit before building it.
-[[nodiscard]] std::size_t blocks_payload_size(std::size_t entries_bytes) noexcept;
+// The exact size of that payload, for checking a limit before building it.
+[[nodiscard]] std::size_t blocks_payload_size(std::uint64_t request_id, std::size_t entries_bytes);
 
 [[nodiscard]] ChannelMessage encode_blocks_message(const BlocksMessage& message);
 // `type` and `payload` of a message on the blocks channel. A count of 0 or above

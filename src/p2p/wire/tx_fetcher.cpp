@@ -36,6 +36,7 @@ void TxFetcher::on_announcement(const NodeId& peer, const NewPooledTransactionHa
 
 std::vector<TxFetchRequest> TxFetcher::schedule(std::uint64_t now_ms) {
     std::map<NodeId, std::vector<Hash32>> batches;
+    std::map<NodeId, std::size_t> batch_bytes;
     for (auto& [hash, entry] : entries_) {
         if (entry.fetching) continue;
         for (const NodeId& peer : entry.order) {
@@ -43,6 +44,10 @@ std::vector<TxFetchRequest> TxFetcher::schedule(std::uint64_t now_ms) {
             if (flying >= config_.max_in_flight_per_peer) continue;
             auto& batch = batches[peer];
             if (batch.size() >= config_.max_hashes_per_request) continue;
+            std::size_t& bytes = batch_bytes[peer];
+            const std::size_t size = entry.announcers.at(peer).size;
+            if (!batch.empty() && bytes + size > config_.max_bytes_per_request) continue;
+            bytes += size;
             batch.push_back(hash);
             ++flying;
             entry.fetching = peer;

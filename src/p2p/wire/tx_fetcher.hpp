@@ -29,6 +29,10 @@ namespace qtm::p2p {
 struct TxFetchConfig {
     std::uint64_t request_timeout_ms{5000};
     std::size_t max_hashes_per_request{kMaxRequestedTransactions};
+    // Announced bytes per request (geth caps a retrieval at 128 KB): 256 transactions of up
+    // to 128 KB could not come back in one PooledTransactions payload (4 MiB). A request
+    // always takes its first hash, so a transaction larger than this is still fetched.
+    std::size_t max_bytes_per_request{1u << 20};
     // Hashes in flight to one peer at once.
     std::size_t max_in_flight_per_peer{kMaxRequestedTransactions};
     // Announced hashes remembered per peer and in all (further announcements are ignored,
