@@ -170,7 +170,7 @@ int testnet_init(const TestnetOptions& options) {
         std::vector<std::string> peers;
         for (std::uint32_t j = 0; j < options.validators; ++j) {
             if (j == i) continue;
-            peers.push_back(qtmd::to_string(qtmd::PeerUrl{
+            peers.push_back(p2p::to_string(p2p::PeerUrl{
                 node_ids[j], options.host, static_cast<std::uint16_t>(ports_of(options, j).p2p)}));
         }
         const fs::path toml = dir / ("node" + std::to_string(i)) / "node.toml";

@@ -71,10 +71,6 @@ private:
     const chain::AccountKey& key_;
 };
 
-p2p::PeerUrl to_p2p(const PeerUrl& url) {
-    return p2p::PeerUrl{url.node_id, url.host, url.port};
-}
-
 std::string hex_quantity(std::uint64_t value) {
     char text[24];
     std::snprintf(text, sizeof text, "0x%llx", static_cast<unsigned long long>(value));
@@ -178,9 +174,9 @@ int run_network(const NodeConfig& config) {
     network.host.listen_address = config.p2p_address;
     network.host.listen_port = static_cast<std::uint16_t>(config.p2p_port);
     for (const auto& peer : config.persistent_peers)
-        network.host.persistent_peers.push_back(to_p2p(peer));
+        network.host.persistent_peers.push_back(peer);
     for (const auto& peer : config.bootnodes)
-        network.host.bootnodes.push_back(to_p2p(peer));
+        network.host.bootnodes.push_back(peer);
     network.host.address_book_path = std::filesystem::path{config.datadir} / "address_book";
     network.host.limits.max_inbound = config.max_inbound_peers;
     network.host.limits.max_outbound = config.max_outbound_peers;

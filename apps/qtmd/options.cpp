@@ -46,51 +46,12 @@ CLI::Validator peer_url_check() {
 }  // namespace
 
 Result<PeerUrl, std::string> parse_peer_url(std::string_view text) {
-    const std::string shape = "'" + std::string{text} + "' is not qtm://<node-id>@host:port";
-    constexpr std::string_view kScheme = "qtm://";
-    if (text.substr(0, kScheme.size()) != kScheme) return unexpected(shape + " (no qtm://)");
-    text.remove_prefix(kScheme.size());
-    const auto at = text.find('@');
-    if (at == std::string_view::npos) return unexpected(shape + " (no @)");
-    PeerUrl peer;
-    auto id = from_hex_fixed<32>(text.substr(0, at), HexPrefix::kForbidden);
-    if (!id) return unexpected(shape + " (the node id is 64 hex digits)");
-    peer.node_id = *id;
-    std::string_view rest = text.substr(at + 1);
-    std::string_view host;
-    std::string_view port;
-    if (!rest.empty() && rest.front() == '[') {
-        const auto close = rest.find(']');
-        if (close == std::string_view::npos || close + 1 >= rest.size() || rest[close + 1] != ':') {
-            return unexpected(shape + " (an IPv6 host is written [addr]:port)");
-        }
-        host = rest.substr(1, close - 1);
-        port = rest.substr(close + 2);
-    } else {
-        const auto colon = rest.rfind(':');
-        if (colon == std::string_view::npos) return unexpected(shape + " (no :port)");
-        host = rest.substr(0, colon);
-        port = rest.substr(colon + 1);
-        if (host.find(':') != std::string_view::npos) {
-            return unexpected(shape + " (an IPv6 host is written [addr]:port)");
-        }
+    auto parsed = p2p::parse_peer_url(text);
+    if (!parsed) {
+        return unexpected("'" + std::string{text} + "' is not qtm://<node-id>@host:port (" +
+                          std::string{p2p::to_string(parsed.error())} + ")");
     }
-    if (host.empty()) return unexpected(shape + " (no host)");
-    unsigned value = 0;
-    const auto parsed = std::from_chars(port.data(), port.data() + port.size(), value);
-    if (port.empty() || parsed.ec != std::errc{} || parsed.ptr != port.data() + port.size() ||
-        value == 0 || value > 65535) {
-        return unexpected(shape + " (the port is 1-65535)");
-    }
-    peer.host = std::string{host};
-    peer.port = static_cast<std::uint16_t>(value);
-    return peer;
-}
-
-std::string to_string(const PeerUrl& peer) {
-    const bool v6 = peer.host.find(':') != std::string::npos;
-    return "qtm://" + to_hex(peer.node_id, /*with_prefix=*/false) + "@" +
-           (v6 ? "[" + peer.host + "]" : peer.host) + ":" + std::to_string(peer.port);
+    return std::move(*parsed);
 }
 
 const std::vector<std::string>& builtin_networks() {

@@ -19,20 +19,15 @@
 
 #include "base/bytes.hpp"
 #include "base/result.hpp"
+#include "p2p/peer_url.hpp"
 #include "rpc/tls.hpp"
 
 namespace qtm::qtmd {
 
-// A peer's address as operators write it: qtm://<node-id>@host:port, the node id being 64
-// hex digits (SHA3-256 of the peer's ML-DSA-65 node public key, src/p2p/node_key.hpp).
-struct PeerUrl {
-    Hash32 node_id{};
-    std::string host;  // a name, an IPv4 address, or an IPv6 address without brackets
-    std::uint16_t port{0};
-    friend bool operator==(const PeerUrl&, const PeerUrl&) = default;
-};
+// A peer's address as operators write it, qtm://<node-id>@host:port: p2p's (the one parser).
+using PeerUrl = p2p::PeerUrl;
+// p2p::parse_peer_url, its error worded for the operator (what was given and what is wrong).
 [[nodiscard]] Result<PeerUrl, std::string> parse_peer_url(std::string_view text);
-[[nodiscard]] std::string to_string(const PeerUrl& peer);  // qtm://<id>@host:port ([v6]:port)
 
 // Everything qtmd was asked to do, checked (value ranges, peer URLs, files that must exist,
 // options that need each other, which chain).
