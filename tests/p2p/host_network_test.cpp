@@ -200,7 +200,8 @@ struct Network {
             nodes[origin]->delivered[item] = 1;  // its own: delivered when created
         }
         nodes[origin]->host->relay(
-            item, ChannelMessage{Channel::kTransactions, kGossipType, Bytes(item.begin(), item.end())},
+            item,
+            ChannelMessage{Channel::kTransactions, kGossipType, Bytes(item.begin(), item.end())},
             std::nullopt);
         ASSERT_TRUE(wait_until([&] {
             return std::all_of(nodes.begin(), nodes.end(),
@@ -215,7 +216,8 @@ struct Network {
             EXPECT_LE(nodes[i]->from_wire_of(item), static_cast<int>(adjacent[i].size()))
                 << "node " << i;
         }
-        EXPECT_EQ(nodes[origin]->from_wire_of(item), 0) << "sent back to its origin";
+        // (The origin too may get copies: a neighbour that heard it from someone else does not
+        // know the origin has it. It never gets one from a neighbour it sent it to.)
         // The origin sends to each neighbour, every other node to each neighbour but the one
         // it first heard from: at most 2E - (N - 1) copies in all.
         EXPECT_LE(from_wire(item), static_cast<int>(2 * edges() - (nodes.size() - 1)));
@@ -297,13 +299,14 @@ struct Fd {
 TEST(HostNetwork, BadPeersAreDroppedAndBannedWhileTheOthersKeepWorking) {
     constexpr std::uint64_t kSeed = 77;
     // Node 0 is the target; its transaction channel has a low limit the flooder exceeds.
-    Network net{random_topology(6, 3, kSeed), kSeed, [](std::size_t i, HostConfig& config) {
-                    config.handshake_timeout = 3s;
-                    if (i == 0) {
-                        config.rate_limits.channels[static_cast<std::size_t>(
-                            Channel::kTransactions)] = ChannelRate{100, 200, 1e6, 2e6};
-                    }
-                }};
+    Network net{
+        random_topology(6, 3, kSeed), kSeed, [](std::size_t i, HostConfig& config) {
+            config.handshake_timeout = 3s;
+            if (i == 0) {
+                config.rate_limits.channels[static_cast<std::size_t>(Channel::kTransactions)] =
+                    ChannelRate{100, 200, 1e6, 2e6};
+            }
+        }};
     ASSERT_TRUE(wait_until([&] { return net.all_connected(); }));
     Host& target = *net.nodes[0]->host;
     const std::uint16_t port = target.listen_port().value();
@@ -326,9 +329,9 @@ TEST(HostNetwork, BadPeersAreDroppedAndBannedWhileTheOthersKeepWorking) {
         InitiatorHandshake handshake{test_network(), initiator_key(), std::nullopt,
                                      InitiatorRandomness::fresh()};
         Bytes hello = handshake.hello();
-        std::fill(hello.begin() + static_cast<std::ptrdiff_t>(kHelloSize -
-                                                              kMlKem768EncapsulationKeySize),
-                  hello.end(), 0xff);
+        std::fill(
+            hello.begin() + static_cast<std::ptrdiff_t>(kHelloSize - kMlKem768EncapsulationKeySize),
+            hello.end(), 0xff);
         Fd client{connect_from(bad_ip.c_str(), port)};
         ASSERT_GE(client.fd, 0);
         ASSERT_TRUE(send_all(client.fd, hello));
