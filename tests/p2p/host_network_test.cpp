@@ -390,7 +390,10 @@ TEST(HostNetwork, BadPeersAreDroppedAndBannedWhileTheOthersKeepWorking) {
     // It redials (a persistent peer) and is refused after the handshake, by its id.
     const std::uint64_t refused_mid = target.counters().refused;
     EXPECT_TRUE(wait_until([&] { return target.counters().refused > refused_mid; }));
-    EXPECT_EQ(flooder_connections.load(), 1);
+    // (The flooder may see that connection as ready for a moment: the target learns the
+    // id at the end of the handshake, and its status is already on the way when it refuses.
+    // What counts is that the target does not keep it.)
+    EXPECT_GE(flooder_connections.load(), 1);
     EXPECT_EQ(target.peer_count(), net.adjacent[0].size());
     flooder.host->stop();
 
