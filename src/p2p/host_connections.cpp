@@ -68,6 +68,9 @@ void Host::Impl::on_ready(Connection& connection, const std::shared_ptr<Context>
         auto& dial = dials_[id];
         dial.in_flight = false;
         dial.failures = 0;
+        // The handshake proved this node id at the dialed address, whichever of two
+        // duplicate connections is kept below.
+        book_.mark_connected(*context->dialed, unix_now());
     }
 
     // One connection per node id. When both sides dialed at once, both keep the connection
@@ -113,7 +116,6 @@ void Host::Impl::on_ready(Connection& connection, const std::shared_ptr<Context>
         view_[id] = info;
         info.score = manager_.score(id);
     }
-    if (context->dialed) book_.mark_connected(*context->dialed, unix_now());
     HostCounters::add(context->inbound ? counters_.inbound_peers : counters_.outbound_peers);
     auto [it, inserted] =
         peers_.emplace(id, Peer{self, context, PeerRateLimiter{config_.rate_limits, at}, false});

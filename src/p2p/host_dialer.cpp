@@ -101,10 +101,25 @@ void Host::Impl::maintain() {
     });
     for (const AddressEntry& entry : candidates) {
         if (outbound >= config_.target_outbound) break;
-        if (!may_dial(entry.url.node_id, at)) continue;
+        if (!may_dial(entry.url.node_id, at) && !needs_validation(entry, at)) continue;
         dial(entry.url);
         ++outbound;
     }
+}
+
+// An inbound peer's stated listen address stays a candidate until we reach that node id
+// there ourselves, and peer exchange hands out only validated addresses. Without a dial
+// back, a bootnode that only ever accepts would validate nobody and tell nobody of anyone.
+// The dial back is a second connection to a connected peer; on_ready validates the address
+// and then keeps one of the two connections, as for any duplicate.
+bool Host::Impl::needs_validation(const AddressEntry& entry, PeerClock::time_point at) const {
+    if (entry.validated) return false;
+    const auto peer = peers_.find(entry.url.node_id);
+    if (peer == peers_.end() || !peer->second.context->inbound) return false;
+    if (const auto it = dials_.find(entry.url.node_id); it != dials_.end()) {
+        if (it->second.in_flight || at < it->second.next) return false;
+    }
+    return true;
 }
 
 void Host::Impl::dial(const PeerUrl& url) {

@@ -66,6 +66,7 @@ public:
     void dial(const PeerUrl& url);
     void on_dial_failed(const NodeId& id);
     bool may_dial(const NodeId& id, PeerClock::time_point now) const;
+    bool needs_validation(const AddressEntry& entry, PeerClock::time_point now) const;
     void save_address_book();
     void load_address_book();
 

@@ -100,20 +100,34 @@ void PeerManager::on_disconnected(const NodeId& id) {
     connected_.erase(it);
 }
 
-bool PeerManager::penalize(const NodeId& id, const std::string& ip, Offence offence,
-                           PeerClock::time_point now) {
+bool PeerManager::lower_score(const NodeId& id, Offence offence) {
     int& value = scores_[id];
     value -= penalty(offence);
     if (value > limits_.ban_score) return false;
-    banned_ids_[id] = now + limits_.ban_duration;
-    banned_ips_[ip] = now + limits_.ban_duration;
     value = 0;  // a peer comes back from its ban with a clean score
+    return true;
+}
+
+void PeerManager::ban(const std::string& ip, PeerClock::time_point now) {
+    banned_ips_[ip] = now + limits_.ban_duration;
+}
+
+bool PeerManager::penalize(const NodeId& id, const std::string& ip, Offence offence,
+                           PeerClock::time_point now) {
+    if (!lower_score(id, offence)) return false;
+    banned_ids_[id] = now + limits_.ban_duration;
+    if (limits_.ban_ip_of_identified_peers) ban(ip, now);
     return true;
 }
 
 bool PeerManager::penalize_unidentified(const std::string& ip, Offence offence,
                                         PeerClock::time_point now) {
-    return penalize(crypto::sha3_256(as_bytes("ip:" + ip)), ip, offence, now);
+    // Scored under a stand-in id derived from the IP; the IP is all there is to ban.
+    const NodeId stand_in = crypto::sha3_256(as_bytes("ip:" + ip));
+    if (!lower_score(stand_in, offence)) return false;
+    banned_ids_[stand_in] = now + limits_.ban_duration;
+    ban(ip, now);
+    return true;
 }
 
 bool PeerManager::is_banned(const NodeId& id, PeerClock::time_point now) const {

@@ -1,6 +1,7 @@
 // Who may connect: inbound and outbound limits, concurrent handshakes per IP and in total
 // (checked before any ML-KEM or ML-DSA work), a score per peer that misbehaviour lowers,
-// and bans with expiry on both the node id and the IP. Pure bookkeeping with the time
+// and bans with expiry: on the node id for a peer that proved one, on the IP for one that
+// failed before it did. Pure bookkeeping with the time
 // passed in: the transport asks before accepting or dialing and reports what happened.
 #pragma once
 
@@ -23,6 +24,11 @@ struct PeerLimits {
     std::size_t max_handshakes = 16;
     int ban_score = -100;  // a score at or below this bans
     std::chrono::seconds ban_duration{std::chrono::hours{1}};
+    // Whether banning a peer that proved its node id also bans its IP. Off by default: an
+    // IP may be shared by many honest nodes (NAT, one machine running several, every
+    // loopback peer), and banning it would cut them all off for one node's offence. A peer
+    // that fails before proving an id is scored and banned by IP regardless.
+    bool ban_ip_of_identified_peers = false;
 };
 
 // What a peer did wrong; each costs a fixed penalty (penalty()).
@@ -64,7 +70,8 @@ public:
                                                      bool inbound, PeerClock::time_point now);
     void on_disconnected(const NodeId& id);
 
-    // Lowers the peer's score; true when that bans it (the caller then disconnects).
+    // Lowers the peer's score; true when that bans it (the caller then disconnects). Bans
+    // the node id, and the IP only if PeerLimits::ban_ip_of_identified_peers.
     bool penalize(const NodeId& id, const std::string& ip, Offence offence,
                   PeerClock::time_point now);
     // The same for a peer that failed before it proved an identity: scored under a stand-in
@@ -84,6 +91,9 @@ private:
 
     PeerLimits limits_;
     NodeId self_;
+    bool lower_score(const NodeId& id, Offence offence);
+    void ban(const std::string& ip, PeerClock::time_point now);
+
     std::map<std::string, std::size_t> handshakes_by_ip_;
     std::size_t handshakes_{0};
     std::map<NodeId, Connected> connected_;

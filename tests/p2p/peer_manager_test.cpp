@@ -1,5 +1,6 @@
 // Peer bookkeeping: handshake limits per IP and in total, direction limits, duplicates and
-// self, scores that reach a ban, bans on node id and IP that expire.
+// self, scores that reach a ban, bans that expire: on the node id for an
+// identified peer, on the IP for one that failed before proving an id.
 #include <gtest/gtest.h>
 
 #include "p2p/peer_manager.hpp"
@@ -65,9 +66,13 @@ TEST(PeerManager, ScoresAccumulateToABanThatExpires) {
     EXPECT_EQ(peers.score(id(7)), -70);
     EXPECT_TRUE(peers.penalize(id(7), "10.0.0.7", Offence::kHandshakeFailure, t0 + 1s));
     EXPECT_TRUE(peers.is_banned(id(7), t0 + 2s));
-    EXPECT_TRUE(peers.is_banned(std::string{"10.0.0.7"}, t0 + 2s));
-    EXPECT_EQ(peers.begin_handshake("10.0.0.7", t0 + 2s).error(), Refusal::kBanned);
+    // The node id is banned, not its address (others may share it).
+    EXPECT_FALSE(peers.is_banned(std::string{"10.0.0.7"}, t0 + 2s));
+    EXPECT_TRUE(peers.begin_handshake("10.0.0.7", t0 + 2s));
+    peers.end_handshake("10.0.0.7");
     EXPECT_EQ(peers.on_connected(id(7), "10.0.0.8", true, t0 + 2s).error(), Refusal::kBanned);
+    EXPECT_TRUE(peers.on_connected(id(8), "10.0.0.7", true, t0 + 2s));
+    peers.on_disconnected(id(8));
     // The ban lasts ban_duration from the offence, then the peer may come back.
     EXPECT_TRUE(peers.is_banned(id(7), t0 + 60s));
     EXPECT_FALSE(peers.is_banned(id(7), t0 + 61s));
@@ -81,6 +86,26 @@ TEST(PeerManager, OneProtocolViolationBansAtOnce) {
     EXPECT_TRUE(peers.penalize(id(9), "x", Offence::kProtocolViolation, t0));
     EXPECT_FALSE(peers.is_banned(id(8), t0));  // others unaffected
     EXPECT_FALSE(peers.is_banned(std::string{"y"}, t0));
+}
+
+TEST(PeerManager, UnidentifiedFailuresBanTheAddress) {
+    PeerManager peers{small_limits(), id(0)};
+    EXPECT_FALSE(peers.penalize_unidentified("10.0.0.5", Offence::kHandshakeFailure, t0));
+    EXPECT_FALSE(peers.is_banned(std::string{"10.0.0.5"}, t0));
+    EXPECT_TRUE(peers.penalize_unidentified("10.0.0.5", Offence::kHandshakeFailure, t0));
+    EXPECT_TRUE(peers.is_banned(std::string{"10.0.0.5"}, t0));
+    EXPECT_EQ(peers.begin_handshake("10.0.0.5", t0).error(), Refusal::kBanned);
+    EXPECT_EQ(peers.on_connected(id(5), "10.0.0.5", true, t0).error(), Refusal::kBanned);
+    EXPECT_FALSE(peers.is_banned(std::string{"10.0.0.6"}, t0));
+}
+
+TEST(PeerManager, IdentifiedPeersCanAlsoBanTheirAddressIfConfigured) {
+    PeerLimits limits = small_limits();
+    limits.ban_ip_of_identified_peers = true;
+    PeerManager peers{limits, id(0)};
+    EXPECT_TRUE(peers.penalize(id(7), "10.0.0.7", Offence::kProtocolViolation, t0));
+    EXPECT_TRUE(peers.is_banned(std::string{"10.0.0.7"}, t0));
+    EXPECT_EQ(peers.begin_handshake("10.0.0.7", t0).error(), Refusal::kBanned);
 }
 
 TEST(PeerManager, PenaltiesAreOrderedBySeverity) {
