@@ -1,15 +1,15 @@
-// Keystore files: scrypt + AES-256-GCM over OpenSSL (keystore.hpp).
+// Keystore files: scrypt + AES-256-GCM (src/crypto's OpenSSL wrappers; keystore.hpp).
 #include "chain/keystore.hpp"
 
-#include <openssl/evp.h>
-#include <openssl/kdf.h>
 #include <nlohmann/json.hpp>
 
 #include <memory>
 
 #include "base/hex.hpp"
 #include "chain/keys.hpp"
+#include "crypto/aes_gcm.hpp"
 #include "crypto/random.hpp"
+#include "crypto/scrypt.hpp"
 
 namespace qtm::chain {
 
@@ -39,16 +39,15 @@ struct SecretBuffer {
 
 Result<void, KeystoreError> derive_key(std::string_view password, ByteView salt,
                                        const ScryptParams& params, SecretBuffer<32>& key) {
-    const std::uint64_t memory = 128ull * params.r * (params.n + params.p + 2);
-    if (memory > kMaxScryptMemory) {
-        return unexpected(error(KeystoreErrorKind::kUnsupported,
-                                "keystore scrypt parameters need " + std::to_string(memory >> 20) +
-                                    " MiB; the limit is " + std::to_string(kMaxScryptMemory >> 20) +
-                                    " MiB"));
+    const crypto::ScryptCost cost{params.n, params.r, params.p};
+    auto derived = crypto::scrypt(password, salt, cost, kMaxScryptMemory, key.bytes);
+    if (!derived && derived.error() == crypto::ScryptError::kTooMuchMemory) {
+        return unexpected(error(
+            KeystoreErrorKind::kUnsupported,
+            "keystore scrypt parameters need " + std::to_string(crypto::scrypt_memory(cost) >> 20) +
+                " MiB; the limit is " + std::to_string(kMaxScryptMemory >> 20) + " MiB"));
     }
-    if (EVP_PBE_scrypt(password.data(), password.size(), salt.data(), salt.size(), params.n,
-                       params.r, params.p, memory + (1u << 20), key.bytes.data(),
-                       key.bytes.size()) != 1) {
+    if (!derived) {
         return unexpected(error(KeystoreErrorKind::kCrypto,
                                 "scrypt failed (parameters too large for this machine?)"));
     }
@@ -63,11 +62,6 @@ Bytes associated_data(const Address& address, crypto::SignatureScheme scheme) {
     aad.back() = crypto::to_byte(scheme);
     return aad;
 }
-
-struct CipherContext {
-    std::unique_ptr<EVP_CIPHER_CTX, decltype(&EVP_CIPHER_CTX_free)> ctx{EVP_CIPHER_CTX_new(),
-                                                                        EVP_CIPHER_CTX_free};
-};
 
 std::string scheme_name(crypto::SignatureScheme scheme) {
     return std::string{crypto::to_string(scheme)};
@@ -196,21 +190,9 @@ Result<std::string, KeystoreError> encrypt_keystore(crypto::SignatureScheme sche
     if (auto ok = derive_key(password, salt, params, derived); !ok) return unexpected(ok.error());
 
     const Bytes aad = associated_data(key.address(), scheme);
-    CipherContext cipher;
     ByteArray<32> ciphertext{};
     ByteArray<kTagSize> tag{};
-    int length = 0;
-    if (!cipher.ctx ||
-        EVP_EncryptInit_ex(cipher.ctx.get(), EVP_aes_256_gcm(), nullptr, derived.bytes.data(),
-                           iv.data()) != 1 ||
-        EVP_EncryptUpdate(cipher.ctx.get(), nullptr, &length, aad.data(),
-                          static_cast<int>(aad.size())) != 1 ||
-        EVP_EncryptUpdate(cipher.ctx.get(), ciphertext.data(), &length, seed.data(),
-                          static_cast<int>(seed.size())) != 1 ||
-        EVP_EncryptFinal_ex(cipher.ctx.get(), ciphertext.data() + length, &length) != 1 ||
-        EVP_CIPHER_CTX_ctrl(cipher.ctx.get(), EVP_CTRL_GCM_GET_TAG, kTagSize, tag.data()) != 1) {
-        return unexpected(error(KeystoreErrorKind::kCrypto, "AES-256-GCM encryption failed"));
-    }
+    crypto::aes256_gcm_seal(derived.bytes, iv, aad, seed, ciphertext, tag);
     const Json json = {
         {"version", kVersion},
         {"address", to_hex(key.address())},
@@ -247,21 +229,11 @@ Result<KeystoreSecret, KeystoreError> decrypt_keystore(std::string_view json,
         return unexpected(ok.error());
     }
     const Bytes aad = associated_data(parsed->info.address, parsed->info.scheme);
-    CipherContext cipher;
     SecretBuffer<32> plaintext;
-    int length = 0;
-    const bool ok =
-        cipher.ctx &&
-        EVP_DecryptInit_ex(cipher.ctx.get(), EVP_aes_256_gcm(), nullptr, derived.bytes.data(),
-                           parsed->iv.data()) == 1 &&
-        EVP_DecryptUpdate(cipher.ctx.get(), nullptr, &length, aad.data(),
-                          static_cast<int>(aad.size())) == 1 &&
-        EVP_DecryptUpdate(cipher.ctx.get(), plaintext.bytes.data(), &length,
-                          parsed->ciphertext.data(),
-                          static_cast<int>(parsed->ciphertext.size())) == 1 &&
-        EVP_CIPHER_CTX_ctrl(cipher.ctx.get(), EVP_CTRL_GCM_SET_TAG, kTagSize, parsed->tag.data()) ==
-            1 &&
-        EVP_DecryptFinal_ex(cipher.ctx.get(), plaintext.bytes.data() + length, &length) == 1;
+    const bool ok = parsed->ciphertext.size() == plaintext.bytes.size() &&
+                    crypto::aes256_gcm_open(derived.bytes, parsed->iv, aad, parsed->ciphertext,
+                                            parsed->tag, plaintext.bytes)
+                        .has_value();
     if (!ok) {
         return unexpected(error(KeystoreErrorKind::kWrongPassword,
                                 "could not decrypt the keystore: wrong password, or the file was "

@@ -1,9 +1,6 @@
 #include "rpc/jwt.hpp"
 
 #include <fcntl.h>
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -14,6 +11,7 @@
 #include <sstream>
 
 #include "base/hex.hpp"
+#include "crypto/digests.hpp"
 #include "crypto/random.hpp"
 
 namespace qtm::rpc {
@@ -60,17 +58,12 @@ std::optional<Bytes> base64url_decode(std::string_view text) {
     return out;
 }
 
-std::array<std::uint8_t, 32> hmac_sha256(const JwtSecret& secret, std::string_view message) {
-    std::array<std::uint8_t, 32> mac{};
-    unsigned int length = 0;
-    HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
-         reinterpret_cast<const unsigned char*>(message.data()), message.size(), mac.data(),
-         &length);
-    return mac;
-}
-
 ByteView as_bytes(std::string_view text) {
     return {reinterpret_cast<const std::uint8_t*>(text.data()), text.size()};
+}
+
+ByteArray<32> hmac_sha256(const JwtSecret& secret, std::string_view message) {
+    return crypto::hmac_sha256(secret, as_bytes(message));
 }
 
 }  // namespace
@@ -87,7 +80,7 @@ Result<void, std::string> verify_jwt(std::string_view token, const JwtSecret& se
         return unexpected(std::string{"malformed token: the signature is not an HS256 MAC"});
     }
     const auto expected = hmac_sha256(secret, token.substr(0, second));
-    if (CRYPTO_memcmp(expected.data(), signature->data(), expected.size()) != 0) {
+    if (signature->size() != expected.size() || !constant_time_equal(expected, *signature)) {
         return unexpected(std::string{"invalid token signature (wrong JWT secret?)"});
     }
     // The MAC is right, so the header and claims came from a holder of the secret.

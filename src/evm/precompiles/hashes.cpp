@@ -1,5 +1,5 @@
-// 0x01 ecrecover (libsecp256k1), 0x02 SHA-256 and 0x03 RIPEMD-160 (OpenSSL), 0x04 identity.
-#include <openssl/evp.h>
+// 0x01 ecrecover (libsecp256k1), 0x02 SHA-256 and 0x03 RIPEMD-160 (crypto/digests.hpp), 0x04
+// identity.
 #include <secp256k1.h>
 #include <secp256k1_recovery.h>
 
@@ -9,6 +9,7 @@
 #include <stdexcept>
 
 #include "base/u256.hpp"
+#include "crypto/digests.hpp"
 #include "crypto/keccak.hpp"
 #include "evm/precompiles.hpp"
 #include "evm/precompiles/input.hpp"
@@ -27,19 +28,6 @@ const secp256k1_context* secp_context() {
     static const secp256k1_context* const context =
         secp256k1_context_create(SECP256K1_CONTEXT_VERIFY);
     return context;
-}
-
-std::optional<Bytes> evp_digest(const EVP_MD* md, ByteView input, std::size_t left_pad) {
-    std::array<std::uint8_t, EVP_MAX_MD_SIZE> digest{};
-    unsigned int length = 0;
-    if (md == nullptr ||
-        EVP_Digest(input.data(), input.size(), digest.data(), &length, md, nullptr) != 1) {
-        // OpenSSL without the digest is a broken installation, not bad input.
-        throw std::runtime_error("OpenSSL digest unavailable");
-    }
-    Bytes out(left_pad + length, 0);
-    std::copy_n(digest.begin(), length, out.begin() + static_cast<std::ptrdiff_t>(left_pad));
-    return out;
 }
 
 }  // namespace
@@ -81,14 +69,19 @@ std::int64_t sha256_gas(ByteView input) noexcept {
     return word_priced(input, 60, 12);
 }
 std::optional<Bytes> sha256(ByteView input) {
-    return evp_digest(EVP_sha256(), input, 0);
+    const auto digest = crypto::sha256(input);
+    return Bytes(digest.begin(), digest.end());
 }
 
 std::int64_t ripemd160_gas(ByteView input) noexcept {
     return word_priced(input, 600, 120);
 }
 std::optional<Bytes> ripemd160(ByteView input) {
-    return evp_digest(EVP_ripemd160(), input, 12);
+    // The 20-byte digest, left-padded to a 32-byte word.
+    const auto digest = crypto::ripemd160(input);
+    Bytes out(12, 0);
+    out.insert(out.end(), digest.begin(), digest.end());
+    return out;
 }
 
 std::int64_t identity_gas(ByteView input) noexcept {
