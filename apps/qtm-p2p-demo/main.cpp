@@ -17,7 +17,6 @@
 #include <set>
 
 #include "base/hex.hpp"
-#include "crypto/keccak.hpp"
 #include "p2p/connection.hpp"
 #include "p2p/peer_manager.hpp"
 
@@ -149,11 +148,17 @@ int main(int argc, char** argv) {
                     peers.on_disconnected(c.peer_id());
                 }
                 if (r.peer_to_blame) {
-                    const NodeId id =
-                        *handshaking ? crypto::sha3_256(as_bytes("ip:" + ip)) : c.peer_id();
-                    const auto offence =
-                        *handshaking ? Offence::kHandshakeFailure : Offence::kProtocolViolation;
-                    if (peers.penalize(id, ip, offence, PeerClock::now())) say("banned " + ip);
+                    // Before the handshake ends the peer has no proven id: its IP is banned;
+                    // after, its node id (PeerManager's rule).
+                    if (*handshaking) {
+                        if (peers.penalize_unidentified(ip, Offence::kHandshakeFailure,
+                                                        PeerClock::now())) {
+                            say("banned " + ip);
+                        }
+                    } else if (peers.penalize(c.peer_id(), ip, Offence::kProtocolViolation,
+                                              PeerClock::now())) {
+                        say("banned " + to_string(c.peer_id()));
+                    }
                 }
                 connections.erase(c.shared_from_this());
             };
