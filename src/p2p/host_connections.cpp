@@ -96,6 +96,9 @@ void Host::Impl::on_ready(Connection& connection, const std::shared_ptr<Context>
             static_cast<std::uint64_t>(-1));
         existing->second.connection = self;
         existing->second.context = context;
+        // A GetPeers sent on the old connection is answered there, if at all: ask again on
+        // this one (otherwise the question stays open forever and peer exchange stops).
+        existing->second.asked_for_peers = false;
         old->close({"duplicate connection", false});
         return;
     }

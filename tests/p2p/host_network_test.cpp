@@ -459,8 +459,16 @@ TEST(HostNetwork, ARestartedNodeReconnectsFromItsAddressBookAlone) {
     n.host->start();
 
     // N ends up connected to B and every member.
+    const auto describe = [](const char* name, const Host& host) {
+        const auto c = host.counters();
+        return std::string{name} + ": peers " + std::to_string(host.peer_count()) + ", dials " +
+               std::to_string(c.dials) + ", dial failures " + std::to_string(c.dial_failures) +
+               ", refused " + std::to_string(c.refused) + ", handshake failures " +
+               std::to_string(c.handshake_failures) + ", bans " + std::to_string(c.bans) + "; ";
+    };
     ASSERT_TRUE(wait_until([&] { return n.host->peer_count() == 4; }))
-        << "N has " << n.host->peer_count() << " peers";
+        << describe("N", *n.host) << describe("B", *b.host) << describe("M1", *members[0]->host)
+        << describe("M2", *members[1]->host) << describe("M3", *members[2]->host);
     for (const auto& member : members) {
         EXPECT_TRUE(wait_until([&] { return member->host->peer_count() == 2; }));
     }
