@@ -355,5 +355,40 @@ TEST_F(ConsensusNetworkTest, ATwinIsCaughtAndItsEvidenceIsCommitted) {
         EXPECT_EQ(hash_at(i, after), hash_at(0, after));
 }
 
+// debug_getBadBlocks' source: a block a peer is to blame for is kept (newest first, at most
+// ten), a valid one is not, and a block that merely does not extend the head is not either.
+TEST_F(ConsensusNetworkTest, ABlockThatBreaksARuleIsKeptAsABadBlock) {
+    for (std::uint32_t i = 0; i < 2; ++i)
+        add_member(i);
+    start(0);
+    start(1);
+    Node& proposer = *members_[0].node;
+    Node& validator = *members_[1].node;
+    auto built = proposer.build_proposal(now_ms_ / 1000, chain::BlockInputs{});
+    ASSERT_TRUE(built.has_value()) << built.error().message;
+
+    ASSERT_TRUE(validator.validate_proposal(*built).has_value());
+    EXPECT_TRUE(validator.bad_blocks().empty());
+
+    for (std::uint8_t i = 0; i < 12; ++i) {
+        chain::Block tampered = *built;
+        tampered.header.state_root[0] ^= static_cast<std::uint8_t>(i + 1);
+        const auto refused = validator.validate_proposal(tampered);
+        ASSERT_FALSE(refused.has_value());
+        EXPECT_TRUE(refused.error().peer_to_blame);
+        const auto bad = validator.bad_blocks();
+        ASSERT_FALSE(bad.empty());
+        EXPECT_EQ(bad.front().hash, chain::block_hash(tampered.header));
+        EXPECT_EQ(bad.front().reason, refused.error().message);
+        EXPECT_EQ(bad.size(), std::min<std::size_t>(i + 1u, 10u));
+    }
+
+    chain::Block elsewhere = *built;
+    elsewhere.header.parent_hash[0] ^= 1;
+    elsewhere.header.number += 5;
+    ASSERT_FALSE(validator.validate_proposal(elsewhere).has_value());
+    EXPECT_NE(validator.bad_blocks().front().hash, chain::block_hash(elsewhere.header));
+}
+
 }  // namespace
 }  // namespace qtm::node
