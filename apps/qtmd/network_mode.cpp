@@ -178,6 +178,7 @@ int run_network(const NodeConfig& config) {
     for (const auto& peer : config.bootnodes)
         network.host.bootnodes.push_back(peer);
     network.host.address_book_path = std::filesystem::path{config.datadir} / "address_book";
+    network.host.peer_exchange = config.peer_exchange;
     network.host.limits.max_inbound = config.max_inbound_peers;
     network.host.limits.max_outbound = config.max_outbound_peers;
     std::atomic<bool> halted{false};

@@ -259,6 +259,11 @@ void Options::build() {
             ->delimiter(',')
             ->check(peer_url_check()),
         K::kList, "none");
+    add(app_.add_flag("--peer-exchange,!--no-peer-exchange", c.peer_exchange,
+                      "Learn and share peer addresses (--no-peer-exchange: dial only the "
+                      "persistent peers and bootnodes, share no address, dial nobody back, "
+                      "keep no address book; for a fixed topology)"),
+        K::kFlag, shown(c.peer_exchange));
     add(app_.add_option("--max-inbound-peers", c.max_inbound_peers,
                         "Connections accepted from other nodes at most")
             ->check(CLI::Range(0, 10'000)),

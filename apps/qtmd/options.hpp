@@ -88,6 +88,7 @@ struct NodeConfig {
     int p2p_port{30303};
     std::vector<PeerUrl> persistent_peers;
     std::vector<PeerUrl> bootnodes;
+    bool peer_exchange{true};  // false: only persistent peers and bootnodes (no pex)
     std::size_t max_inbound_peers{40};
     std::size_t max_outbound_peers{10};
     std::string node_key_file;  // resolved: default <datadir>/node_key

@@ -43,7 +43,7 @@ Host::Impl::Impl(const NodeKey& key, HostConfig config, Handlers handlers)
 
 void Host::Impl::start() {
     if (started_) return;
-    load_address_book();
+    if (config_.peer_exchange) load_address_book();
     for (const PeerUrl& url : config_.bootnodes)
         book_.add_candidate(url);
     if (config_.listen_port) {
@@ -87,7 +87,7 @@ void Host::Impl::shutdown() {
         connection->close({"node shutting down", /*peer_to_blame=*/false});
     peers_.clear();
     handshaking_.clear();
-    save_address_book();
+    if (config_.peer_exchange) save_address_book();
     work_.reset();
     io_.stop();  // what is still queued (aborted reads and writes) is dropped, not run
 }

@@ -53,6 +53,11 @@ struct HostConfig {
     std::chrono::milliseconds dial_timeout{std::chrono::seconds{10}};  // TCP connect
     std::chrono::milliseconds tick{std::chrono::seconds{1}};  // dials, peer exchange, saves
     std::chrono::milliseconds peer_exchange_interval{std::chrono::minutes{1}};
+    // false (CometBFT's `pex = false`): dial only the persistent peers and the bootnodes;
+    // ask no peer for addresses, answer GetPeers with none, learn no address (not even an
+    // inbound peer's listen port), dial no inbound peer back, and neither load nor save the
+    // address book. For networks whose topology is fixed (tests routing through proxies).
+    bool peer_exchange = true;
     std::chrono::milliseconds address_book_save_interval{std::chrono::seconds{30}};
     std::size_t gossip_seen_capacity = 100'000;
     std::size_t gossip_per_peer_capacity = 10'000;

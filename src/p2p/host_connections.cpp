@@ -24,6 +24,17 @@ void log_ban(const NodeId& id, const std::string& ip, const std::string& why) {
     }
 }
 
+// Why a handshake failed (another chain id or genesis, a wrong node id, a timeout): the one
+// place an operator learns why a configured peer never connects. Rate-limited like bans.
+void log_handshake_failure(const Host::Impl::Context& context, const std::string& why) {
+    static LogLimiter limiter;
+    if (const auto dropped = limiter.admit()) {
+        spdlog::info("p2p: handshake {} {} failed: {}{}", context.inbound ? "from" : "with",
+                     context.dialed ? to_string(*context.dialed) : context.ip, why,
+                     dropped_note(*dropped));
+    }
+}
+
 }  // namespace
 
 std::shared_ptr<Connection> Host::Impl::make_connection(boost::asio::ip::tcp::socket socket,
@@ -123,13 +134,15 @@ void Host::Impl::on_ready(Connection& connection, const std::shared_ptr<Context>
     auto [it, inserted] =
         peers_.emplace(id, Peer{self, context, PeerRateLimiter{config_.rate_limits, at}, false});
     // Ask every new peer for addresses, telling it where we listen so it can dial us back.
-    GetPeers request;
-    {
-        const std::lock_guard lock{state_mutex_};
-        request.listen_port = listen_port_.value_or(0);
+    if (config_.peer_exchange) {
+        GetPeers request;
+        {
+            const std::lock_guard lock{state_mutex_};
+            request.listen_port = listen_port_.value_or(0);
+        }
+        it->second.asked_for_peers = true;
+        send_to(it->second, encode_get_peers(request));
     }
-    it->second.asked_for_peers = true;
-    send_to(it->second, encode_get_peers(request));
     if (handlers_.on_peer_connected) handlers_.on_peer_connected(info);
 }
 
@@ -201,6 +214,8 @@ void Host::Impl::on_peers_message(const NodeId& id, Peer& peer, const ChannelMes
             if (!request) {
                 return penalize(id, Offence::kInvalidMessage, to_string(request.error()).data());
             }
+            // Without peer exchange: an answer, but no address given or learned.
+            if (!config_.peer_exchange) return send_to(peer, encode_peer_addresses({}));
             // An inbound peer's listen address is only a candidate until we reach it there.
             if (peer.context->inbound && request->listen_port != 0) {
                 book_.add_candidate(PeerUrl{id, peer.context->ip, request->listen_port});
@@ -260,6 +275,7 @@ void Host::Impl::on_closed(Connection& connection, const std::shared_ptr<Context
                              : manager_.penalize(id, context->ip, Offence::kProtocolViolation, at);
             }
         }
+        if (!stopping_) log_handshake_failure(*context, reason.message);
         if (banned) {
             HostCounters::add(counters_.bans);
             log_ban(connection.peer_id(), context->ip, reason.message);

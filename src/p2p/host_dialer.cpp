@@ -54,7 +54,7 @@ void Host::Impl::tick() {
     std::size_t outbound = 0;
     for (const auto& [id, peer] : peers_)
         outbound += peer.context->inbound ? 0 : 1;
-    if (outbound < config_.target_outbound &&
+    if (config_.peer_exchange && outbound < config_.target_outbound &&
         at - last_exchange_ >= config_.peer_exchange_interval) {
         last_exchange_ = at;
         GetPeers request;
@@ -68,7 +68,9 @@ void Host::Impl::tick() {
             send_to(peer, encode_get_peers(request));
         }
     }
-    if (at - last_save_ >= config_.address_book_save_interval) save_address_book();
+    if (config_.peer_exchange && at - last_save_ >= config_.address_book_save_interval) {
+        save_address_book();
+    }
     schedule_tick();
 }
 
@@ -113,7 +115,7 @@ void Host::Impl::maintain() {
 // The dial back is a second connection to a connected peer; on_ready validates the address
 // and then keeps one of the two connections, as for any duplicate.
 bool Host::Impl::needs_validation(const AddressEntry& entry, PeerClock::time_point at) const {
-    if (entry.validated) return false;
+    if (entry.validated || !config_.peer_exchange) return false;
     const auto peer = peers_.find(entry.url.node_id);
     if (peer == peers_.end() || !peer->second.context->inbound) return false;
     if (const auto it = dials_.find(entry.url.node_id); it != dials_.end()) {

@@ -91,6 +91,7 @@ p2p-addr = "10.0.0.1"
 p2p-port = 40404
 persistent-peers = ["qtm://AAID@127.0.0.1:30310", "qtm://11ID@[::1]:30320"]
 bootnodes = ["qtm://11ID@boot.example:30303"]
+peer-exchange = false
 max-inbound-peers = 5
 max-outbound-peers = 3
 node-key-file = "keys/node_key"
@@ -162,6 +163,7 @@ TEST_F(QtmdOptions, EveryKeyOfTheFileSetsItsOption) {
     EXPECT_EQ(c.persistent_peers[1].port, 30320);
     ASSERT_EQ(c.bootnodes.size(), 1u);
     EXPECT_EQ(c.bootnodes[0].host, "boot.example");
+    EXPECT_FALSE(c.peer_exchange);
     EXPECT_EQ(c.max_inbound_peers, 5u);
     EXPECT_EQ(c.max_outbound_peers, 3u);
     EXPECT_EQ(c.node_key_file, conf("keys/node_key"));

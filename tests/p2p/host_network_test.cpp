@@ -2,7 +2,8 @@
 // io thread): a seeded random topology where gossip reaches every node exactly once; bad
 // peers (garbage, a stalled handshake, a flooder) dropped and banned while the rest keeps
 // working; a restart that finds its peers from the saved address book alone; a persistent
-// peer URL with the wrong node id that never connects and is backed off.
+// peer URL with the wrong node id that never connects and is backed off; with peer exchange
+// off, a star stays a star (no address shared, no dial back, no address book).
 //
 // All honest nodes listen on 127.0.0.1. Bad raw clients connect from 127.0.0.2 and the
 // flooder from 127.0.0.3 (Linux routes all of 127.0.0.0/8 to the loopback interface), so a
@@ -563,6 +564,56 @@ TEST(HostNetwork, AWrongNodeIdInAPersistentPeerNeverConnectsAndIsBackedOff) {
     EXPECT_FALSE(honest.host->is_banned(dialer.key.id()));
     EXPECT_FALSE(honest.host->is_banned(std::string{"127.0.0.1"}));
     EXPECT_EQ(dialer.host->counters().bans + honest.host->counters().bans, 0u);
+}
+
+// --- without peer exchange ---------------------------------------------------------------
+
+TEST(HostNetwork, WithoutPeerExchangeOnlyTheConfiguredPeersAreDialed) {
+    TempDir dir;
+    // The star of the address-book test, everyone with peer exchange off and room for 8
+    // outbound peers: with it on, the members would learn each other from B (B dials them
+    // back to validate their addresses) and connect all to all.
+    const auto config_of = [&](std::uint64_t seed, const std::string& book) {
+        HostConfig config = base_config(seed);
+        config.target_outbound = 8;
+        config.peer_exchange_interval = 50ms;
+        config.address_book_save_interval = 50ms;
+        config.address_book_path = dir.path / book;
+        config.peer_exchange = false;
+        return config;
+    };
+    Node b{0xb1};
+    b.make(config_of(30, "b.book"));
+    b.host->start();
+    std::vector<std::unique_ptr<Node>> members;
+    for (std::uint8_t i = 0; i < 3; ++i) {
+        members.push_back(std::make_unique<Node>(static_cast<std::uint8_t>(0xd0 + 16 * i)));
+        HostConfig config = config_of(31 + i, "m" + std::to_string(i) + ".book");
+        config.persistent_peers.push_back(b.url());
+        members.back()->make(std::move(config));
+        members.back()->host->start();
+    }
+    ASSERT_TRUE(wait_until([&] { return b.host->peer_count() == 3; }));
+    // Many ticks and exchange intervals later: still a star, and nobody ever asked.
+    std::this_thread::sleep_for(1s);
+    EXPECT_EQ(b.host->peer_count(), 3u);
+    EXPECT_EQ(b.host->counters().dials, 0u) << "no dial back";
+    const auto peers_channel = static_cast<std::size_t>(Channel::kPeers);
+    EXPECT_EQ(b.host->counters().messages_sent[peers_channel], 0u);
+    for (const auto& member : members) {
+        EXPECT_EQ(member->host->peer_count(), 1u);
+        EXPECT_EQ(member->host->counters().messages_sent[peers_channel], 0u);
+        for (const PeerInfo& peer : member->host->peers()) {
+            EXPECT_EQ(peer.id, b.key.id());
+            EXPECT_FALSE(peer.inbound);
+        }
+    }
+    b.host->stop();
+    for (const auto& member : members)
+        member->host->stop();
+    // No address book is written either.
+    EXPECT_FALSE(std::filesystem::exists(dir.path / "b.book"));
+    EXPECT_FALSE(std::filesystem::exists(dir.path / "m0.book"));
 }
 
 }  // namespace
