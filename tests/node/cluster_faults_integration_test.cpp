@@ -60,6 +60,28 @@ std::string peer_url(const test::Cluster& net, int j) {
     return match[1].str();
 }
 
+// Starts node i, again while one of its ports is taken for a moment: these ports lie in
+// Linux's ephemeral range (32768..60999), where the RPC clients of the tests running beside
+// this one (and of this one) get their local ports.
+void start_node(test::Cluster& net, int i, const std::vector<std::string>& extra = {}) {
+    for (int attempt = 1;; ++attempt) {
+        try {
+            net.start(i, extra);
+            return;
+        } catch (const std::runtime_error& error) {
+            const bool busy =
+                std::string{error.what()}.find("Address already in use") != std::string::npos;
+            if (!busy || attempt == 10) throw;
+            std::this_thread::sleep_for(1s);
+        }
+    }
+}
+
+void start_all(test::Cluster& net, const std::vector<std::string>& extra = {}) {
+    for (int i = 0; i < net.size(); ++i)
+        start_node(net, i, extra);
+}
+
 std::string peer_count(const test::QtmdProcess& node) {
     const Json reply = node.call("net_peerCount");
     return reply.contains("result") ? reply.at("result").get<std::string>() : reply.dump();
@@ -87,7 +109,7 @@ TEST(ClusterFaults, TwoOfFourStoppedHaltsFinalityAndOneBackResumesIt) {
                                            .block_time_ms = 1000,
                                            .base_port = 33200,
                                            .prefix = "qtm-cluster-faults-halt"}};
-    net.start_all();
+    start_all(net);
     ASSERT_TRUE(net.all_reach({0, 1, 2, 3}, 3)) << net.logs();
 
     // 2 of 4 (half the stake, not more than 2/3) cannot finalize anything.
@@ -107,7 +129,7 @@ TEST(ClusterFaults, TwoOfFourStoppedHaltsFinalityAndOneBackResumesIt) {
                      std::min(test::block_number(net.node(0)), test::block_number(net.node(1))));
 
     // One back (3 of 4): it catches up, votes, and the chain goes on, the same on all three.
-    net.start(2);
+    start_node(net, 2);
     ASSERT_TRUE(net.all_reach({0, 1, 2}, frozen + 3, 90s)) << heights(net, {0, 1, 2}) << net.logs();
     expect_one_chain(net, {0, 1, 2}, frozen + 3);
 }
@@ -134,7 +156,7 @@ TEST(ClusterFaults, ANodeWithAnotherGenesisIsRefusedAtTheHandshake) {
     text = std::regex_replace(text, peers, "persistent-peers = [\"" + peer_url(net, 0) + "\"]");
     write_text(toml, text);
 
-    net.start_all();
+    start_all(net);
     ASSERT_TRUE(net.all_reach({0, 1, 2, 3}, 2)) << net.logs();
     ASSERT_TRUE(test::wait_until(
         [&] {
@@ -146,7 +168,7 @@ TEST(ClusterFaults, ANodeWithAnotherGenesisIsRefusedAtTheHandshake) {
         60s))
         << net.logs();
 
-    stranger.start(0);
+    start_node(stranger, 0);
     const auto genesis = [](test::QtmdProcess& node) {
         return node.call("eth_getBlockByNumber", Json::array({"0x0", false}))
             .at("result")
@@ -207,8 +229,7 @@ TEST(ClusterFaults, APartitionHaltsTheChainAndHealingResumesOneChain) {
         }
         write_text(toml, text);
     }
-    for (int i = 0; i < 4; ++i)
-        net.start(i, {"--no-peer-exchange"});
+    start_all(net, {"--no-peer-exchange"});
     const auto peers_are = [&](const std::string& count) {
         return test::wait_until(
             [&] {
