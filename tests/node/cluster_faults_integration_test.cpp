@@ -60,9 +60,10 @@ std::string peer_url(const test::Cluster& net, int j) {
     return match[1].str();
 }
 
-// Starts node i, again while one of its ports is taken for a moment: these ports lie in
-// Linux's ephemeral range (32768..60999), where the RPC clients of the tests running beside
-// this one (and of this one) get their local ports.
+// Starts node i, again while one of its ports is taken: these ports lie in Linux's
+// ephemeral range (32768..60999), where the RPC clients of the tests running beside this
+// one (and of this one) get their local ports, and a client's TIME_WAIT blocks a listener's
+// bind (even with SO_REUSEADDR) for up to 60 s.
 void start_node(test::Cluster& net, int i, const std::vector<std::string>& extra = {}) {
     for (int attempt = 1;; ++attempt) {
         try {
@@ -71,7 +72,7 @@ void start_node(test::Cluster& net, int i, const std::vector<std::string>& extra
         } catch (const std::runtime_error& error) {
             const bool busy =
                 std::string{error.what()}.find("Address already in use") != std::string::npos;
-            if (!busy || attempt == 10) throw;
+            if (!busy || attempt == 70) throw;
             std::this_thread::sleep_for(1s);
         }
     }
