@@ -4,7 +4,12 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <fstream>
 #include <stdexcept>
+
+#include "base/hex.hpp"
+#include "rpc/jwt.hpp"
 
 namespace qtm::test {
 
@@ -85,6 +90,26 @@ void Cluster::expect_same_block(const std::vector<int>& which, std::uint64_t num
         EXPECT_EQ(hash_at(which[k], number), expected)
             << "block " << number << " on node " << which[k];
     }
+}
+
+Json Cluster::admin_call(int i, const std::string& method, const Json& params) {
+    std::ifstream in{node_dir(i) / "data" / "jwtsecret"};
+    std::string hex;
+    in >> hex;
+    const auto secret = from_hex_fixed<32>(hex);
+    if (!secret) throw std::runtime_error("node " + std::to_string(i) + " has no jwtsecret");
+    const auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                         std::chrono::system_clock::now().time_since_epoch())
+                         .count();
+    const Json request{{"jsonrpc", "2.0"}, {"id", 1}, {"method", method}, {"params", params}};
+    const auto [status, body] = node(i).post_to(
+        node(i).admin_port(), request.dump(),
+        {{"Authorization", "Bearer " + rpc::make_jwt(*secret, now)}});
+    if (status != 200) {
+        throw std::runtime_error(method + " on node " + std::to_string(i) + ": HTTP " +
+                                 std::to_string(status) + " " + body);
+    }
+    return Json::parse(body);
 }
 
 std::string Cluster::logs(std::size_t bytes) {

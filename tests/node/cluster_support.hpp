@@ -51,6 +51,10 @@ public:
     // A test failure for every node in `which` whose block `number` differs from node
     // which[0]'s (or is missing).
     void expect_same_block(const std::vector<int>& which, std::uint64_t number);
+    // One JSON-RPC call to node i's JWT-authenticated admin endpoint (admin_*), signed with
+    // the secret the node created in its data directory.
+    [[nodiscard]] Json admin_call(int i, const std::string& method,
+                                  const Json& params = Json::array());
     // The last `bytes` of every running node's log, for failure messages.
     [[nodiscard]] std::string logs(std::size_t bytes = 3000);
 

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <set>
 #include <string>
 
 #include "base/hex.hpp"
@@ -52,6 +53,34 @@ TEST_F(ValidatorNetwork, FinalizesGossipsAndCatchesUpAfterAKill) {
     EXPECT_TRUE(test::wait_until(
         [&] { return node(0).call("net_peerCount").at("result") == "0x3"; }, std::chrono::seconds{60}))
         << node(0).call("net_peerCount").dump();
+
+    // The p2p side of the admin API and eth_syncing: node 0 lists the other three by the
+    // node ids they report themselves, and is not syncing.
+    const Json peers = net.admin_call(0, "admin_peers");
+    ASSERT_TRUE(peers.contains("result")) << peers.dump();
+    std::set<std::string> peer_ids;
+    for (const Json& peer : peers.at("result"))
+        peer_ids.insert(peer.at("id").get<std::string>());
+    std::set<std::string> other_ids;
+    for (int i = 1; i < 4; ++i) {
+        const Json info = net.admin_call(i, "admin_nodeInfo");
+        ASSERT_TRUE(info.contains("result")) << info.dump();
+        other_ids.insert(info.at("result").at("id").get<std::string>());
+        EXPECT_EQ(info.at("result").at("peers"), 3) << info.dump();
+        EXPECT_EQ(info.at("result").at("url").get<std::string>().rfind("qtm://", 0), 0u);
+    }
+    EXPECT_EQ(peer_ids, other_ids) << peers.dump();
+    EXPECT_EQ(node(0).call("eth_syncing").at("result"), false);
+    const Json latest_commit = node(2).call("qtm_getCommit", Json::array({"latest"}));
+    ASSERT_TRUE(latest_commit.contains("result")) << latest_commit.dump();
+    EXPECT_FALSE(latest_commit.at("result").is_null());
+    // A URL that does not parse is refused with the reason; the admin API is not public.
+    const Json bad_peer = net.admin_call(0, "admin_addPeer", Json::array({"qtm://nonsense"}));
+    ASSERT_TRUE(bad_peer.contains("error")) << bad_peer.dump();
+    EXPECT_NE(bad_peer.at("error").at("message").get<std::string>().find("qtm://"),
+              std::string::npos)
+        << bad_peer.dump();
+    EXPECT_TRUE(node(0).call("admin_peers").contains("error"));
 
     // 2. A transfer sent to node 0 is included, and node 3 sees it.
     const chain::AccountKey sender{crypto::SignatureScheme::kMlDsa44, chain::dev_account_seed(0)};
