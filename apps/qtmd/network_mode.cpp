@@ -13,6 +13,7 @@
 #include "base/hex.hpp"
 #include "chain/consensus/signer.hpp"
 #include "consensus/file_wal.hpp"
+#include "node/network_metrics.hpp"
 #include "node/network_service.hpp"
 #include "p2p/node_key_file.hpp"
 #include "qtm_version.hpp"
@@ -153,6 +154,9 @@ int run_network(const NodeConfig& config) {
             ::kill(::getpid(), SIGUSR1);
         }};
 
+    node.metrics().add_text_source([&service] {
+        return node::render_network_metrics(service.progress(), service.host().counters());
+    });
     HostAdminNetwork admin_network{service.host()};
     SyncProgress sync_progress;
     auto servers = start_servers(

@@ -15,15 +15,16 @@ std::vector<rpc::AdminPeer> HostAdminNetwork::peers() const {
     for (const p2p::PeerInfo& peer : host_.peers()) {
         answer.push_back(rpc::AdminPeer{
             p2p::to_string(peer.id), peer.remote_endpoint, peer.inbound,
-            std::chrono::duration_cast<std::chrono::seconds>(peer.since.time_since_epoch())
-                .count(),
+            std::chrono::duration_cast<std::chrono::seconds>(peer.since.time_since_epoch()).count(),
             peer.score, peer.bytes_in, peer.bytes_out, peer.status.head_number,
             peer.status.finalized_number});
     }
     return answer;
 }
 
-std::string HostAdminNetwork::node_id() const { return p2p::to_string(host_.node_info().id); }
+std::string HostAdminNetwork::node_id() const {
+    return p2p::to_string(host_.node_info().id);
+}
 
 std::optional<std::string> HostAdminNetwork::node_url() const {
     std::string url = host_.node_info().url;
@@ -31,7 +32,9 @@ std::optional<std::string> HostAdminNetwork::node_url() const {
     return url;
 }
 
-std::optional<std::uint16_t> HostAdminNetwork::listen_port() const { return host_.listen_port(); }
+std::optional<std::uint16_t> HostAdminNetwork::listen_port() const {
+    return host_.listen_port();
+}
 
 Result<void, std::string> HostAdminNetwork::add_peer(std::string_view url) {
     if (auto added = host_.add_peer(url); !added) {

@@ -149,7 +149,10 @@ void NetworkService::push(Input input) {
         if (stopping_) return;
         // The Host's per-peer rate limits keep this far below the bound; past it, inputs are
         // dropped (consensus recovers by timeouts and catch-up).
-        if (queue_.size() >= kMaxQueuedInputs) return;
+        if (queue_.size() >= kMaxQueuedInputs) {
+            ++dropped_inputs_;
+            return;
+        }
         queue_.push_back(std::move(input));
     }
     wake_.notify_one();
@@ -157,8 +160,9 @@ void NetworkService::push(Input input) {
 
 void NetworkService::blame(const p2p::NodeId& id, p2p::WireError error, std::string_view what) {
     if (!p2p::peer_is_to_blame(error)) return;
-    ++stats_.decode_errors;
-    if (logged_reports_++ < kLoggedReports || logged_reports_ % 100 == 0) {
+    ++decode_errors_;
+    const std::uint64_t reports = logged_reports_++;
+    if (reports < kLoggedReports || reports % 100 == 0) {
         spdlog::warn("peer {}: bad {} message: {}", p2p::to_string(id).substr(0, 16), what,
                      p2p::to_string(error));
     }
@@ -224,7 +228,23 @@ void NetworkService::run() {
             break;
         }
         publish_status();
+        publish_progress();
     }
+}
+
+void NetworkService::publish_progress() {
+    ConsensusProgress progress{driver_->height(),  driver_->round(),
+                               signer_ != nullptr, driver_->pending_evidence().size(),
+                               driver_->stats(),   stats_};
+    progress.service.decode_errors = decode_errors_.load();
+    const std::lock_guard lock{mutex_};
+    progress.service.dropped_inputs = dropped_inputs_;
+    progress_ = progress;
+}
+
+ConsensusProgress NetworkService::progress() const {
+    const std::lock_guard lock{mutex_};
+    return progress_;
 }
 
 void NetworkService::publish_status() {
@@ -511,7 +531,8 @@ void NetworkService::request_committed(std::uint64_t first) {
 void NetworkService::report_peer(PeerHandle peer, const std::string& reason) {
     const auto id = id_of(peer);
     if (!id) return;
-    if (logged_reports_++ < kLoggedReports || logged_reports_ % 100 == 0) {
+    if (const std::uint64_t reports = logged_reports_++;
+        reports < kLoggedReports || reports % 100 == 0) {
         spdlog::warn("peer {}: {}", p2p::to_string(*id).substr(0, 16), reason);
     }
     host_->report(*id, p2p::Offence::kInvalidMessage);

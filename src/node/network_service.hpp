@@ -53,10 +53,22 @@ struct NetworkServiceConfig {
 };
 
 struct NetworkServiceStats {
-    std::uint64_t decode_errors{0};
+    std::uint64_t decode_errors{0};  // messages a peer was blamed for (bad or unrequested)
     std::uint64_t transactions_relayed{0};
     std::uint64_t compact_fetches{0};
     std::uint64_t blocks_requested{0};
+    std::uint64_t dropped_inputs{0};  // past the input queue's bound
+};
+
+// Where consensus stands, for metrics: a copy the driver thread refreshes after each round of
+// inputs, readable from any thread.
+struct ConsensusProgress {
+    std::uint64_t height{0};  // the height being decided
+    std::uint32_t round{0};
+    bool validator{false};  // this node signs (it has a consensus key)
+    std::size_t pending_evidence{0};
+    ConsensusDriverStats driver;
+    NetworkServiceStats service;
 };
 
 class NetworkService final : public ConsensusNetwork {
@@ -78,6 +90,7 @@ public:
     void stop();
 
     [[nodiscard]] p2p::Host& host() noexcept { return *host_; }
+    [[nodiscard]] ConsensusProgress progress() const;
     [[nodiscard]] std::size_t peer_count() const { return host_->peer_count(); }
 
     // ConsensusNetwork: called by the driver, on the driver thread.
@@ -146,6 +159,7 @@ private:
                            const std::optional<p2p::NodeId>& from);
     void catch_up_from(const p2p::NodeId& id, Peer& peer, std::uint64_t now_ms, bool force);
     void publish_status();
+    void publish_progress();
     [[nodiscard]] PeerHandle handle_of(const p2p::NodeId& id);
     [[nodiscard]] std::optional<p2p::NodeId> id_of(PeerHandle handle) const;
     void send_to_all(const p2p::ChannelMessage& message, PeerHandle except);
@@ -161,12 +175,17 @@ private:
     std::unique_ptr<p2p::Host> host_;
     std::unique_ptr<ConsensusDriver> driver_;
 
-    std::mutex mutex_;
+    mutable std::mutex mutex_;
     std::condition_variable wake_;
     std::deque<Input> queue_;
     bool stopping_{false};
     std::thread thread_;
     std::atomic<bool> started_{false};
+    // Either thread.
+    std::atomic<std::uint64_t> decode_errors_{0};
+    std::atomic<std::uint64_t> logged_reports_{0};
+    std::uint64_t dropped_inputs_{0};  // under mutex_
+    ConsensusProgress progress_;       // under mutex_
 
     // Driver thread only.
     std::map<p2p::NodeId, Peer> peers_;
@@ -177,7 +196,6 @@ private:
     std::uint64_t last_request_committed_ms_{0};
     std::uint64_t last_request_committed_first_{0};
     std::uint64_t published_head_{~std::uint64_t{0}};
-    std::uint64_t logged_reports_{0};
     NetworkServiceStats stats_;
 };
 

@@ -47,16 +47,15 @@ void register_admin_api(Dispatcher& dispatcher, Backend& backend, const AdminInf
         Json peers = Json::array();
         if (!info.network) return peers;
         for (const AdminPeer& peer : info.network->peers()) {
-            peers.push_back(Json{{"id", peer.id},
-                                 {"network",
-                                  {{"remoteAddress", peer.remote_address},
-                                   {"inbound", peer.inbound}}},
-                                 {"connectedSince", peer.connected_since_unix},
-                                 {"score", peer.score},
-                                 {"bytesIn", peer.bytes_in},
-                                 {"bytesOut", peer.bytes_out},
-                                 {"head", quantity(peer.head_number)},
-                                 {"finalized", quantity(peer.finalized_number)}});
+            peers.push_back(Json{
+                {"id", peer.id},
+                {"network", {{"remoteAddress", peer.remote_address}, {"inbound", peer.inbound}}},
+                {"connectedSince", peer.connected_since_unix},
+                {"score", peer.score},
+                {"bytesIn", peer.bytes_in},
+                {"bytesOut", peer.bytes_out},
+                {"head", quantity(peer.head_number)},
+                {"finalized", quantity(peer.finalized_number)}});
         }
         return peers;
     });

@@ -40,8 +40,8 @@ public:
     void start_all();
     [[nodiscard]] bool running(int i) const;
     QtmdProcess& node(int i);
-    void kill(int i);                       // SIGKILL
-    int stop(int i, int signal_number);     // a signal, then the exit status
+    void kill(int i);                    // SIGKILL
+    int stop(int i, int signal_number);  // a signal, then the exit status
 
     // The hash of block `number` on node i ("" when it does not have it).
     [[nodiscard]] std::string hash_at(int i, std::uint64_t number);

@@ -39,8 +39,8 @@ TEST(SyncProgress, SyncingOnlyWhenMoreThanTheSlackBehindAndStartingWhereItFellBe
 class FakeNetwork final : public rpc::AdminNetwork {
 public:
     [[nodiscard]] std::vector<rpc::AdminPeer> peers() const override {
-        return {rpc::AdminPeer{std::string(64, 'a'), "127.0.0.1:4000", true, 1'700'000'000, -5,
-                               100, 200, 42, 40}};
+        return {rpc::AdminPeer{std::string(64, 'a'), "127.0.0.1:4000", true, 1'700'000'000, -5, 100,
+                               200, 42, 40}};
     }
     [[nodiscard]] std::string node_id() const override { return std::string(64, 'b'); }
     [[nodiscard]] std::optional<std::string> node_url() const override {
@@ -110,8 +110,7 @@ TEST_F(AdminApi, AnswersFromTheNetworkItIsGiven) {
     EXPECT_EQ(refused.at("error").at("code"), -32602) << refused.dump();
     EXPECT_NE(refused.at("error").at("message").get<std::string>().find("no qtm:// scheme"),
               std::string::npos);
-    EXPECT_EQ(call(dispatcher, "admin_addPeer", Json::array({7})).at("error").at("code"),
-              -32602);
+    EXPECT_EQ(call(dispatcher, "admin_addPeer", Json::array({7})).at("error").at("code"), -32602);
 }
 
 TEST_F(AdminApi, ADevNodeHasNoPeersAndRefusesToAddOne) {
@@ -146,8 +145,7 @@ TEST(HostAdminNetwork, ReportsTheHostAndExplainsABadPeerUrl) {
     EXPECT_TRUE(network.peers().empty());
     const auto refused = network.add_peer("qtm://not-a-node-id@127.0.0.1:1");
     ASSERT_FALSE(refused.has_value());
-    EXPECT_NE(refused.error().find("qtm://<64 hex digit node id>@<host>:<port>"),
-              std::string::npos)
+    EXPECT_NE(refused.error().find("qtm://<64 hex digit node id>@<host>:<port>"), std::string::npos)
         << refused.error();
     host.stop();
 }

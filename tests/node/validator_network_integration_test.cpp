@@ -15,6 +15,7 @@
 #include "chain/keys.hpp"
 #include "chain/transaction.hpp"
 #include "cluster_support.hpp"
+#include "metrics_text_support.hpp"
 
 namespace qtm {
 namespace {
@@ -26,10 +27,10 @@ constexpr std::uint64_t kChainId = 9922;
 class ValidatorNetwork : public ::testing::Test {
 protected:
     test::Cluster cluster_{test::ClusterOptions{.validators = 4,
-                            .chain_id = kChainId,
-                            .block_time_ms = 1000,
-                            .base_port = 33100,
-                            .prefix = "qtm-validator-network"}};
+                                                .chain_id = kChainId,
+                                                .block_time_ms = 1000,
+                                                .base_port = 33100,
+                                                .prefix = "qtm-validator-network"}};
 };
 
 TEST_F(ValidatorNetwork, FinalizesGossipsAndCatchesUpAfterAKill) {
@@ -50,8 +51,9 @@ TEST_F(ValidatorNetwork, FinalizesGossipsAndCatchesUpAfterAKill) {
     EXPECT_EQ(commit.at("result").at("blockHash"), net.hash_at(0, 3));
     EXPECT_GE(commit.at("result").at("signers").size(), 3u);
     EXPECT_TRUE(node(1).call("qtm_getCommit", Json::array({"0xffffff"})).at("result").is_null());
-    EXPECT_TRUE(test::wait_until(
-        [&] { return node(0).call("net_peerCount").at("result") == "0x3"; }, std::chrono::seconds{60}))
+    EXPECT_TRUE(
+        test::wait_until([&] { return node(0).call("net_peerCount").at("result") == "0x3"; },
+                         std::chrono::seconds{60}))
         << node(0).call("net_peerCount").dump();
 
     // The p2p side of the admin API and eth_syncing: node 0 lists the other three by the
@@ -81,6 +83,20 @@ TEST_F(ValidatorNetwork, FinalizesGossipsAndCatchesUpAfterAKill) {
               std::string::npos)
         << bad_peer.dump();
     EXPECT_TRUE(node(0).call("admin_peers").contains("error"));
+
+    // The network's metrics are on the node's /metrics page.
+    ASSERT_NE(node(0).metrics_port(), 0) << node(0).output();
+    const auto [metrics_status, metrics_body] = node(0).get(node(0).metrics_port(), "/metrics");
+    ASSERT_EQ(metrics_status, 200);
+    const test::MetricsText metrics = test::parse_metrics_text(metrics_body);
+    EXPECT_GE(metrics.count("qtm_consensus_commits_total"), 1);
+    EXPECT_EQ(metrics.count("qtm_consensus_validator"), 1);
+    EXPECT_EQ(metrics.count("qtm_p2p_peers{direction=\"inbound\"}") +
+                  metrics.count("qtm_p2p_peers{direction=\"outbound\"}"),
+              3);
+    EXPECT_GT(
+        metrics.count("qtm_p2p_message_bytes_total{channel=\"consensus\",direction=\"received\"}"),
+        0);
 
     // 2. A transfer sent to node 0 is included, and node 3 sees it.
     const chain::AccountKey sender{crypto::SignatureScheme::kMlDsa44, chain::dev_account_seed(0)};
