@@ -11,8 +11,10 @@
 //     blocks channel      GetBlocks / Blocks (catch-up: a peer whose status head is ahead,
 //                         the driver's request_committed, and its send_committed)
 //     transactions        full transactions pushed as PooledTransactions (request id 0),
-//                         relayed once per peer by the Host's gossip; GetPooledTransactions
-//                         fills a compact proposal whose transactions the pool lacks
+//                         relayed once per peer by the Host's gossip; a new peer is sent the
+//                         pool's pending hashes (NewPooledTransactionHashes) and fetches what
+//                         it lacks through p2p::TxFetcher (GetPooledTransactions); the same
+//                         request fills a compact proposal whose transactions the pool lacks
 //
 // Peers are PeerHandles for the driver (a number per connection, never reused). A message
 // that does not decode, or that the driver finds invalid, costs the peer an offence.
@@ -41,6 +43,7 @@
 #include "p2p/wire/compact_block.hpp"
 #include "p2p/wire/consensus_messages.hpp"
 #include "p2p/wire/transaction_messages.hpp"
+#include "p2p/wire/tx_fetcher.hpp"
 
 namespace qtm::node {
 
@@ -57,7 +60,9 @@ struct NetworkServiceStats {
     std::uint64_t transactions_relayed{0};
     std::uint64_t compact_fetches{0};
     std::uint64_t blocks_requested{0};
-    std::uint64_t dropped_inputs{0};  // past the input queue's bound
+    std::uint64_t dropped_inputs{0};        // past the input queue's bound
+    std::uint64_t hashes_announced{0};      // pool hashes announced to new peers
+    std::uint64_t transactions_fetched{0};  // announced transactions fetched and admitted
 };
 
 // Where consensus stands, for metrics: a copy the driver thread refreshes after each round of
@@ -157,6 +162,11 @@ private:
                    std::uint64_t now_ms);
     void relay_transaction(const Hash32& hash, const Bytes& raw,
                            const std::optional<p2p::NodeId>& from);
+    // A transaction from a peer (pushed or fetched): admitted, and relayed when new here.
+    void admit_from_peer(const p2p::NodeId& id, const Bytes& raw);
+    void announce_pool_to(const p2p::NodeId& id);
+    void send_fetch_requests(std::uint64_t now_ms);
+    void tick_fetcher(std::uint64_t now_ms);
     void catch_up_from(const p2p::NodeId& id, Peer& peer, std::uint64_t now_ms, bool force);
     void publish_status();
     void publish_progress();
@@ -192,7 +202,9 @@ private:
     std::map<PeerHandle, p2p::NodeId> handles_;
     PeerHandle next_handle_{1};
     std::map<std::uint64_t, PendingCompact> pending_compact_;  // request id -> builder
-    std::uint64_t next_request_id_{1};
+    // Compact-proposal and GetBlocks ids start high: the fetcher numbers its own from 1.
+    std::uint64_t next_request_id_{std::uint64_t{1} << 48};
+    p2p::TxFetcher fetcher_;
     std::uint64_t last_request_committed_ms_{0};
     std::uint64_t last_request_committed_first_{0};
     std::uint64_t published_head_{~std::uint64_t{0}};
