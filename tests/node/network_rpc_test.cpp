@@ -59,6 +59,7 @@ class AdminApi : public ::testing::Test {
 protected:
     void SetUp() override {
         fs::remove_all(dir_);
+        fs::create_directories(dir_);
         node::NodeOptions options;
         options.datadir = (dir_ / "db").string();
         options.spec = *chain::builtin_chain_spec("testnet");
