@@ -83,10 +83,10 @@ Result<std::unique_ptr<RpcServers>, std::string> start_servers(const NodeConfig&
         rpc::Dispatcher& admin_dispatcher = servers->admin_dispatcher;
         admin_dispatcher.set_observer(&servers->audit);
         rpc::register_api(admin_dispatcher, node, limits);
-        rpc::register_admin_api(admin_dispatcher, node,
-                                rpc::AdminInfo{limits.client_version,
-                                               std::filesystem::absolute(config.datadir).string(),
-                                               network});
+        rpc::register_admin_api(
+            admin_dispatcher, node,
+            rpc::AdminInfo{limits.client_version,
+                           std::filesystem::absolute(config.datadir).string(), network});
         if (extra) extra(admin_dispatcher);
         rpc::HttpConfig auth_http;
         auth_http.address = config.authrpc_address;
