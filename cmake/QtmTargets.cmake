@@ -38,14 +38,14 @@ endfunction()
 
 # qtm_add_fuzzer(<name> SOURCES <files...> LINK <targets...> [SMOKE_SECONDS n])
 # Built only with QTM_FUZZ=ON (clang). Each target gets a bounded smoke run in ctest,
-# label "fuzz"; longer runs are manual: build/bin/<name> -max_total_time=600.
+# label "fuzz" (10 s each by default); longer runs are manual: build/bin/<name> -max_total_time=600.
 function(qtm_add_fuzzer name)
   cmake_parse_arguments(ARG "" "SMOKE_SECONDS" "SOURCES;LINK" ${ARGN})
   if(NOT QTM_FUZZ)
     return()
   endif()
   if(NOT ARG_SMOKE_SECONDS)
-    set(ARG_SMOKE_SECONDS 20)
+    set(ARG_SMOKE_SECONDS 10)
   endif()
   add_executable(${name} ${ARG_SOURCES})
   target_link_libraries(${name} PRIVATE ${ARG_LINK} qtm_options)

@@ -13,10 +13,12 @@
 #include "base/hex.hpp"
 #include "chain/consensus/signer.hpp"
 #include "consensus/file_wal.hpp"
+#include "node/network_metrics.hpp"
 #include "node/network_service.hpp"
 #include "p2p/node_key_file.hpp"
 #include "qtm_version.hpp"
 #include "qtmd/keystore_file.hpp"
+#include "qtmd/network_rpc.hpp"
 #include "qtmd/servers.hpp"
 
 namespace qtm::qtmd {
@@ -70,41 +72,6 @@ public:
 private:
     const chain::AccountKey& key_;
 };
-
-std::string hex_quantity(std::uint64_t value) {
-    char text[24];
-    std::snprintf(text, sizeof text, "0x%llx", static_cast<unsigned long long>(value));
-    return text;
-}
-
-// qtm_getCommit(number): the commit certificate that finalized canonical block `number`
-// (null when the node has none: beyond the head, or the genesis block).
-rpc::Json get_commit(const node::Node& node, const rpc::Json& params) {
-    if (!params.is_array() || params.empty() || !params[0].is_string()) {
-        throw rpc::RpcError{rpc::code::kInvalidParams,
-                            "qtm_getCommit expects a block number (hex)"};
-    }
-    const std::string text = params[0].get<std::string>();
-    if (text.size() < 3 || text.size() > 18 || text.rfind("0x", 0) != 0 ||
-        text.find_first_not_of("0123456789abcdefABCDEF", 2) != std::string::npos) {
-        throw rpc::RpcError{rpc::code::kInvalidParams, "invalid block number: " + text};
-    }
-    const std::uint64_t number = std::stoull(text.substr(2), nullptr, 16);
-    const auto committed = node.committed_block(number);
-    if (!committed) return nullptr;
-    const chain::CommitCertificate& certificate = committed->second;
-    rpc::Json signers = rpc::Json::array();
-    for (std::size_t i = 0; i < certificate.signer_bitmap.size() * 8; ++i) {
-        if (((static_cast<unsigned>(certificate.signer_bitmap[i / 8]) >> (i % 8)) & 1u) != 0) {
-            signers.push_back(i);
-        }
-    }
-    return rpc::Json{{"height", hex_quantity(certificate.height)},
-                     {"round", hex_quantity(certificate.round)},
-                     {"blockHash", to_hex(certificate.block_hash)},
-                     {"signers", signers},
-                     {"certificate", to_hex(chain::encode_certificate(certificate))}};
-}
 
 }  // namespace
 
@@ -188,13 +155,17 @@ int run_network(const NodeConfig& config) {
             ::kill(::getpid(), SIGUSR1);
         }};
 
-    auto servers = start_servers(config, node, [&service, &node](rpc::Dispatcher& dispatcher) {
-        dispatcher.add("net_peerCount", [&service](const rpc::Json&) {
-            return rpc::Json(hex_quantity(service.peer_count()));
-        });
-        dispatcher.add("qtm_getCommit",
-                       [&node](const rpc::Json& params) { return get_commit(node, params); });
+    node.metrics().add_text_source([&service] {
+        return node::render_network_metrics(service.progress(), service.host().counters());
     });
+    HostAdminNetwork admin_network{service.host()};
+    SyncProgress sync_progress;
+    auto servers = start_servers(
+        config, node,
+        [&service, &node, &sync_progress](rpc::Dispatcher& dispatcher) {
+            register_network_methods(dispatcher, service, node, sync_progress);
+        },
+        &admin_network);
     if (!servers) {
         spdlog::critical("{}", servers.error());
         return 1;

@@ -20,7 +20,7 @@
 #include "base/bytes.hpp"
 #include "base/result.hpp"
 #include "p2p/peer_url.hpp"
-#include "rpc/tls.hpp"
+#include "rpc/tls_files.hpp"
 
 namespace qtm::qtmd {
 

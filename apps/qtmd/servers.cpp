@@ -33,7 +33,8 @@ void configure_logging(const std::string& format, const std::string& level) {
 
 Result<std::unique_ptr<RpcServers>, std::string> start_servers(const NodeConfig& config,
                                                                node::Node& node,
-                                                               const ExtraMethods& extra) {
+                                                               const ExtraMethods& extra,
+                                                               rpc::AdminNetwork* network) {
     auto servers = std::make_unique<RpcServers>(node);
     const int http_port = config.http_port;
     node.metrics().set_build_info(QTM_VERSION);
@@ -82,9 +83,10 @@ Result<std::unique_ptr<RpcServers>, std::string> start_servers(const NodeConfig&
         rpc::Dispatcher& admin_dispatcher = servers->admin_dispatcher;
         admin_dispatcher.set_observer(&servers->audit);
         rpc::register_api(admin_dispatcher, node, limits);
-        rpc::register_admin_api(admin_dispatcher, node,
-                                rpc::AdminInfo{limits.client_version,
-                                               std::filesystem::absolute(config.datadir).string()});
+        rpc::register_admin_api(
+            admin_dispatcher, node,
+            rpc::AdminInfo{limits.client_version,
+                           std::filesystem::absolute(config.datadir).string(), network});
         if (extra) extra(admin_dispatcher);
         rpc::HttpConfig auth_http;
         auth_http.address = config.authrpc_address;

@@ -42,9 +42,11 @@ struct RpcServers {
 using ExtraMethods = std::function<void(rpc::Dispatcher&)>;
 
 // Registers the API on `node`, subscribes the hub to the node's pool and blocks, and starts
-// every server the config asks for. The error is the message for the user.
+// every server the config asks for; `network` (null on a dev node) feeds admin_peers,
+// admin_addPeer and admin_nodeInfo. The error is the message for the user.
 [[nodiscard]] Result<std::unique_ptr<RpcServers>, std::string> start_servers(
-    const NodeConfig& config, node::Node& node, const ExtraMethods& extra = {});
+    const NodeConfig& config, node::Node& node, const ExtraMethods& extra = {},
+    rpc::AdminNetwork* network = nullptr);
 
 // The JSON-RPC, WebSocket, Admin RPC and Metrics lines of the start-up summary.
 void print_endpoints(const RpcServers& servers, const NodeConfig& config);

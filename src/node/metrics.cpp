@@ -251,6 +251,7 @@ struct NodeMetrics::Impl {
 
     std::atomic<std::int64_t> last_block_ns{0};  // steady clock; 0: no block yet
     std::vector<Sampler> samplers;
+    std::vector<TextSource> text_sources;
     std::mutex render_mutex;  // one scrape at a time
 };
 
@@ -318,6 +319,10 @@ void NodeMetrics::add_sampler(Sampler sampler) {
     impl_->samplers.push_back(std::move(sampler));
 }
 
+void NodeMetrics::add_text_source(TextSource source) {
+    impl_->text_sources.push_back(std::move(source));
+}
+
 std::string NodeMetrics::render() {
     const std::lock_guard lock{impl_->render_mutex};
     MetricsSample sample;
@@ -346,6 +351,8 @@ std::string NodeMetrics::render() {
     for (auto& family : impl_->process.Collect())
         families.push_back(std::move(family));
     prometheus::TextSerializer{}.Serialize(out, families);
+    for (const auto& source : impl_->text_sources)
+        out << source();
     return out.str();
 }
 

@@ -78,6 +78,11 @@ public:
     // Add every sampler before the first scrape (not synchronised with render()).
     void add_sampler(Sampler sampler);
 
+    // Text in the Prometheus format appended to every scrape (metrics kept elsewhere: the
+    // validator network's, network_metrics.hpp). Add before the first scrape, as samplers.
+    using TextSource = std::function<std::string()>;
+    void add_text_source(TextSource source);
+
     // Runs the samplers and returns every metric in the Prometheus text format (0.0.4).
     [[nodiscard]] std::string render();
 

@@ -149,7 +149,10 @@ void NetworkService::push(Input input) {
         if (stopping_) return;
         // The Host's per-peer rate limits keep this far below the bound; past it, inputs are
         // dropped (consensus recovers by timeouts and catch-up).
-        if (queue_.size() >= kMaxQueuedInputs) return;
+        if (queue_.size() >= kMaxQueuedInputs) {
+            ++dropped_inputs_;
+            return;
+        }
         queue_.push_back(std::move(input));
     }
     wake_.notify_one();
@@ -157,8 +160,9 @@ void NetworkService::push(Input input) {
 
 void NetworkService::blame(const p2p::NodeId& id, p2p::WireError error, std::string_view what) {
     if (!p2p::peer_is_to_blame(error)) return;
-    ++stats_.decode_errors;
-    if (logged_reports_++ < kLoggedReports || logged_reports_ % 100 == 0) {
+    ++decode_errors_;
+    const std::uint64_t reports = logged_reports_++;
+    if (reports < kLoggedReports || reports % 100 == 0) {
         spdlog::warn("peer {}: bad {} message: {}", p2p::to_string(id).substr(0, 16), what,
                      p2p::to_string(error));
     }
@@ -218,13 +222,30 @@ void NetworkService::run() {
         }
         batch.clear();
         if (!driver_->halted()) driver_->tick(now_unix_ms());
+        tick_fetcher(now_unix_ms());
         if (const auto& reason = driver_->halted()) {
             spdlog::critical("consensus halted: {}; the node stops", *reason);
             if (on_halt_) on_halt_(*reason);
             break;
         }
         publish_status();
+        publish_progress();
     }
+}
+
+void NetworkService::publish_progress() {
+    ConsensusProgress progress{driver_->height(),  driver_->round(),
+                               signer_ != nullptr, driver_->pending_evidence().size(),
+                               driver_->stats(),   stats_};
+    progress.service.decode_errors = decode_errors_.load();
+    const std::lock_guard lock{mutex_};
+    progress.service.dropped_inputs = dropped_inputs_;
+    progress_ = progress;
+}
+
+ConsensusProgress NetworkService::progress() const {
+    const std::lock_guard lock{mutex_};
+    return progress_;
 }
 
 void NetworkService::publish_status() {
@@ -277,6 +298,7 @@ void NetworkService::handle(Input& input, std::uint64_t now_ms) {
                        peer.head = connected.head;
                        spdlog::info("peer {} connected (head {})",
                                     p2p::to_string(connected.id).substr(0, 16), connected.head);
+                       announce_pool_to(connected.id);
                        if (peer.head > node_.head().number)
                            catch_up_from(connected.id, peer, now_ms, /*force=*/true);
                    },
@@ -287,6 +309,7 @@ void NetworkService::handle(Input& input, std::uint64_t now_ms) {
                                     p2p::to_string(disconnected.id).substr(0, 16));
                        handles_.erase(found->second.handle);
                        peers_.erase(found);
+                       fetcher_.on_peer_disconnected(disconnected.id);
                        std::erase_if(pending_compact_, [&](const auto& entry) {
                            return entry.second.from == disconnected.id;
                        });
@@ -388,8 +411,14 @@ void NetworkService::handle_message(const p2p::NodeId& id, p2p::BlocksMessage& m
 void NetworkService::handle_message(const p2p::NodeId& id, p2p::TransactionsMessage& message,
                                     std::uint64_t now_ms) {
     std::visit(Overloaded{
-                   // Announcements are not used by this version (transactions are pushed whole).
-                   [&](p2p::NewPooledTransactionHashes&) {},
+                   [&](p2p::NewPooledTransactionHashes& announcement) {
+                       const chain::TxPool& pool = node_.pool();
+                       fetcher_.on_announcement(
+                           id, announcement,
+                           [&pool](const Hash32& hash) { return pool.get(hash).has_value(); },
+                           now_ms);
+                       send_fetch_requests(now_ms);
+                   },
                    [&](p2p::GetPooledTransactions& request) {
                        p2p::PooledTransactions answer{request.request_id, {}};
                        std::size_t bytes = 0;
@@ -411,9 +440,21 @@ void NetworkService::handle_message(const p2p::NodeId& id, p2p::TransactionsMess
 void NetworkService::on_pooled(const p2p::NodeId& id, const p2p::PooledTransactions& pooled,
                                std::uint64_t now_ms) {
     if (pooled.request_id != 0) {
-        // The answer to a compact proposal's fetch.
         const auto pending = pending_compact_.find(pooled.request_id);
-        if (pending == pending_compact_.end() || pending->second.from != id) {
+        if (pending == pending_compact_.end()) {
+            // The answer to an announcement's fetch (the fetcher blames what it never asked).
+            p2p::TxFetchResult result = fetcher_.on_response(id, pooled, now_ms);
+            for (const p2p::TxFetchBlame& blamed : result.blames)
+                blame(blamed.peer, blamed.error, "transactions");
+            for (const Bytes& raw : result.transactions) {
+                ++stats_.transactions_fetched;
+                admit_from_peer(id, raw);
+            }
+            send_fetch_requests(now_ms);
+            return;
+        }
+        // The answer to a compact proposal's fetch.
+        if (pending->second.from != id) {
             return blame(id, p2p::WireError::kUnrequested, "transactions");
         }
         for (const Bytes& raw : pooled.transactions) {
@@ -432,17 +473,56 @@ void NetworkService::on_pooled(const p2p::NodeId& id, const p2p::PooledTransacti
     }
     // Pushed transactions: admitted to the pool, relayed once to each peer.
     for (const Bytes& raw : pooled.transactions) {
-        auto tx = chain::decode_transaction(raw);
-        if (!tx) return blame(id, p2p::WireError::kBadTransaction, "transactions");
-        const Hash32 hash = chain::transaction_hash(*tx);
-        if (!host_->note_received(hash, id)) continue;
-        admitting_from_peer = true;
-        auto admitted = node_.submit_raw_transaction(raw);
-        admitting_from_peer = false;
-        // A rejection is not blamed: a transaction can be valid where it was sent and stale
-        // here (a nonce already used, a full pool).
-        if (admitted) relay_transaction(hash, raw, id);
+        if (!chain::decode_transaction(raw)) {
+            return blame(id, p2p::WireError::kBadTransaction, "transactions");
+        }
+        admit_from_peer(id, raw);
     }
+}
+
+void NetworkService::admit_from_peer(const p2p::NodeId& id, const Bytes& raw) {
+    auto tx = chain::decode_transaction(raw);
+    if (!tx) return blame(id, p2p::WireError::kBadTransaction, "transactions");
+    const Hash32 hash = chain::transaction_hash(*tx);
+    if (!host_->note_received(hash, id)) return;
+    admitting_from_peer = true;
+    auto admitted = node_.submit_raw_transaction(raw);
+    admitting_from_peer = false;
+    // A rejection is not blamed: a transaction can be valid where it was sent and stale
+    // here (a nonce already used, a full pool).
+    if (admitted) relay_transaction(hash, raw, id);
+}
+
+// What the pool holds when a peer connects would otherwise never reach it: pushes only go
+// to peers connected at admission. Hashes only; the peer fetches what it lacks.
+void NetworkService::announce_pool_to(const p2p::NodeId& id) {
+    const std::vector<chain::PoolTransaction> pending = node_.pool().pending();
+    p2p::NewPooledTransactionHashes announcement;
+    const auto flush = [&] {
+        if (announcement.hashes.empty()) return;
+        stats_.hashes_announced += announcement.hashes.size();
+        send(id, p2p::encode_transactions_message(announcement));
+        announcement = {};
+    };
+    for (const chain::PoolTransaction& entry : pending) {
+        if (entry.size > chain::kMaxTransactionSize) continue;
+        announcement.types.push_back(chain::kTransactionType);
+        announcement.sizes.push_back(static_cast<std::uint32_t>(entry.size));
+        announcement.hashes.push_back(entry.hash);
+        if (announcement.hashes.size() == p2p::kMaxAnnouncedHashes) flush();
+    }
+    flush();
+}
+
+void NetworkService::send_fetch_requests(std::uint64_t now_ms) {
+    for (p2p::TxFetchRequest& request : fetcher_.schedule(now_ms))
+        send(request.peer, p2p::encode_transactions_message(request.request));
+}
+
+void NetworkService::tick_fetcher(std::uint64_t now_ms) {
+    for (const p2p::TxFetchBlame& blamed : fetcher_.on_tick(now_ms))
+        blame(blamed.peer, blamed.error, "transactions");
+    send_fetch_requests(now_ms);
 }
 
 void NetworkService::relay_transaction(const Hash32& hash, const Bytes& raw,
@@ -511,7 +591,8 @@ void NetworkService::request_committed(std::uint64_t first) {
 void NetworkService::report_peer(PeerHandle peer, const std::string& reason) {
     const auto id = id_of(peer);
     if (!id) return;
-    if (logged_reports_++ < kLoggedReports || logged_reports_ % 100 == 0) {
+    if (const std::uint64_t reports = logged_reports_++;
+        reports < kLoggedReports || reports % 100 == 0) {
         spdlog::warn("peer {}: {}", p2p::to_string(*id).substr(0, 16), reason);
     }
     host_->report(*id, p2p::Offence::kInvalidMessage);

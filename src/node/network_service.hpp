@@ -11,8 +11,10 @@
 //     blocks channel      GetBlocks / Blocks (catch-up: a peer whose status head is ahead,
 //                         the driver's request_committed, and its send_committed)
 //     transactions        full transactions pushed as PooledTransactions (request id 0),
-//                         relayed once per peer by the Host's gossip; GetPooledTransactions
-//                         fills a compact proposal whose transactions the pool lacks
+//                         relayed once per peer by the Host's gossip; a new peer is sent the
+//                         pool's pending hashes (NewPooledTransactionHashes) and fetches what
+//                         it lacks through p2p::TxFetcher (GetPooledTransactions); the same
+//                         request fills a compact proposal whose transactions the pool lacks
 //
 // Peers are PeerHandles for the driver (a number per connection, never reused). A message
 // that does not decode, or that the driver finds invalid, costs the peer an offence.
@@ -41,6 +43,7 @@
 #include "p2p/wire/compact_block.hpp"
 #include "p2p/wire/consensus_messages.hpp"
 #include "p2p/wire/transaction_messages.hpp"
+#include "p2p/wire/tx_fetcher.hpp"
 
 namespace qtm::node {
 
@@ -53,10 +56,24 @@ struct NetworkServiceConfig {
 };
 
 struct NetworkServiceStats {
-    std::uint64_t decode_errors{0};
+    std::uint64_t decode_errors{0};  // messages a peer was blamed for (bad or unrequested)
     std::uint64_t transactions_relayed{0};
     std::uint64_t compact_fetches{0};
     std::uint64_t blocks_requested{0};
+    std::uint64_t dropped_inputs{0};        // past the input queue's bound
+    std::uint64_t hashes_announced{0};      // pool hashes announced to new peers
+    std::uint64_t transactions_fetched{0};  // announced transactions fetched and admitted
+};
+
+// Where consensus stands, for metrics: a copy the driver thread refreshes after each round of
+// inputs, readable from any thread.
+struct ConsensusProgress {
+    std::uint64_t height{0};  // the height being decided
+    std::uint32_t round{0};
+    bool validator{false};  // this node signs (it has a consensus key)
+    std::size_t pending_evidence{0};
+    ConsensusDriverStats driver;
+    NetworkServiceStats service;
 };
 
 class NetworkService final : public ConsensusNetwork {
@@ -78,6 +95,7 @@ public:
     void stop();
 
     [[nodiscard]] p2p::Host& host() noexcept { return *host_; }
+    [[nodiscard]] ConsensusProgress progress() const;
     [[nodiscard]] std::size_t peer_count() const { return host_->peer_count(); }
 
     // ConsensusNetwork: called by the driver, on the driver thread.
@@ -144,8 +162,14 @@ private:
                    std::uint64_t now_ms);
     void relay_transaction(const Hash32& hash, const Bytes& raw,
                            const std::optional<p2p::NodeId>& from);
+    // A transaction from a peer (pushed or fetched): admitted, and relayed when new here.
+    void admit_from_peer(const p2p::NodeId& id, const Bytes& raw);
+    void announce_pool_to(const p2p::NodeId& id);
+    void send_fetch_requests(std::uint64_t now_ms);
+    void tick_fetcher(std::uint64_t now_ms);
     void catch_up_from(const p2p::NodeId& id, Peer& peer, std::uint64_t now_ms, bool force);
     void publish_status();
+    void publish_progress();
     [[nodiscard]] PeerHandle handle_of(const p2p::NodeId& id);
     [[nodiscard]] std::optional<p2p::NodeId> id_of(PeerHandle handle) const;
     void send_to_all(const p2p::ChannelMessage& message, PeerHandle except);
@@ -161,23 +185,29 @@ private:
     std::unique_ptr<p2p::Host> host_;
     std::unique_ptr<ConsensusDriver> driver_;
 
-    std::mutex mutex_;
+    mutable std::mutex mutex_;
     std::condition_variable wake_;
     std::deque<Input> queue_;
     bool stopping_{false};
     std::thread thread_;
     std::atomic<bool> started_{false};
+    // Either thread.
+    std::atomic<std::uint64_t> decode_errors_{0};
+    std::atomic<std::uint64_t> logged_reports_{0};
+    std::uint64_t dropped_inputs_{0};  // under mutex_
+    ConsensusProgress progress_;       // under mutex_
 
     // Driver thread only.
     std::map<p2p::NodeId, Peer> peers_;
     std::map<PeerHandle, p2p::NodeId> handles_;
     PeerHandle next_handle_{1};
     std::map<std::uint64_t, PendingCompact> pending_compact_;  // request id -> builder
-    std::uint64_t next_request_id_{1};
+    // Compact-proposal and GetBlocks ids start high: the fetcher numbers its own from 1.
+    std::uint64_t next_request_id_{std::uint64_t{1} << 48};
+    p2p::TxFetcher fetcher_;
     std::uint64_t last_request_committed_ms_{0};
     std::uint64_t last_request_committed_first_{0};
     std::uint64_t published_head_{~std::uint64_t{0}};
-    std::uint64_t logged_reports_{0};
     NetworkServiceStats stats_;
 };
 

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <filesystem>
 #include <iterator>
+#include <optional>
+#include <string>
 
 #include "base/hex.hpp"
 #include "chain/stored_head.hpp"
@@ -19,6 +21,8 @@ void register_admin_api(Dispatcher& dispatcher, Backend& backend, const AdminInf
         expect_at_most(params, 0);
         const chain::Header head = backend.head();
         const auto block = ChainReader{backend}.block(head.number);
+        const auto url = info.network ? info.network->node_url() : std::nullopt;
+        const auto port = info.network ? info.network->listen_port() : std::nullopt;
         return Json{{"name", info.client_version},
                     {"chainId", quantity(backend.spec().chain_id)},
                     {"chain", backend.spec().name},
@@ -27,17 +31,53 @@ void register_admin_api(Dispatcher& dispatcher, Backend& backend, const AdminInf
                      {{"number", quantity(head.number)},
                       {"hash", block ? Json(hex_data(block->hash)) : Json(nullptr)}}},
                     {"datadir", info.datadir},
-                    {"peers", 0},
-                    {"listenAddr", nullptr}};
+                    {"id", info.network ? Json(info.network->node_id()) : Json(nullptr)},
+                    {"url", url ? Json(*url) : Json(nullptr)},
+                    {"peers", info.network ? info.network->peers().size() : 0},
+                    {"listenAddr", port ? Json("[::]:" + std::to_string(*port)) : Json(nullptr)}};
     });
     dispatcher.add("admin_datadir", [info](const Json& params) {
         expect_at_most(params, 0);
         return Json(info.datadir);
     });
-    // No p2p yet (the consensus and networking issues): a dev node has no peers.
-    dispatcher.add("admin_peers", [](const Json& params) {
+    // The connected peers (a dev node has none). Shaped after geth's admin_peers where the
+    // fields mean the same; head/finalized are the peer's latest status.
+    dispatcher.add("admin_peers", [info](const Json& params) {
         expect_at_most(params, 0);
-        return Json::array();
+        Json peers = Json::array();
+        if (!info.network) return peers;
+        for (const AdminPeer& peer : info.network->peers()) {
+            peers.push_back(Json{
+                {"id", peer.id},
+                {"network", {{"remoteAddress", peer.remote_address}, {"inbound", peer.inbound}}},
+                {"connectedSince", peer.connected_since_unix},
+                {"score", peer.score},
+                {"bytesIn", peer.bytes_in},
+                {"bytesOut", peer.bytes_out},
+                {"head", quantity(peer.head_number)},
+                {"finalized", quantity(peer.finalized_number)}});
+        }
+        return peers;
+    });
+    // admin_addPeer(url): a persistent peer, dialed now and kept on reconnecting (geth
+    // answers true; a URL that does not parse is an invalid argument here, not false).
+    dispatcher.add("admin_addPeer", [info](const Json& params) {
+        expect_at_most(params, 1);
+        const Json* url = param(params, 0, "url");
+        if (!url->is_string()) {
+            throw RpcError{code::kInvalidParams,
+                           "invalid argument 0: the peer URL must be a string "
+                           "(qtm://<node id>@<host>:<port>)"};
+        }
+        if (!info.network) {
+            throw RpcError{code::kServer,
+                           "this node runs no p2p network (a --dev node has no peers)"};
+        }
+        if (auto added = info.network->add_peer(url->get<std::string>()); !added) {
+            throw RpcError{code::kInvalidParams, "invalid argument 0: " + added.error()};
+        }
+        spdlog::info("audit: peer {} added (admin_addPeer)", url->get<std::string>());
+        return Json(true);
     });
     // An online backup (docs/data-safety.md): a RocksDB checkpoint of the running node into
     // a new directory on the node's host; the answer is the head the copy holds, read back

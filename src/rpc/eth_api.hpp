@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "rpc/admin_network.hpp"
 #include "rpc/backend.hpp"
 #include "rpc/json_rpc.hpp"
 
@@ -20,6 +21,7 @@ struct ApiLimits {
 struct AdminInfo {
     std::string client_version;
     std::string datadir;
+    AdminNetwork* network{nullptr};  // null: no p2p (a dev node); outlives the dispatcher
 };
 
 void register_read_api(Dispatcher& dispatcher, Backend& backend, const ApiLimits& limits);

@@ -17,7 +17,7 @@
 #include "rpc/json_rpc.hpp"
 #include "rpc/jwt.hpp"
 #include "rpc/observer.hpp"
-#include "rpc/tls.hpp"
+#include "rpc/tls_files.hpp"
 
 namespace qtm::rpc {
 

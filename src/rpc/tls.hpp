@@ -8,13 +8,9 @@
 #include <string>
 
 #include "base/result.hpp"
+#include "rpc/tls_files.hpp"
 
 namespace qtm::rpc {
-
-struct TlsFiles {
-    std::string certificate_chain;  // PEM: the server certificate, then intermediates
-    std::string private_key;        // PEM, unencrypted (protect the file: mode 0600)
-};
 
 [[nodiscard]] Result<std::shared_ptr<boost::asio::ssl::context>, std::string> make_tls_context(
     const TlsFiles& files);

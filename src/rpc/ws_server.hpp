@@ -28,7 +28,7 @@
 #include "rpc/json_rpc.hpp"
 #include "rpc/observer.hpp"
 #include "rpc/subscriptions.hpp"
-#include "rpc/tls.hpp"
+#include "rpc/tls_files.hpp"
 
 namespace qtm::rpc {
 

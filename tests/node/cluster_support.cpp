@@ -4,7 +4,12 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <fstream>
 #include <stdexcept>
+
+#include "base/hex.hpp"
+#include "rpc/jwt.hpp"
 
 namespace qtm::test {
 
@@ -12,11 +17,11 @@ Cluster::Cluster(ClusterOptions options)
     : options_{std::move(options)},
       dir_{options_.prefix},
       nodes_(static_cast<std::size_t>(options_.validators)) {
-    const CliRun init = run_qtm(
-        "testnet init --validators " + std::to_string(options_.validators) + " --chain-id " +
-        std::to_string(options_.chain_id) + " --block-time " +
-        std::to_string(options_.block_time_ms) + " --base-port " +
-        std::to_string(options_.base_port) + " --out " + net().string());
+    const CliRun init =
+        run_qtm("testnet init --validators " + std::to_string(options_.validators) +
+                " --chain-id " + std::to_string(options_.chain_id) + " --block-time " +
+                std::to_string(options_.block_time_ms) + " --base-port " +
+                std::to_string(options_.base_port) + " --out " + net().string());
     if (init.status != 0) {
         throw std::runtime_error("qtm testnet init failed: " + init.out + init.err);
     }
@@ -39,7 +44,9 @@ void Cluster::start_all() {
         start(i);
 }
 
-bool Cluster::running(int i) const { return nodes_.at(static_cast<std::size_t>(i)) != nullptr; }
+bool Cluster::running(int i) const {
+    return nodes_.at(static_cast<std::size_t>(i)) != nullptr;
+}
 
 QtmdProcess& Cluster::node(int i) {
     auto& process = nodes_.at(static_cast<std::size_t>(i));
@@ -87,13 +94,33 @@ void Cluster::expect_same_block(const std::vector<int>& which, std::uint64_t num
     }
 }
 
+Json Cluster::admin_call(int i, const std::string& method, const Json& params) {
+    std::ifstream in{node_dir(i) / "data" / "jwtsecret"};
+    std::string hex;
+    in >> hex;
+    const auto secret = from_hex_fixed<32>(hex);
+    if (!secret) throw std::runtime_error("node " + std::to_string(i) + " has no jwtsecret");
+    const auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                         std::chrono::system_clock::now().time_since_epoch())
+                         .count();
+    const Json request{{"jsonrpc", "2.0"}, {"id", 1}, {"method", method}, {"params", params}};
+    const auto [status, body] =
+        node(i).post_to(node(i).admin_port(), request.dump(),
+                        {{"Authorization", "Bearer " + rpc::make_jwt(*secret, now)}});
+    if (status != 200) {
+        throw std::runtime_error(method + " on node " + std::to_string(i) + ": HTTP " +
+                                 std::to_string(status) + " " + body);
+    }
+    return Json::parse(body);
+}
+
 std::string Cluster::logs(std::size_t bytes) {
     std::string text;
     for (int i = 0; i < size(); ++i) {
         if (!running(i)) continue;
         const std::string out = node(i).current_output();
-        text += "---- node " + std::to_string(i) + " (last " + std::to_string(bytes) +
-                " bytes)\n" + out.substr(out.size() > bytes ? out.size() - bytes : 0);
+        text += "---- node " + std::to_string(i) + " (last " + std::to_string(bytes) + " bytes)\n" +
+                out.substr(out.size() > bytes ? out.size() - bytes : 0);
     }
     return text;
 }

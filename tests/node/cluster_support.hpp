@@ -40,8 +40,8 @@ public:
     void start_all();
     [[nodiscard]] bool running(int i) const;
     QtmdProcess& node(int i);
-    void kill(int i);                       // SIGKILL
-    int stop(int i, int signal_number);     // a signal, then the exit status
+    void kill(int i);                    // SIGKILL
+    int stop(int i, int signal_number);  // a signal, then the exit status
 
     // The hash of block `number` on node i ("" when it does not have it).
     [[nodiscard]] std::string hash_at(int i, std::uint64_t number);
@@ -51,6 +51,10 @@ public:
     // A test failure for every node in `which` whose block `number` differs from node
     // which[0]'s (or is missing).
     void expect_same_block(const std::vector<int>& which, std::uint64_t number);
+    // One JSON-RPC call to node i's JWT-authenticated admin endpoint (admin_*), signed with
+    // the secret the node created in its data directory.
+    [[nodiscard]] Json admin_call(int i, const std::string& method,
+                                  const Json& params = Json::array());
     // The last `bytes` of every running node's log, for failure messages.
     [[nodiscard]] std::string logs(std::size_t bytes = 3000);
 

@@ -136,8 +136,15 @@ void QtmdProcess::launch(const std::filesystem::path& log_base,
         ::_exit(127);
     }
     const std::regex banner{R"(JSON-RPC +https?://127\.0\.0\.1:(\d+))"};
+    bool exited = false;
     const bool up = wait_until(
         [&] {
+            // A qtmd that exits at start (a port taken, a bad option) is not waited for.
+            int status = 0;
+            if (!exited && ::waitpid(pid_, &status, WNOHANG) == pid_) {
+                exited = true;
+                pid_ = -1;
+            }
             std::ifstream in{log_path_};
             std::stringstream text;
             text << in.rdbuf();
@@ -155,12 +162,14 @@ void QtmdProcess::launch(const std::filesystem::path& log_base,
                 }
                 return true;
             }
-            return false;
+            return exited;
         },
         std::chrono::seconds(60));
-    if (!up) {
+    if (!up || exited) {
         kill_hard();
-        throw std::runtime_error{"qtmd did not start; its output:\n" + output_};
+        throw std::runtime_error{
+            std::string{exited ? "qtmd exited at start" : "qtmd did not start"} +
+            "; its output:\n" + output_};
     }
 }
 

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <set>
 #include <string>
 
 #include "base/hex.hpp"
@@ -14,6 +15,7 @@
 #include "chain/keys.hpp"
 #include "chain/transaction.hpp"
 #include "cluster_support.hpp"
+#include "metrics_text_support.hpp"
 
 namespace qtm {
 namespace {
@@ -25,10 +27,10 @@ constexpr std::uint64_t kChainId = 9922;
 class ValidatorNetwork : public ::testing::Test {
 protected:
     test::Cluster cluster_{test::ClusterOptions{.validators = 4,
-                            .chain_id = kChainId,
-                            .block_time_ms = 1000,
-                            .base_port = 33100,
-                            .prefix = "qtm-validator-network"}};
+                                                .chain_id = kChainId,
+                                                .block_time_ms = 1000,
+                                                .base_port = 33100,
+                                                .prefix = "qtm-validator-network"}};
 };
 
 TEST_F(ValidatorNetwork, FinalizesGossipsAndCatchesUpAfterAKill) {
@@ -49,9 +51,52 @@ TEST_F(ValidatorNetwork, FinalizesGossipsAndCatchesUpAfterAKill) {
     EXPECT_EQ(commit.at("result").at("blockHash"), net.hash_at(0, 3));
     EXPECT_GE(commit.at("result").at("signers").size(), 3u);
     EXPECT_TRUE(node(1).call("qtm_getCommit", Json::array({"0xffffff"})).at("result").is_null());
-    EXPECT_TRUE(test::wait_until(
-        [&] { return node(0).call("net_peerCount").at("result") == "0x3"; }, std::chrono::seconds{60}))
+    EXPECT_TRUE(
+        test::wait_until([&] { return node(0).call("net_peerCount").at("result") == "0x3"; },
+                         std::chrono::seconds{60}))
         << node(0).call("net_peerCount").dump();
+
+    // The p2p side of the admin API and eth_syncing: node 0 lists the other three by the
+    // node ids they report themselves, and is not syncing.
+    const Json peers = net.admin_call(0, "admin_peers");
+    ASSERT_TRUE(peers.contains("result")) << peers.dump();
+    std::set<std::string> peer_ids;
+    for (const Json& peer : peers.at("result"))
+        peer_ids.insert(peer.at("id").get<std::string>());
+    std::set<std::string> other_ids;
+    for (int i = 1; i < 4; ++i) {
+        const Json info = net.admin_call(i, "admin_nodeInfo");
+        ASSERT_TRUE(info.contains("result")) << info.dump();
+        other_ids.insert(info.at("result").at("id").get<std::string>());
+        EXPECT_EQ(info.at("result").at("peers"), 3) << info.dump();
+        EXPECT_EQ(info.at("result").at("url").get<std::string>().rfind("qtm://", 0), 0u);
+    }
+    EXPECT_EQ(peer_ids, other_ids) << peers.dump();
+    EXPECT_EQ(node(0).call("eth_syncing").at("result"), false);
+    const Json latest_commit = node(2).call("qtm_getCommit", Json::array({"latest"}));
+    ASSERT_TRUE(latest_commit.contains("result")) << latest_commit.dump();
+    EXPECT_FALSE(latest_commit.at("result").is_null());
+    // A URL that does not parse is refused with the reason; the admin API is not public.
+    const Json bad_peer = net.admin_call(0, "admin_addPeer", Json::array({"qtm://nonsense"}));
+    ASSERT_TRUE(bad_peer.contains("error")) << bad_peer.dump();
+    EXPECT_NE(bad_peer.at("error").at("message").get<std::string>().find("qtm://"),
+              std::string::npos)
+        << bad_peer.dump();
+    EXPECT_TRUE(node(0).call("admin_peers").contains("error"));
+
+    // The network's metrics are on the node's /metrics page.
+    ASSERT_NE(node(0).metrics_port(), 0) << node(0).output();
+    const auto [metrics_status, metrics_body] = node(0).get(node(0).metrics_port(), "/metrics");
+    ASSERT_EQ(metrics_status, 200);
+    const test::MetricsText metrics = test::parse_metrics_text(metrics_body);
+    EXPECT_GE(metrics.count("qtm_consensus_commits_total"), 1);
+    EXPECT_EQ(metrics.count("qtm_consensus_validator"), 1);
+    EXPECT_EQ(metrics.count("qtm_p2p_peers{direction=\"inbound\"}") +
+                  metrics.count("qtm_p2p_peers{direction=\"outbound\"}"),
+              3);
+    EXPECT_GT(
+        metrics.count("qtm_p2p_message_bytes_total{channel=\"consensus\",direction=\"received\"}"),
+        0);
 
     // 2. A transfer sent to node 0 is included, and node 3 sees it.
     const chain::AccountKey sender{crypto::SignatureScheme::kMlDsa44, chain::dev_account_seed(0)};
