@@ -138,6 +138,8 @@ auto start_retrying(std::uint32_t port_base, Start start) {
                                     std::string_view::npos) {
                 throw;
             }
+            std::fprintf(stderr, "ports from %u: qtmd found one in use, starting again\n",
+                         port_base);
         }
     }
 }
@@ -145,7 +147,8 @@ auto start_retrying(std::uint32_t port_base, Start start) {
 }  // namespace
 
 void wait_ports_free(std::uint32_t first) {
-    (void)wait_until(
+    const auto start = std::chrono::steady_clock::now();
+    const bool free = wait_until(
         [first] {
             for (std::uint32_t port = first; port < first + 5; ++port) {
                 if (!port_free(static_cast<std::uint16_t>(port))) return false;
@@ -153,6 +156,13 @@ void wait_ports_free(std::uint32_t first) {
             return true;
         },
         std::chrono::seconds{30});
+    const auto waited = std::chrono::duration_cast<std::chrono::milliseconds>(
+                            std::chrono::steady_clock::now() - start)
+                            .count();
+    if (!free || waited > 1000) {
+        std::fprintf(stderr, "ports %u..%u: %s after %lld ms\n", first, first + 4,
+                     free ? "free" : "still in use", static_cast<long long>(waited));
+    }
 }
 
 void start_node(Cluster& cluster, int i) {
@@ -400,6 +410,7 @@ void run_crash_cycles(Cluster& cluster, const CrashCycles& options) {
     std::mt19937 random{options.seed};
     const auto n = static_cast<unsigned>(cluster.size());
     for (int cycle = 0; cycle < options.cycles; ++cycle) {
+        const auto cycle_start = std::chrono::steady_clock::now();
         const int victim = static_cast<int>(random() % n);
         if (load.target() == victim) {
             const int other = 1 + static_cast<int>(random() % (n - 1));
@@ -422,7 +433,8 @@ void run_crash_cycles(Cluster& cluster, const CrashCycles& options) {
         // Half the time the others finalize without it first (3 of 4 are a quorum); else it
         // comes back at once, into the height it was voting in (its WAL must keep it from
         // signing anything else there).
-        if (random() % 2 == 0) {
+        const bool wait_for_others = random() % 2 == 0;
+        if (wait_for_others) {
             ASSERT_TRUE(wait_until([&] { return highest_head(cluster, victim) > at_kill; },
                                    std::chrono::seconds{60}))
                 << "cycle " << cycle << ": the others stopped at " << at_kill << "\n"
@@ -434,6 +446,16 @@ void run_crash_cycles(Cluster& cluster, const CrashCycles& options) {
             << "cycle " << cycle << ": node " << victim << " does not catch up to " << target
             << "\n"
             << cluster.logs();
+        if (options.cycles <= 20 || cycle % 50 == 0) {
+            const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                std::chrono::steady_clock::now() - cycle_start)
+                                .count();
+            std::printf("cycle %d: node %d killed at ~%llu%s, caught up to %llu, %lld ms\n", cycle,
+                        victim, static_cast<unsigned long long>(at_kill),
+                        wait_for_others ? " (the others went on)" : " (restarted at once)",
+                        static_cast<unsigned long long>(target), static_cast<long long>(ms));
+            std::fflush(stdout);
+        }
     }
     load.stop();
     EXPECT_GT(load.accepted(), 0u);
