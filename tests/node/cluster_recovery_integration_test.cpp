@@ -171,7 +171,7 @@ TEST(ClusterRecovery, TwinValidatorIsSlashedAndTheOthersGoOn) {
 
     // Transfers sent to the original: the twin's pool lags it, so that their proposals
     // (and the votes for them) differ.
-    test::TransferLoad load{net, kChainId, 3, kTwin, std::chrono::milliseconds{20}};
+    test::TransferLoad load{net, kChainId, 3, kTwin, std::chrono::milliseconds{50}};
     const auto toml = test::write_extra_node(net, "twin", 33840, kTwin);
     auto twin = test::start_extra_node(toml, 33840);
     EXPECT_NE(twin->output().find("(genesis validator 1)"), std::string::npos) << twin->output();

@@ -155,7 +155,7 @@ void wait_ports_free(std::uint32_t first) {
             }
             return true;
         },
-        std::chrono::seconds{30});
+        std::chrono::seconds{75});
     const auto waited = std::chrono::duration_cast<std::chrono::milliseconds>(
                             std::chrono::steady_clock::now() - start)
                             .count();
@@ -228,6 +228,7 @@ void TransferLoad::run() {
     bool nonce_known = false;  // else re-read from the pool
     std::uint64_t last_count = 0;
     auto last_progress = std::chrono::steady_clock::now();
+    auto last_check = last_progress;
     const Json address = sender();
     while (!stopping_) {
         {
@@ -251,9 +252,14 @@ void TransferLoad::run() {
                         nonce = pending.value_or(0);
                         last_progress = now;
                     }
-                    if (const auto count = count_of("latest"); count && *count != last_count) {
-                        last_count = *count;
-                        last_progress = now;
+                    // Once a second: each call is a TCP connection, and each one closed
+                    // leaves a TIME_WAIT socket on an ephemeral port (see wait_ports_free).
+                    if (now - last_check > std::chrono::seconds{1}) {
+                        last_check = now;
+                        if (const auto count = count_of("latest"); count && *count != last_count) {
+                            last_count = *count;
+                            last_progress = now;
+                        }
                     }
                     if (nonce_known) {
                         const chain::Transaction tx =

@@ -31,9 +31,12 @@ std::filesystem::path write_extra_node(const Cluster& cluster, const std::string
 std::unique_ptr<QtmdProcess> start_extra_node(const std::filesystem::path& toml,
                                               std::uint32_t port_base);
 
-// The fixed ports are in the system's ephemeral range, so a client socket of any process
-// (an RPC call, a p2p dial) can hold one for a while: waits (up to 30 s) until the five
-// ports from `first` can be bound on 127.0.0.1.
+// The fixed ports are in the system's ephemeral range (32768-60999), so a client socket of
+// any process can hold one: an RPC call's connection, once closed, stays in TIME_WAIT for
+// 60 s on its ephemeral port, and that blocks a listener's bind there (SO_REUSEADDR does
+// not help: the client socket did not set it). With thousands of test RPC calls, one of a
+// node's five ports is often taken. Waits (up to 75 s) until the five ports from `first`
+// can be bound on 127.0.0.1.
 void wait_ports_free(std::uint32_t first);
 // Cluster::start(i) once node i's ports are free, tried again when qtmd still finds one in
 // use.
@@ -47,7 +50,7 @@ void start_all_nodes(Cluster& cluster);
 class TransferLoad {
 public:
     TransferLoad(Cluster& cluster, std::uint64_t chain_id, std::uint32_t dev_index, int target,
-                 std::chrono::milliseconds interval = std::chrono::milliseconds{50});
+                 std::chrono::milliseconds interval = std::chrono::milliseconds{100});
     ~TransferLoad();
     TransferLoad(const TransferLoad&) = delete;
     TransferLoad& operator=(const TransferLoad&) = delete;
