@@ -27,7 +27,7 @@ TEST(ClusterCrash, KillAndRestartRandomValidatorsUnderLoad) {
     test::Cluster net{test::ClusterOptions{.validators = 4,
                                            .chain_id = 9955,
                                            .block_time_ms = 1000,
-                                           .base_port = 33900,
+                                           .base_port = 23900,
                                            .prefix = "qtm-crash-cycles"}};
     test::run_crash_cycles(
         net, test::CrashCycles{.cycles = static_cast<int>(env_number("QTM_CYCLES", 1000)),

@@ -7,7 +7,7 @@
 //  - every link routed through a TCP proxy (test::TcpProxy, one per directed pair) and peer
 //    exchange off (so that nobody learns a direct address): a 2+2 partition halts the
 //    chain, healing it resumes one chain, the same on all four at every height.
-// Each test has its own base port (33200, 33300, 33400). Waits poll conditions with
+// Each test has its own base port (23200, 23300, 23400). Waits poll conditions with
 // generous deadlines; the only fixed sleeps are the windows in which nothing may happen.
 #include <gtest/gtest.h>
 #include <signal.h>
@@ -108,7 +108,7 @@ TEST(ClusterFaults, TwoOfFourStoppedHaltsFinalityAndOneBackResumesIt) {
     test::Cluster net{test::ClusterOptions{.validators = 4,
                                            .chain_id = kChainId,
                                            .block_time_ms = 1000,
-                                           .base_port = 33200,
+                                           .base_port = 23200,
                                            .prefix = "qtm-cluster-faults-halt"}};
     start_all(net);
     ASSERT_TRUE(net.all_reach({0, 1, 2, 3}, 3)) << net.logs();
@@ -141,14 +141,14 @@ TEST(ClusterFaults, ANodeWithAnotherGenesisIsRefusedAtTheHandshake) {
     test::Cluster net{test::ClusterOptions{.validators = 4,
                                            .chain_id = kChainId,
                                            .block_time_ms = 1000,
-                                           .base_port = 33300,
+                                           .base_port = 23300,
                                            .prefix = "qtm-cluster-faults-genesis"}};
     // The same chain id, its own keys: another genesis. Its one node lists node 0 of the
     // first network as its persistent peer.
     test::Cluster stranger{test::ClusterOptions{.validators = 1,
                                                 .chain_id = kChainId,
                                                 .block_time_ms = 1000,
-                                                .base_port = 33350,
+                                                .base_port = 23350,
                                                 .prefix = "qtm-cluster-faults-stranger"}};
     const std::filesystem::path toml = stranger.node_dir(0) / "node.toml";
     std::string text = read_text(toml);
@@ -206,7 +206,7 @@ TEST(ClusterFaults, APartitionHaltsTheChainAndHealingResumesOneChain) {
     test::Cluster net{test::ClusterOptions{.validators = 4,
                                            .chain_id = kChainId,
                                            .block_time_ms = 1000,
-                                           .base_port = 33400,
+                                           .base_port = 23400,
                                            .prefix = "qtm-cluster-faults-partition"}};
     // One proxy per directed pair: node i reaches node j only through proxy (i, j), on any
     // free port (a fixed one could be some other connection's ephemeral port).

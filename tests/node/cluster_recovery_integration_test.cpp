@@ -51,14 +51,14 @@ std::string address_topic(const std::string& address) {
 }
 
 TEST(ClusterRecovery, FullNodeSyncsFromScratchAndFollows) {
-    test::Cluster net{options(33600, "qtm-recovery-full")};
+    test::Cluster net{options(23600, "qtm-recovery-full")};
     test::start_all_nodes(net);
     ASSERT_TRUE(net.all_reach({0, 1, 2, 3}, 10, std::chrono::seconds{120})) << net.logs();
 
     // No validator keystore, its own ports, data directory and node key; the validators
     // as persistent peers.
-    const auto toml = test::write_extra_node(net, "full", 33640);
-    auto full = test::start_extra_node(toml, 33640);
+    const auto toml = test::write_extra_node(net, "full", 23640);
+    auto full = test::start_extra_node(toml, 23640);
     EXPECT_NE(full->output().find("full node"), std::string::npos) << full->output();
     EXPECT_NE(full->output().find("Validator     none"), std::string::npos);
     EXPECT_NE(full->output().find("Head          block 0 "), std::string::npos);
@@ -108,7 +108,7 @@ TEST(ClusterRecovery, FullNodeSyncsFromScratchAndFollows) {
 }
 
 TEST(ClusterRecovery, ValidatorKilledUnderLoadCatchesUpWithoutEvidence) {
-    test::Cluster net{options(33700, "qtm-recovery-kill")};
+    test::Cluster net{options(23700, "qtm-recovery-kill")};
     test::start_all_nodes(net);
     ASSERT_TRUE(net.all_reach({0, 1, 2, 3}, 3, std::chrono::seconds{120})) << net.logs();
     constexpr int kVictim = 2;
@@ -154,12 +154,12 @@ TEST(ClusterRecovery, ValidatorKilledUnderLoadCatchesUpWithoutEvidence) {
 
 // The bounded run of the slow crash test (cluster_crash_slow_test.cpp): three cycles.
 TEST(ClusterRecovery, CrashCyclesUnderLoad) {
-    test::Cluster net{options(33650, "qtm-recovery-cycles")};
+    test::Cluster net{options(23650, "qtm-recovery-cycles")};
     test::run_crash_cycles(net, test::CrashCycles{.cycles = 3, .seed = 7, .chain_id = kChainId});
 }
 
 TEST(ClusterRecovery, TwinValidatorIsSlashedAndTheOthersGoOn) {
-    test::Cluster net{options(33800, "qtm-recovery-twin")};
+    test::Cluster net{options(23800, "qtm-recovery-twin")};
     test::start_all_nodes(net);
     ASSERT_TRUE(net.all_reach({0, 1, 2, 3}, 3, std::chrono::seconds{120})) << net.logs();
     constexpr int kTwin = 1;
@@ -172,8 +172,8 @@ TEST(ClusterRecovery, TwinValidatorIsSlashedAndTheOthersGoOn) {
     // Transfers sent to the original: the twin's pool lags it, so that their proposals
     // (and the votes for them) differ.
     test::TransferLoad load{net, kChainId, 3, kTwin, std::chrono::milliseconds{50}};
-    const auto toml = test::write_extra_node(net, "twin", 33840, kTwin);
-    auto twin = test::start_extra_node(toml, 33840);
+    const auto toml = test::write_extra_node(net, "twin", 23840, kTwin);
+    auto twin = test::start_extra_node(toml, 23840);
     EXPECT_NE(twin->output().find("(genesis validator 1)"), std::string::npos) << twin->output();
 
     Json slashed;

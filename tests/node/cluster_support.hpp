@@ -1,7 +1,9 @@
 // A local validator network for tests: `qtm testnet init --validators N` into a scratch
 // directory, then one real qtmd per node from its node.toml. Tests start, kill and restart
 // nodes and read them over JSON-RPC. Each test picks its own base port (ports base..base+10N)
-// so that tests running in parallel never share one.
+// so that tests running in parallel never share one, below Linux's ephemeral range
+// (32768-60999): there a test's own RPC client sockets, in TIME_WAIT after each call, would
+// take a node's port from it now and then.
 #pragma once
 
 #include <cstdint>
@@ -20,7 +22,7 @@ struct ClusterOptions {
     int validators{4};
     std::uint64_t chain_id{9922};
     std::uint64_t block_time_ms{1000};
-    std::uint32_t base_port{33100};
+    std::uint32_t base_port{23100};
     std::string prefix{"qtm-cluster"};  // the scratch directory's name
 };
 

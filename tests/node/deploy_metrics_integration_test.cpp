@@ -125,7 +125,7 @@ TEST(DeployMetrics, ANetworkNodeExportsTheNetworkOnlyMetrics) {
     test::Cluster net{test::ClusterOptions{.validators = 1,
                                            .chain_id = 9931,
                                            .block_time_ms = 500,
-                                           .base_port = 33050,
+                                           .base_port = 23050,
                                            .prefix = "qtm-deploy-network-metrics"}};
     net.start(0);
     ASSERT_TRUE(net.all_reach({0}, 1)) << net.logs();

@@ -29,7 +29,7 @@ protected:
     test::Cluster cluster_{test::ClusterOptions{.validators = 4,
                                                 .chain_id = kChainId,
                                                 .block_time_ms = 1000,
-                                                .base_port = 33100,
+                                                .base_port = 23100,
                                                 .prefix = "qtm-validator-network"}};
 };
 
