@@ -4,11 +4,13 @@
 # them (bench/cluster_load.mjs). Builds nothing: uses build/bin (or $QTM_BIN_DIR) and the
 # SDK's dist (sdk/js: npm ci && npm run build; scripts/setup.sh does it).
 #   bench/cluster_bench.sh [--validators 4] [--txs 4000] [--senders 200] [--concurrency 16]
-#                          [--block-time 1000] [--base-port 24100]
+#                          [--block-time 1000] [--base-port 24100] [--gas-limit G]
+#                          [--max-block-bytes B]   (the spec's block limits; qtm's defaults)
 set -euo pipefail
 root_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 bin="${QTM_BIN_DIR:-$root_dir/build/bin}"
 validators=4 txs=4000 senders=200 concurrency=16 block_time=1000 base_port=24100
+limits=()
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --validators) validators="$2"; shift 2 ;;
@@ -17,7 +19,9 @@ while [[ $# -gt 0 ]]; do
     --concurrency) concurrency="$2"; shift 2 ;;
     --block-time) block_time="$2"; shift 2 ;;
     --base-port) base_port="$2"; shift 2 ;;
-    -h|--help) sed -n 2,7p "$0"; exit 0 ;;
+    --gas-limit) limits+=(--gas-limit "$2"); shift 2 ;;
+    --max-block-bytes) limits+=(--max-block-bytes "$2"); shift 2 ;;
+    -h|--help) sed -n 2,8p "$0"; exit 0 ;;
     *) echo "cluster_bench: unknown option $1 (--help)" >&2; exit 2 ;;
   esac
 done
@@ -28,7 +32,7 @@ dir="$(mktemp -d /tmp/qtm-cluster-bench.XXXXXX)"
 cleanup() { QTMD="$bin/qtmd" "$root_dir/scripts/testnet.sh" stop "$dir/net" >/dev/null 2>&1 || true; rm -rf "$dir"; }
 trap cleanup EXIT
 "$bin/qtm" testnet init --validators "$validators" --block-time "$block_time" \
-  --base-port "$base_port" --out "$dir/net" >/dev/null 2>&1
+  --base-port "$base_port" "${limits[@]}" --out "$dir/net" >/dev/null 2>&1
 QTMD="$bin/qtmd" "$root_dir/scripts/testnet.sh" start "$dir/net" >/dev/null
 urls=()
 for ((i = 0; i < validators; ++i)); do urls+=("http://127.0.0.1:$((base_port + 10 * i + 1))"); done
@@ -40,7 +44,7 @@ for _ in $(seq 1 60); do
   [[ -n "$height" && "$height" != "0x0" ]] && break
   sleep 1
 done
-echo "cluster_bench: $validators validators, block time $block_time ms, $(nproc) cores, $(date -u +%FT%TZ)"
+echo "cluster_bench: $validators validators, block time $block_time ms, ${limits[*]:-default block limits}, $(nproc) cores, $(date -u +%FT%TZ)"
 load_status=0
 node "$root_dir/bench/cluster_load.mjs" --urls "$(IFS=,; echo "${urls[*]}")" --txs "$txs" \
   --senders "$senders" --concurrency "$concurrency" || load_status=$?

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "base/hex.hpp"
+#include "chain/block_limits.hpp"
 #include "chain/chain_spec.hpp"
 #include "chain/keys.hpp"
 #include "chain/keystore.hpp"
@@ -195,6 +196,15 @@ NetworkCli::NetworkCli(CLI::App& app) {
     testnet_init_->add_option("--block-time", testnet_.block_time_ms, "Block time in ms")
         ->capture_default_str()
         ->check(CLI::Range(std::uint64_t{100}, std::uint64_t{3'600'000}));
+    testnet_init_->add_option("--gas-limit", testnet_.gas_limit, "Gas per block")
+        ->capture_default_str()
+        ->check(CLI::Range(std::uint64_t{21'000}, std::uint64_t{1'000'000'000'000}));
+    testnet_init_
+        ->add_option("--max-block-bytes", testnet_.max_block_bytes,
+                     "Largest block body in bytes (at most 12 MiB: what a peer catching up "
+                     "can receive)")
+        ->capture_default_str()
+        ->check(CLI::Range(std::uint64_t{chain::kMaxTransactionSize}, chain::kMaxBlockBytesLimit));
     testnet_init_->add_option("--base-port", testnet_.base_port, "First port (node I: base+10*I)")
         ->capture_default_str()
         ->check(CLI::Range(1024, 65000));

@@ -43,6 +43,8 @@ struct TestnetOptions {
     std::string out;
     std::uint64_t chain_id{7360};
     std::uint64_t block_time_ms{2000};
+    std::uint64_t gas_limit{30'000'000};
+    std::uint64_t max_block_bytes{4u << 20};
     std::uint32_t base_port{30300};
     std::string host{"127.0.0.1"};
     bool force{false};

@@ -110,6 +110,8 @@ int testnet_init(const TestnetOptions& options) {
     spec.chain_id = options.chain_id;
     spec.genesis_time = static_cast<std::uint64_t>(std::time(nullptr));
     spec.block_time_ms = options.block_time_ms;
+    spec.gas_limit = options.gas_limit;
+    spec.max_block_bytes = options.max_block_bytes;
     spec.block_reward = chain::qtm_to_wei(1);
     spec.staking.unbonding_seconds = 60;  // a local network: short, as the dev chain's
 

@@ -7,6 +7,7 @@
 
 #include "base/endian.hpp"
 #include "base/hex.hpp"
+#include "chain/block_limits.hpp"
 #include "chain/keys.hpp"
 #include "chain/staking/active_set.hpp"
 #include "chain/staking/genesis.hpp"
@@ -136,6 +137,11 @@ ChainSpec parse(const json& root) {
     spec.max_block_bytes = small(require(root, "maxBlockBytes", ""), "maxBlockBytes");
     if (spec.max_block_bytes < kMaxTransactionSize) {
         reject("maxBlockBytes", "must hold at least one maximal transaction (131072 bytes)");
+    }
+    if (spec.max_block_bytes > kMaxBlockBytesLimit) {
+        reject("maxBlockBytes", "must be at most " + std::to_string(kMaxBlockBytesLimit) +
+                                    " (12 MiB): a larger block could not be sent to a peer "
+                                    "that is catching up");
     }
     const json& fee = require(root, "baseFee", "");
     spec.base_fee.initial = quantity(require(fee, "initial", "baseFee."), "baseFee.initial");

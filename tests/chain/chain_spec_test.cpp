@@ -62,6 +62,15 @@ TEST(ChainSpec, MalformedSpecsNameTheField) {
     EXPECT_NE(error_for("\"gasLimit\": 30000000", "\"gasLimit\": 5").find("'gasLimit'"),
               std::string::npos);
     EXPECT_NE(error_for("\"blockTimeMs\": 2000,", "").find("'blockTimeMs'"), std::string::npos);
+    const std::string block_bytes = "\"maxBlockBytes\": " + std::to_string(4u << 20);
+    EXPECT_NE(error_for(block_bytes, "\"maxBlockBytes\": 12582913").find("'maxBlockBytes'"),
+              std::string::npos)
+        << "one byte over the 12 MiB a peer catching up can receive";
+    std::string at_limit = good;
+    at_limit.replace(at_limit.find(block_bytes), block_bytes.size(), "\"maxBlockBytes\": 12582912");
+    EXPECT_TRUE(parse_chain_spec(at_limit).has_value());
+    EXPECT_NE(error_for(block_bytes, "\"maxBlockBytes\": 1000").find("'maxBlockBytes'"),
+              std::string::npos);
     EXPECT_NE(error_for("\"balance\": \"99000000", "\"balance\": \"98000000").find("'alloc'"),
               std::string::npos);
     EXPECT_NE(error_for("\"scheme\": 2", "\"scheme\": 9").find("'validators[0].scheme'"),

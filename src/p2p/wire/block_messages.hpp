@@ -17,6 +17,7 @@
 #include "base/bytes.hpp"
 #include "base/result.hpp"
 #include "chain/block.hpp"
+#include "chain/block_limits.hpp"
 #include "chain/consensus/types.hpp"
 #include "p2p/message.hpp"
 #include "p2p/wire/wire_error.hpp"
@@ -31,6 +32,9 @@ enum class BlocksType : std::uint8_t {
 inline constexpr std::uint64_t kMaxBlocksPerRequest = 128;
 inline constexpr std::size_t kMaxGetBlocksBytes = 64;
 inline constexpr std::size_t kMaxBlocksBytes = max_payload_size(Channel::kBlocks);
+// The largest body a spec allows, with room for its header and certificate (a few KB each,
+// the certificate at most a few hundred KB with a large validator set), fits in one answer.
+static_assert(chain::kMaxBlockBytesLimit + (1u << 20) <= kMaxBlocksBytes);
 
 struct GetBlocks {
     std::uint64_t request_id{0};
