@@ -12,8 +12,11 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <atomic>
 #include <cctype>
+#include <chrono>
 #include <string>
+#include <thread>
 
 #include "base/hex.hpp"
 #include "chain/chain_spec.hpp"
@@ -175,6 +178,48 @@ TEST(ClusterRecovery, TwinValidatorIsSlashedAndTheOthersGoOn) {
     const auto toml = test::write_extra_node(net, "twin", 23840, kTwin);
     auto twin = test::start_extra_node(toml, 23840);
     EXPECT_NE(twin->output().find("(genesis validator 1)"), std::string::npos) << twin->output();
+    // And, so that the two never build the same block when validator 1 proposes: for each
+    // nonce of one account, one transfer to the original and a different one (same nonce,
+    // same fee) to the twin. Each pool keeps the one it saw first (the other is an
+    // underpriced replacement), so the two copies' pools differ for as long as it runs.
+    std::atomic<bool> stop_pairs{false};
+    std::thread pairs{[&] {
+        const chain::AccountKey key{crypto::SignatureScheme::kMlDsa44, chain::dev_account_seed(6)};
+        const Json sender = to_hex(key.address());
+        Address to_original{};
+        to_original.fill(0x61);
+        Address to_twin{};
+        to_twin.fill(0x62);
+        while (!stop_pairs) {
+            try {
+                const Json count =
+                    net.node(0).call("eth_getTransactionCount", Json::array({sender, "latest"}));
+                const std::uint64_t nonce =
+                    std::stoull(count.at("result").get<std::string>(), nullptr, 16);
+                const auto make = [&](const Address& to) {
+                    chain::Transaction tx = test::signed_transfer(key, kChainId, nonce, to, 1);
+                    if (nonce > 0) {  // the key travels with the account's first transfer only
+                        tx.public_key.clear();
+                        chain::sign_transaction(tx, key, /*include_key=*/false);
+                    }
+                    return to_hex(chain::encode(tx));
+                };
+                (void)net.node(kTwin).call("eth_sendRawTransaction",
+                                           Json::array({make(to_original)}));
+                (void)twin->call("eth_sendRawTransaction", Json::array({make(to_twin)}));
+            } catch (const std::exception&) {  // a node restarting or gone: try again
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds{200});
+        }
+    }};
+    struct JoinPairs {
+        std::atomic<bool>& stop;
+        std::thread& thread;
+        ~JoinPairs() {
+            stop = true;
+            if (thread.joinable()) thread.join();
+        }
+    } join_pairs{stop_pairs, pairs};
 
     Json slashed;
     ASSERT_TRUE(test::wait_until(
@@ -185,6 +230,8 @@ TEST(ClusterRecovery, TwinValidatorIsSlashedAndTheOthersGoOn) {
         std::chrono::seconds{120}))
         << twin->current_output() << net.logs();
     load.stop();
+    stop_pairs = true;
+    pairs.join();
     ASSERT_EQ(slashed.size(), 1u) << slashed.dump();
     EXPECT_EQ(lower(slashed[0].at("topics").at(1).get<std::string>()), operator_topic)
         << slashed.dump();
