@@ -71,6 +71,10 @@ Json format_transaction(const chain::Transaction& tx, const Hash32& hash,
         {"input", hex_data(tx.data)},
         {"accessList", format_access_list(tx.access_list)},
         {"scheme", quantity(crypto::to_byte(tx.scheme))},
+        // What the signature costs in bytes, and whether this transaction registers the
+        // sender's key (publicKeySize > 0): explorers show both (docs/rpc.md).
+        {"signatureSize", quantity(tx.signature.size())},
+        {"publicKeySize", quantity(tx.public_key.size())},
         // QTM signatures are ML-DSA: there is no ECDSA (v, r, s). The fields stay, as the
         // quantity zero, because clients typed for Ethereum require them (docs/rpc.md).
         {"v", "0x0"},
