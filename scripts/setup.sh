@@ -14,8 +14,6 @@ debian_packages=(
   libssl-dev libgmp-dev libsecp256k1-dev librocksdb-dev libboost1.81-dev
   nlohmann-json3-dev libspdlog-dev libfmt-dev libcli11-dev libtomlplusplus-dev
   prometheus-cpp-dev libgtest-dev libgmock-dev libbenchmark-dev librapidcheck-dev
-  # The explorer (web/): its indexer's database and the browser its test drives.
-  postgresql-15 chromium
 )
 # The operator's tools the deploy/ tests run (promtool; Docker, Compose and debootstrap for
 # the image and the Compose stack). QTM_SKIP_OPS=1 leaves them out (the image's build stage).
@@ -57,11 +55,10 @@ else
 fi
 
 # npm projects: tests/js (independent implementations), sdk/js (the SDK), tests/e2e (real
-# Ethereum clients), web/ (the indexer and the explorer) and their tests. Each is installed with `npm ci` when its lock file is newer than its
+# Ethereum clients). Each is installed with `npm ci` when its lock file is newer than its
 # node_modules.
 if [[ "${QTM_SKIP_NPM:-0}" != "1" ]]; then
-  for project in tests/js sdk/js tests/e2e tests/k8s web/indexer web/explorer tests/indexer \
-                 tests/explorer; do
+  for project in tests/js sdk/js tests/e2e tests/k8s; do
     dir="$root_dir/$project"
     [[ -f "$dir/package.json" ]] || continue
     if [[ ! -d "$dir/node_modules" || \
