@@ -71,7 +71,7 @@ export class Indexer {
   private batchSize: number;
   private readonly maxBatch: number;
   chainId = 0n;
-  genesisHash = Buffer.alloc(0);
+  genesisHash: Buffer = Buffer.alloc(0);
   stakingAddress = STAKING_ADDRESS;
   hasCommits = false;
   private hasBlockReceipts = true;
@@ -430,7 +430,7 @@ export class Indexer {
         ? commit.signers.map((s: unknown) => (typeof s === 'number' ? s : Number(BigInt(String(s))))) : null;
       const set = block.validatorsHash ? batch.signerSets.get(block.validatorsHash) : undefined;
       const signerAddresses = signerIndices && set
-        ? signerIndices.map((i) => (set[i] ? Buffer.from(set[i].slice(2), 'hex') : null)).filter((x): x is Buffer => x !== null)
+        ? signerIndices.map((i) => (set[i] ? Buffer.from(set[i].slice(2), 'hex') : null)).filter((x): x is NonNullable<typeof x> => x !== null)
         : null;
       return [
         number, hash32(block.hash, 'hash'), hash32(block.parentHash, 'parentHash'), smallQuantity(block.timestamp, 'timestamp'),
