@@ -40,6 +40,24 @@ describe('object shapes', () => {
     for (const field of ['v', 'yParity', 'r', 's']) assert.equal(tx[field], '0x0', field);
   });
 
+  test('transactions carry their ML-DSA-44 signature size and, once, the key size', async () => {
+    // FIPS 204 Table 2: an ML-DSA-44 signature is 2,420 bytes, a public key 1,312.
+    const from = node.accounts[0].address;
+    const first = await rpc(node.http, 'eth_getTransactionByHash', [sent.hash]);
+    const keyAtGenesis = await rpc(node.http, 'qtm_getPublicKey', [from, '0x0']);
+    assert.equal(first.scheme, '0x1');
+    assert.equal(first.signatureSize, '0x974');
+    // The first transaction of a sender without a registered key carries (registers) it.
+    assert.equal(first.publicKeySize, keyAtGenesis === null ? '0x520' : '0x0');
+    const deploy = await rpc(node.http, 'eth_getTransactionByHash', [panics.deploymentTransaction().hash]);
+    assert.equal(deploy.signatureSize, '0x974');
+    assert.equal(deploy.publicKeySize, '0x0');
+    // The sizes add up to the raw transaction, which holds both byte strings.
+    const raw = await rpc(node.http, 'debug_getRawTransaction', [sent.hash]);
+    const rawBytes = (raw.length - 2) / 2;
+    assert.ok(rawBytes > Number(first.signatureSize) + Number(first.publicKeySize), `${rawBytes} raw bytes`);
+  });
+
   test('blocks carry the Cancun fields and no totalDifficulty', async () => {
     for (const full of [false, true]) {
       const block = await rpc(node.http, 'eth_getBlockByNumber', [sent.receipt.blockNumber, full]);
