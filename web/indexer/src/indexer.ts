@@ -591,7 +591,8 @@ export class Indexer {
         }
       }
       await client.query(
-        'UPDATE indexer_state SET last_height = GREATEST(COALESCE(last_height, -1), $1), updated_at = now()', [batch.to]);
+        `UPDATE indexer_state SET last_height = GREATEST(COALESCE(last_height, -1), $1),
+           total_transactions = total_transactions + $2, updated_at = now()`, [batch.to, txCount]);
       await client.query('COMMIT');
       for (const row of tokenRows) {
         const token = toHex(row[0] as Buffer)!;
