@@ -19,6 +19,9 @@ debian_packages=(
 # the image and the Compose stack). QTM_SKIP_OPS=1 leaves them out (the image's build stage).
 if [[ "${QTM_SKIP_OPS:-0}" != "1" ]]; then
   debian_packages+=(prometheus docker.io docker-compose debootstrap)
+  # The explorer's tests (tests/explorer): its indexer's database (a throw-away cluster made
+  # with PostgreSQL 15's initdb) and the browser the page test drives.
+  debian_packages+=(postgresql-15 chromium)
 fi
 
 if [[ $(id -u) -eq 0 ]]; then
@@ -55,10 +58,10 @@ else
 fi
 
 # npm projects: tests/js (independent implementations), sdk/js (the SDK), tests/e2e (real
-# Ethereum clients). Each is installed with `npm ci` when its lock file is newer than its
-# node_modules.
+# Ethereum clients), web/indexer and web/explorer (the block explorer) and tests/explorer.
+# Each is installed with `npm ci` when its lock file is newer than its node_modules.
 if [[ "${QTM_SKIP_NPM:-0}" != "1" ]]; then
-  for project in tests/js sdk/js tests/e2e tests/k8s; do
+  for project in tests/js sdk/js tests/e2e tests/k8s web/indexer web/explorer tests/explorer; do
     dir="$root_dir/$project"
     [[ -f "$dir/package.json" ]] || continue
     if [[ ! -d "$dir/node_modules" || \

@@ -9,7 +9,7 @@ import { createPool, migrate } from './db.js';
 import { Faucet } from './faucet.js';
 import { GenesisMismatch, Indexer } from './indexer.js';
 import { log } from './log.js';
-import { RpcClient } from './rpc.js';
+import { RpcClient, Stopped } from './rpc.js';
 import { startServer } from './server.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -110,10 +110,26 @@ async function main(): Promise<void> {
   }
   const faucetInterval = wholeNumber(args['faucet-interval'], 'faucet-interval', 86_400);
 
+  // Registered before anything waits on the node or the database, so that a signal during
+  // start-up (a node still unreachable) stops the process cleanly too.
+  let stopping = false;
+  let server: Server | null = null;
+  let indexer: Indexer | null = null;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log(`${signal}: stopping`);
+    indexer?.stop();
+    server?.close();
+    server?.closeAllConnections();
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+
   const pool = createPool(database);
   await migrate(pool);
   const rpc = new RpcClient(rpcUrl);
-  const indexer = new Indexer({ rpc, pool, wsUrl: args.ws ?? null, from, once: args.once, pollMs, maxBatch });
+  indexer = new Indexer({ rpc, pool, wsUrl: args.ws ?? null, from, once: args.once, pollMs, maxBatch });
   await indexer.init();
 
   let faucet: Faucet | null = null;
@@ -124,8 +140,7 @@ async function main(): Promise<void> {
     });
   }
 
-  let server: Server | null = null;
-  if (!args.once) {
+  if (!args.once && !stopping) {
     server = await startServer(
       { pool, rpc, chain: { chainId: indexer.chainId, genesisHash: indexer.genesisHash, devChain: !indexer.hasCommits } },
       { host: args.host ?? '127.0.0.1', port, staticDir: args.static ?? defaultStatic, rateLimit, faucet });
@@ -135,30 +150,22 @@ async function main(): Promise<void> {
     process.stdout.write(`Explorer ${shown}/\n`);
   }
 
-  let stopping = false;
-  const shutdown = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log(`${signal}: stopping`);
-    indexer.stop();
-    server?.close();
-    server?.closeAllConnections();
-  };
-  process.on('SIGINT', () => shutdown('SIGINT'));
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
-
-  if (!args['no-index']) await indexer.run();
-  if (!args.once && !stopping) {
+  if (!args['no-index'] && !stopping) await indexer.run();
+  if (server && !stopping) {
     await new Promise<void>((resolve) => server!.once('close', () => resolve()));
   }
   await pool.end();
 }
 
 main().catch((error) => {
+  // A signal while waiting for the node: stopped as asked.
+  if (error instanceof Stopped) process.exit(0);
   if (error instanceof GenesisMismatch) {
     process.stderr.write(`qtm-indexer: ${error.message}\n`);
     process.exit(3);
   }
-  process.stderr.write(`qtm-indexer: ${(error as Error).stack ?? error}\n`);
+  // Start-up failures carry their reason in the message; the stack only when asked for.
+  const e = error as Error;
+  process.stderr.write(`qtm-indexer: ${process.env.QTM_INDEXER_DEBUG ? (e.stack ?? e) : (e.message ?? e)}\n`);
   process.exit(1);
 });
