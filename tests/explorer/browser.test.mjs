@@ -1,0 +1,236 @@
+// The explorer's pages in a real browser (Debian's chromium driven by playwright-core, no
+// browser download) over the real stack: a temporary PostgreSQL cluster, `qtmd --dev`, and
+// qtm-indexer serving its API and web/explorer/dist. A transfer to a fresh address is sent
+// through qtmd's JSON-RPC; once its block is indexed the pages must show what the node says:
+// the block on the home page (which refreshes), the transaction found by search (status,
+// scheme, signature and key sizes, fees), the recipient's exact balance, the block, and the
+// faucet's "disabled" answer. Any page error or unexpected console error fails the test.
+// Screenshots of the main pages go to $QTM_EXPLORER_SCREENSHOTS (default: a temporary folder).
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { waitForReceipt } from '../e2e/lib/qtmd.mjs';
+import { repoDir, startStack } from './lib/stack.mjs';
+
+const CHROMIUM = '/usr/bin/chromium';
+const distIndex = path.join(repoDir, 'web/explorer/dist/index.html');
+const screenshotDir = process.env.QTM_EXPLORER_SCREENSHOTS ?? path.join(tmpdir(), 'qtm-explorer-screenshots');
+
+async function loadPlaywright() {
+  try {
+    return await import('playwright-core');
+  } catch {
+    // Not installed next to the tests: web/explorer's own devDependency.
+    const require = createRequire(path.join(repoDir, 'web/explorer/package.json'));
+    return require('playwright-core');
+  }
+}
+
+// The explorer's formatting, independently: wei → QTM with every decimal, digits grouped.
+function qtm(wei) {
+  const digits = BigInt(wei).toString().padStart(19, '0');
+  const whole = digits.slice(0, -18).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  const fraction = digits.slice(-18).replace(/0+$/, '');
+  return `${fraction ? `${whole}.${fraction}` : whole} QTM`;
+}
+const grouped = (n) => BigInt(n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+
+describe('explorer pages in chromium', () => {
+  let stack;
+  let browser;
+  let page;
+  const problems = [];
+  // Chromium logs every non-2xx fetch as a console error; these are the ones a step expects.
+  const expectedFailures = [];
+  // 1.234567890123456789 QTM: a float would lose the last digits.
+  const amount = 1_234_567_890_123_456_789n;
+  const recipient = `0x${[...crypto.getRandomValues(new Uint8Array(20))].map((b) => b.toString(16).padStart(2, '0')).join('')}`;
+  let txHash;
+  let receipt;
+  let blockNumber;
+
+  const testid = (id) => page.locator(`[data-testid="${id}"]`);
+  async function shot(name) {
+    await page.screenshot({ path: path.join(screenshotDir, `${name}.png`), fullPage: true });
+  }
+  async function search(q) {
+    await testid('search-input').fill(q);
+    await testid('search-submit').click();
+  }
+
+  before(async () => {
+    assert.ok(existsSync(CHROMIUM), `${CHROMIUM} not found: install Debian's chromium (scripts/setup.sh)`);
+    assert.ok(existsSync(distIndex), `${distIndex} not found: cd web/explorer && npm ci && npm run build`);
+    mkdirSync(screenshotDir, { recursive: true });
+    const { chromium } = await loadPlaywright();
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true });
+    stack = await startStack({ blockTime: 1 });
+    const sender = stack.qtmd.accounts[0].address;
+    txHash = await stack.rpc('eth_sendTransaction', [{ from: sender, to: recipient, value: `0x${amount.toString(16)}` }]);
+    receipt = await waitForReceipt(stack.qtmd.http, txHash);
+    assert.equal(receipt.status, '0x1', `transfer ${txHash} failed`);
+    blockNumber = Number(BigInt(receipt.blockNumber));
+    await stack.waitIndexed(blockNumber);
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+    page.on('console', (message) => {
+      if (message.type() !== 'error') return;
+      const where = message.location()?.url ?? '';
+      const text = message.text();
+      const i = expectedFailures.findIndex((e) => where.endsWith(e.path) && text.includes(`status of ${e.status}`));
+      if (i >= 0) expectedFailures.splice(i, 1);
+      else problems.push(`console error: ${text} (${where})`);
+    });
+    page.on('requestfailed', (request) => {
+      if (!request.failure()?.errorText.includes('ERR_ABORTED')) problems.push(`request failed: ${request.url()} ${request.failure()?.errorText}`);
+    });
+  });
+
+  after(async () => {
+    await browser?.close().catch(() => undefined);
+    await stack?.stop();
+  });
+
+  it('home: head, finalized and indexed numbers, the block in latest blocks, the transfer in latest transactions; it refreshes', async () => {
+    await page.goto(`${stack.url}/`);
+    const row = testid('home-latest-blocks').locator('[data-testid="block-link"]', { hasText: new RegExp(`^${grouped(blockNumber)}$`) });
+    await row.waitFor();
+    assert.equal(await row.getAttribute('href'), `/block/${blockNumber}`);
+    const txRow = testid('home-latest-txs').locator(`a[href="/tx/${txHash}"]`);
+    await txRow.waitFor();
+    const status = await stack.api('/api/status');
+    const indexed = Number((await testid('home-indexed').textContent()).replaceAll(',', ''));
+    assert.ok(indexed >= blockNumber && indexed <= status.indexed, `home shows indexed ${indexed}, block ${blockNumber}, API ${status.indexed}`);
+    const finalized = Number((await testid('home-finalized').textContent()).replaceAll(',', ''));
+    assert.ok(finalized >= indexed, `finalized ${finalized} < indexed ${indexed}`);
+    assert.equal(await testid('home-chain-id').textContent(), status.chainId);
+    assert.match(await testid('home-total-txs').textContent(), /^[1-9]/);
+    await shot('home');
+    // The chain keeps making blocks; the page must follow without a reload.
+    await page.waitForFunction((before) => {
+      const el = document.querySelector('[data-testid="home-indexed"]');
+      return el && Number(el.textContent.replaceAll(',', '')) > before;
+    }, indexed, { timeout: 20_000 });
+    assert.deepEqual(problems, []);
+  });
+
+  it('search by transaction hash lands on the transaction: success, ML-DSA-44, 2,420-byte signature, fees as the node charged', async () => {
+    await search(txHash);
+    await page.waitForURL(`${stack.url}/tx/${txHash}`);
+    await testid('tx-status').waitFor();
+    assert.equal(await testid('tx-hash').textContent(), txHash);
+    assert.equal(await testid('tx-status').textContent(), 'success');
+    assert.equal(await testid('tx-scheme').textContent(), 'ML-DSA-44');
+    assert.equal(await testid('tx-signature-size').textContent(), '2,420 bytes');
+    const nodeTx = await stack.rpc('eth_getTransactionByHash', [txHash]);
+    assert.equal(Number(nodeTx.signatureSize), 2420);
+    // The sender's first transaction on this fresh chain carries its key, unless genesis has it.
+    const keySize = Number(nodeTx.publicKeySize);
+    assert.match(await testid('tx-public-key-size').textContent(), new RegExp(`^${grouped(keySize)} bytes`));
+    assert.match(await testid('tx-registers-key').textContent(), keySize > 0 ? /^yes/ : /^no/);
+    assert.equal(await testid('tx-value').textContent(), qtm(amount));
+    assert.equal(await testid('tx-block').textContent(), grouped(blockNumber));
+    assert.equal((await testid('tx-to').textContent()).toLowerCase(), recipient);
+    const block = await stack.rpc('eth_getBlockByNumber', [receipt.blockNumber, false]);
+    const gasUsed = BigInt(receipt.gasUsed);
+    const baseFee = BigInt(block.baseFeePerGas);
+    const price = BigInt(receipt.effectiveGasPrice);
+    assert.ok((await testid('tx-gas-used').textContent()).startsWith(`${grouped(gasUsed)} of ${grouped(nodeTx.gas)} (`));
+    assert.equal(await testid('tx-fee-burned').textContent(), qtm(gasUsed * baseFee));
+    assert.equal(await testid('tx-fee-tipped').textContent(), qtm(gasUsed * (price - baseFee)));
+    await shot('transaction');
+    assert.deepEqual(problems, []);
+  });
+
+  it('search for a hash nothing has says "not found" inline and stays on the page', async () => {
+    const url = page.url();
+    const missing = `0x${'ab'.repeat(32)}`;
+    expectedFailures.push({ path: `/api/search?q=${missing}`, status: 404 });
+    await search(missing);
+    await testid('search-error').waitFor();
+    assert.match(await testid('search-error').textContent(), /not found/);
+    assert.equal(page.url(), url);
+    assert.deepEqual(problems, []);
+  });
+
+  it('the recipient\'s address page shows its exact balance, with every decimal', async () => {
+    await search(recipient);
+    await page.waitForURL(new RegExp(`/address/${recipient}$`, 'i'));
+    await testid('address-balance').waitFor();
+    const balance = BigInt(await stack.rpc('eth_getBalance', [recipient, 'latest']));
+    assert.equal(balance, amount);
+    assert.equal(await testid('address-balance').textContent(), '1.234567890123456789 QTM');
+    assert.equal(await testid('address-balance').textContent(), qtm(balance));
+    assert.equal(await testid('address-balance-wei').textContent(), `${grouped(balance)} wei`);
+    assert.equal(await testid('address-nonce').textContent(), '0');
+    assert.equal((await testid('address-address').textContent()).toLowerCase(), recipient);
+    // Its history: the one incoming transfer.
+    const rows = testid('address-txs').locator('[data-testid="address-tx-row"]');
+    await rows.first().waitFor();
+    assert.equal(await rows.count(), 1);
+    assert.equal(await rows.first().locator('[data-testid="tx-link"]').getAttribute('href'), `/tx/${txHash}`);
+    await testid('address-txs-end').waitFor();
+    await shot('address');
+    assert.deepEqual(problems, []);
+  });
+
+  it('the block page: number, hash, no commit certificate on the dev chain, the transfer among its transactions', async () => {
+    await page.goto(`${stack.url}/tx/${txHash}`);
+    await testid('tx-block').click();
+    await page.waitForURL(`${stack.url}/block/${blockNumber}`);
+    await testid('block-number').waitFor();
+    const block = await stack.rpc('eth_getBlockByNumber', [receipt.blockNumber, false]);
+    assert.equal(await testid('block-number').textContent(), grouped(blockNumber));
+    assert.equal(await testid('block-hash').textContent(), block.hash);
+    assert.equal(await testid('block-commit').textContent(), 'no commit certificate (dev chain)');
+    assert.equal(await testid('block-tx-count').textContent(), grouped(block.transactions.length));
+    const link = testid('block-txs').locator(`a[href="/tx/${txHash}"]`);
+    assert.equal(await link.count(), 1);
+    await shot('block');
+    // Back goes to the transaction (the History API routes).
+    await page.goBack();
+    await page.waitForURL(`${stack.url}/tx/${txHash}`);
+    await testid('tx-status').waitFor();
+    assert.deepEqual(problems, []);
+  });
+
+  it('validators: the dev chain\'s validator, the proposer of the block', async () => {
+    await page.goto(`${stack.url}/validators`);
+    await testid('validators-table').waitFor();
+    const block = await stack.api(`/api/blocks/${blockNumber}`);
+    const rows = testid('validators-table').locator('[data-testid="validator-row"]');
+    assert.ok(await rows.count() >= 1);
+    assert.equal(await testid('validators-table').locator(`a[href="/address/${block.proposer}"]`).count() >= 1, true);
+    await shot('validators');
+    assert.deepEqual(problems, []);
+  });
+
+  it('faucet: no faucet configured, so the page says it is disabled and a request gets 403 faucet_disabled', async () => {
+    await page.goto(`${stack.url}/faucet`);
+    await testid('faucet-disabled').waitFor();
+    assert.match(await testid('faucet-disabled').textContent(), /faucet is disabled.*no faucet configured/i);
+    expectedFailures.push({ path: '/api/faucet', status: 403 });
+    await testid('faucet-address').fill(recipient);
+    await testid('faucet-submit').click();
+    await testid('faucet-error').waitFor();
+    assert.match(await testid('faucet-error').textContent(), /faucet is disabled/i);
+    assert.match(await testid('faucet-error').textContent(), /no faucet configured/);
+    await shot('faucet');
+    assert.deepEqual(problems, []);
+  });
+
+  it('an unknown block shows the API\'s error as text, not a blank page', async () => {
+    expectedFailures.push({ path: `/api/blocks/${blockNumber + 1_000_000}`, status: 404 });
+    await page.goto(`${stack.url}/block/${blockNumber + 1_000_000}`);
+    await testid('error').waitFor();
+    assert.match(await testid('error').textContent(), /Not found/);
+    assert.match(await testid('error-message').textContent(), /not indexed/);
+    await page.waitForTimeout(200);
+    assert.deepEqual(problems, []);
+  });
+});
