@@ -233,4 +233,10 @@ describe('explorer pages in chromium', () => {
     await page.waitForTimeout(200);
     assert.deepEqual(problems, []);
   });
+
+  it('no page error and no unexpected console error over the whole run', async () => {
+    // Console messages arrive asynchronously: give the last ones time to land.
+    await page.waitForTimeout(500);
+    assert.deepEqual(problems, []);
+  });
 });
