@@ -4,7 +4,9 @@
 // through qtmd's JSON-RPC; once its block is indexed the pages must show what the node says:
 // the block on the home page (which refreshes), the transaction found by search (status,
 // scheme, signature and key sizes, fees), the recipient's exact balance, the block, and the
-// faucet's "disabled" answer. Any page error or unexpected console error fails the test.
+// faucet's "disabled" answer; then an ERC-20 (tests/explorer/contracts) deployed and sent to
+// the same address: its decoded call and Transfer log, the holding, the token page. Any page
+// error or unexpected console error fails the test.
 // Screenshots of the main pages go to $QTM_EXPLORER_SCREENSHOTS (default: a temporary folder).
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync } from 'node:fs';
@@ -12,7 +14,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { waitForReceipt } from '../e2e/lib/qtmd.mjs';
+import { compileFile, waitForReceipt } from '../e2e/lib/qtmd.mjs';
 import { repoDir, startStack } from './lib/stack.mjs';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -36,6 +38,7 @@ function qtm(wei) {
   const fraction = digits.slice(-18).replace(/0+$/, '');
   return `${fraction ? `${whole}.${fraction}` : whole} QTM`;
 }
+const word = (hex) => hex.replace(/^0x/, '').padStart(64, '0');
 const grouped = (n) => BigInt(n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 
 describe('explorer pages in chromium', () => {
@@ -51,6 +54,8 @@ describe('explorer pages in chromium', () => {
   let txHash;
   let receipt;
   let blockNumber;
+  let coin;
+  let coinTransfer;
 
   const testid = (id) => page.locator(`[data-testid="${id}"]`);
   async function shot(name) {
@@ -67,13 +72,25 @@ describe('explorer pages in chromium', () => {
     mkdirSync(screenshotDir, { recursive: true });
     const { chromium } = await loadPlaywright();
     browser = await chromium.launch({ executablePath: CHROMIUM, headless: true });
+    // Compiled before the chain starts, so that the transfer's block is still among the home
+    // page's latest ten when the browser looks.
+    const code = await compileFile(new URL('./contracts/ExplorerTokens.sol', import.meta.url).pathname, 'ExplorerCoin');
     stack = await startStack({ blockTime: 1 });
     const sender = stack.qtmd.accounts[0].address;
     txHash = await stack.rpc('eth_sendTransaction', [{ from: sender, to: recipient, value: `0x${amount.toString(16)}` }]);
     receipt = await waitForReceipt(stack.qtmd.http, txHash);
     assert.equal(receipt.status, '0x1', `transfer ${txHash} failed`);
     blockNumber = Number(BigInt(receipt.blockNumber));
-    await stack.waitIndexed(blockNumber);
+    // An ERC-20 with 1,000,000 units (6 decimals: 1 EXC), 1,000 units (0.001 EXC) of it sent on.
+    const send = async (tx) => {
+      const hash = await stack.rpc('eth_sendTransaction', [{ from: sender, ...tx }]);
+      const r = await waitForReceipt(stack.qtmd.http, hash);
+      assert.equal(r.status, '0x1', `transaction ${hash} failed`);
+      return r;
+    };
+    coin = (await send({ data: code.bytecode + word('0xf4240') })).contractAddress;
+    coinTransfer = await send({ to: coin, data: `0xa9059cbb${word(recipient)}${word('0x3e8')}` });
+    await stack.waitIndexed(Number(BigInt(coinTransfer.blockNumber)));
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     page = await context.newPage();
     page.setDefaultTimeout(15_000);
@@ -221,6 +238,49 @@ describe('explorer pages in chromium', () => {
     assert.match(await testid('faucet-error').textContent(), /faucet is disabled/i);
     assert.match(await testid('faucet-error').textContent(), /no faucet configured/);
     await shot('faucet');
+    assert.deepEqual(problems, []);
+  });
+
+  it('a token transfer: its decoded call and Transfer log, the holding on the address page, the token page', async () => {
+    const hash = coinTransfer.transactionHash;
+    await page.goto(`${stack.url}/tx/${hash}`);
+    await testid('tx-status').waitFor();
+    assert.equal(await testid('tx-status').textContent(), 'success');
+    assert.equal(await testid('tx-decoded-function').textContent(), 'transfer(address,uint256)');
+    const args = testid('tx-decoded-input');
+    assert.match(await args.textContent(), /value\s*uint256\s*1000/);
+    assert.equal((await args.locator('a[href^="/address/"]').textContent()).toLowerCase(), recipient);
+    assert.equal(await testid('tx-log').count(), 1);
+    assert.equal(await testid('log-event').textContent(), 'Transfer');
+    const transfer = testid('tx-token-transfers').locator('[data-testid="tx-transfer-row"]');
+    assert.equal(await transfer.count(), 1);
+    assert.match(await transfer.textContent(), /EXC.*0\.001 EXC/);
+    await shot('token-transfer');
+
+    await page.goto(`${stack.url}/address/${recipient}`);
+    const holding = testid('address-tokens').locator('[data-testid="address-token-row"]');
+    await holding.first().waitFor();
+    assert.equal(await holding.count(), 1);
+    assert.match(await holding.textContent(), /EXC\s*Explorer Coin\s*ERC-20\s*0\.001 EXC/);
+    const transfers = testid('address-transfers').locator('[data-testid="address-transfer-row"]');
+    await transfers.first().waitFor();
+    assert.equal(await transfers.count(), 1);
+    // The balance is still the transfer's, to the last wei.
+    assert.equal(await testid('address-balance').textContent(), qtm(amount));
+
+    await holding.locator(`a[href="/token/${(await stack.api(`/api/tokens/${coin}`)).address}"]`).click();
+    await testid('token-name').waitFor();
+    assert.equal(await testid('token-name').textContent(), 'Explorer Coin');
+    assert.equal(await testid('token-standard').textContent(), 'ERC-20');
+    assert.equal(await testid('token-decimals').textContent(), '6');
+    assert.equal(await testid('token-total-supply').textContent(), '1 EXC');
+    assert.equal(await testid('token-holders').textContent(), '2');
+    const rows = testid('token-transfers').locator('[data-testid="token-transfer-row"]');
+    await rows.first().waitFor();
+    assert.equal(await rows.count(), 2); // the mint to the deployer, then the transfer
+    assert.match(await rows.first().textContent(), /0\.001 EXC/);
+    assert.match(await rows.nth(1).textContent(), /0x000000…000000.*1 EXC/);
+    await shot('token');
     assert.deepEqual(problems, []);
   });
 

@@ -22,8 +22,9 @@ export function blockColumns(): Column<BlockSummary>[] {
   ];
 }
 
-// Transactions; with `self`, a direction column relative to that address.
-export function txColumns(self?: string): Column<TxSummary>[] {
+// Transactions; with `self`, a direction column relative to that address; `compact` (the
+// home page) leaves out the signature columns.
+export function txColumns(self?: string, compact = false): Column<TxSummary>[] {
   const columns: Column<TxSummary>[] = [
     { title: 'Hash', cell: (t) => txLink(t.hash, true, { testid: 'tx-link' }) },
     { title: 'Block', cell: (t) => blockLink(t.blockNumber) },
@@ -43,11 +44,15 @@ export function txColumns(self?: string): Column<TxSummary>[] {
   columns.push(
     { title: 'To', cell: (t) => (t.to ? addressLink(t.to, true) : t.contractAddress ? h('span', null, 'create ', addressLink(t.contractAddress, true)) : '—') },
     { title: 'Value', cell: (t) => formatQtm(t.value), class: 'num' },
-    { title: 'Scheme', cell: (t) => t.schemeName ?? '—' },
-    { title: 'Signature', cell: (t) => formatBytes(t.signatureSize), class: 'num' },
-    { title: 'Key', cell: (t) => (t.registersKey ? badge('registers key', 'info') : '') },
-    { title: 'Status', cell: (t) => statusBadge(t.status) },
   );
+  if (!compact) {
+    columns.push(
+      { title: 'Scheme', cell: (t) => t.schemeName ?? '—' },
+      { title: 'Signature', cell: (t) => formatBytes(t.signatureSize), class: 'num' },
+      { title: 'Key', cell: (t) => (t.registersKey ? badge('registers key', 'info') : '') },
+    );
+  }
+  columns.push({ title: 'Status', cell: (t) => statusBadge(t.status) });
   return columns;
 }
 

@@ -67,7 +67,7 @@ export async function homePage(ctx: PageContext): Promise<void> {
       clear(blocksBox, errorBox(blocks.reason, 'latest blocks'));
     }
     if (txs.status === 'fulfilled') {
-      clear(txsBox, table(txColumns(), txs.value.items, { testid: 'home-latest-txs', rowTestid: 'home-tx-row', empty: 'No transactions indexed yet.' }));
+      clear(txsBox, table(txColumns(undefined, true), txs.value.items, { testid: 'home-latest-txs', rowTestid: 'home-tx-row', empty: 'No transactions indexed yet.' }));
     } else if (first) {
       clear(txsBox, errorBox(txs.reason, 'latest transactions'));
     }
