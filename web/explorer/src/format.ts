@@ -72,11 +72,10 @@ export function timeAgo(seconds: number | null | undefined, now = Date.now() / 1
   const delta = Math.round(now - seconds);
   // Block timestamps can run ahead of this computer's clock (a dev chain makes blocks faster
   // than one per second, its clock skewed): say so instead of a negative age.
-  if (delta < 0) return delta > -2 ? 'just now' : `${formatInt(-delta)} s ahead`;
-  if (delta < 60) return `${delta} s ago`;
-  if (delta < 3600) return `${Math.floor(delta / 60)} min ago`;
-  if (delta < 86400) return `${Math.floor(delta / 3600)} h ago`;
-  return `${Math.floor(delta / 86400)} d ago`;
+  if (delta < 0 && delta > -2) return 'just now';
+  const span = Math.abs(delta);
+  const text = span < 60 ? `${span} s` : span < 3600 ? `${Math.floor(span / 60)} min` : span < 86400 ? `${Math.floor(span / 3600)} h` : `${formatInt(Math.floor(span / 86400))} d`;
+  return delta < 0 ? `${text} ahead` : `${text} ago`;
 }
 
 // A float for a rate or duration, a few significant digits: 0.5 → "0.5", 12.345 → "12.3".

@@ -35,6 +35,7 @@ test('QTM, tokens, sizes, integers', () => {
 test('timeAgo: past and a clock that runs ahead', () => {
   assert.equal(timeAgo(100, 130), '30 s ago');
   assert.equal(timeAgo(100, 100 + 7200), '2 h ago');
-  assert.equal(timeAgo(200, 100), '100 s ahead');
+  assert.equal(timeAgo(150, 100), '50 s ahead');
+  assert.equal(timeAgo(700, 100), '10 min ahead');
   assert.equal(timeAgo(101.4, 100), 'just now');
 });

@@ -28,9 +28,9 @@ export function txColumns(self?: string, compact = false): Column<TxSummary>[] {
   const columns: Column<TxSummary>[] = [
     { title: 'Hash', cell: (t) => txLink(t.hash, true, { testid: 'tx-link' }) },
     { title: 'Block', cell: (t) => blockLink(t.blockNumber) },
-    { title: 'Age', cell: (t) => timeAgo(t.timestamp) },
     { title: 'From', cell: (t) => addressLink(t.from, true) },
   ];
+  if (!compact) columns.splice(2, 0, { title: 'Age', cell: (t) => timeAgo(t.timestamp) });
   if (self) {
     columns.push({
       title: '',
