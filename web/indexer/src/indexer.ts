@@ -176,6 +176,7 @@ export class Indexer {
     let windowTxs = 0;
     let target = -1;
     let onceTarget: number | null = null;
+    let prefetched: { from: number; batch: Promise<Batch> } | null = null;
     try {
       while (!this.stopping) {
         target = await this.finalizedNumber();
@@ -187,7 +188,15 @@ export class Indexer {
           continue;
         }
         const to = Math.min(target, next + this.batchSize - 1);
-        const batch = await this.fetchBatch(next, to);
+        const batch: Batch = prefetched && prefetched.from === next ? await prefetched.batch : await this.fetchBatch(next, to);
+        prefetched = null;
+        // The node serves the next range while the database writes this one.
+        if (batch.to < target) {
+          const from: number = batch.to + 1;
+          const ahead = this.fetchBatch(from, Math.min(target, from + this.batchSize - 1));
+          ahead.catch(() => undefined); // awaited (and its error raised) on the next turn
+          prefetched = { from, batch: ahead };
+        }
         const txs = await this.writeBatch(batch);
         this.indexedBlocks += batch.to - batch.from + 1;
         this.indexedTxs += txs;
