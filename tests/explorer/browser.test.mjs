@@ -6,15 +6,18 @@
 // scheme, signature and key sizes, fees), the recipient's exact balance, the block, and the
 // faucet's "disabled" answer; then an ERC-20 (tests/explorer/contracts) deployed and sent to
 // the same address: its decoded call and Transfer log, the holding, the token page. Any page
-// error or unexpected console error fails the test.
+// error or unexpected console error fails the test. A second stack has a faucet (an
+// ML-DSA-65 keystore from `qtm account new`): the page sends, links the transaction, which
+// then shows the other scheme's sizes, and a second request shows the rate limit's wait.
 // Screenshots of the main pages go to $QTM_EXPLORER_SCREENSHOTS (default: a temporary folder).
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { compileFile, waitForReceipt } from '../e2e/lib/qtmd.mjs';
+import { binDir, compileFile, waitForReceipt } from '../e2e/lib/qtmd.mjs';
 import { repoDir, startStack } from './lib/stack.mjs';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -38,6 +41,9 @@ function qtm(wei) {
   const fraction = digits.slice(-18).replace(/0+$/, '');
   return `${fraction ? `${whole}.${fraction}` : whole} QTM`;
 }
+async function shot(page, name) {
+  await page.screenshot({ path: path.join(screenshotDir, `${name}.png`), fullPage: true });
+}
 const word = (hex) => hex.replace(/^0x/, '').padStart(64, '0');
 const grouped = (n) => BigInt(n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 
@@ -58,9 +64,6 @@ describe('explorer pages in chromium', () => {
   let coinTransfer;
 
   const testid = (id) => page.locator(`[data-testid="${id}"]`);
-  async function shot(name) {
-    await page.screenshot({ path: path.join(screenshotDir, `${name}.png`), fullPage: true });
-  }
   async function search(q) {
     await testid('search-input').fill(q);
     await testid('search-submit').click();
@@ -127,7 +130,7 @@ describe('explorer pages in chromium', () => {
     assert.ok(finalized >= indexed, `finalized ${finalized} < indexed ${indexed}`);
     assert.equal(await testid('home-chain-id').textContent(), status.chainId);
     assert.match(await testid('home-total-txs').textContent(), /^[1-9]/);
-    await shot('home');
+    await shot(page, 'home');
     // The chain keeps making blocks; the page must follow without a reload.
     await page.waitForFunction((before) => {
       const el = document.querySelector('[data-testid="home-indexed"]');
@@ -160,7 +163,7 @@ describe('explorer pages in chromium', () => {
     assert.ok((await testid('tx-gas-used').textContent()).startsWith(`${grouped(gasUsed)} of ${grouped(nodeTx.gas)} (`));
     assert.equal(await testid('tx-fee-burned').textContent(), qtm(gasUsed * baseFee));
     assert.equal(await testid('tx-fee-tipped').textContent(), qtm(gasUsed * (price - baseFee)));
-    await shot('transaction');
+    await shot(page, 'transaction');
     assert.deepEqual(problems, []);
   });
 
@@ -192,7 +195,7 @@ describe('explorer pages in chromium', () => {
     assert.equal(await rows.count(), 1);
     assert.equal(await rows.first().locator('[data-testid="tx-link"]').getAttribute('href'), `/tx/${txHash}`);
     await testid('address-txs-end').waitFor();
-    await shot('address');
+    await shot(page, 'address');
     assert.deepEqual(problems, []);
   });
 
@@ -208,7 +211,7 @@ describe('explorer pages in chromium', () => {
     assert.equal(await testid('block-tx-count').textContent(), grouped(block.transactions.length));
     const link = testid('block-txs').locator(`a[href="/tx/${txHash}"]`);
     assert.equal(await link.count(), 1);
-    await shot('block');
+    await shot(page, 'block');
     // Back goes to the transaction (the History API routes).
     await page.goBack();
     await page.waitForURL(`${stack.url}/tx/${txHash}`);
@@ -223,7 +226,7 @@ describe('explorer pages in chromium', () => {
     const rows = testid('validators-table').locator('[data-testid="validator-row"]');
     assert.ok(await rows.count() >= 1);
     assert.equal(await testid('validators-table').locator(`a[href="/address/${block.proposer}"]`).count() >= 1, true);
-    await shot('validators');
+    await shot(page, 'validators');
     assert.deepEqual(problems, []);
   });
 
@@ -237,7 +240,7 @@ describe('explorer pages in chromium', () => {
     await testid('faucet-error').waitFor();
     assert.match(await testid('faucet-error').textContent(), /faucet is disabled/i);
     assert.match(await testid('faucet-error').textContent(), /no faucet configured/);
-    await shot('faucet');
+    await shot(page, 'faucet');
     assert.deepEqual(problems, []);
   });
 
@@ -255,7 +258,7 @@ describe('explorer pages in chromium', () => {
     const transfer = testid('tx-token-transfers').locator('[data-testid="tx-transfer-row"]');
     assert.equal(await transfer.count(), 1);
     assert.match(await transfer.textContent(), /EXC.*0\.001 EXC/);
-    await shot('token-transfer');
+    await shot(page, 'token-transfer');
 
     await page.goto(`${stack.url}/address/${recipient}`);
     const holding = testid('address-tokens').locator('[data-testid="address-token-row"]');
@@ -280,7 +283,7 @@ describe('explorer pages in chromium', () => {
     assert.equal(await rows.count(), 2); // the mint to the deployer, then the transfer
     assert.match(await rows.first().textContent(), /0\.001 EXC/);
     assert.match(await rows.nth(1).textContent(), /0x000000…000000.*1 EXC/);
-    await shot('token');
+    await shot(page, 'token');
     assert.deepEqual(problems, []);
   });
 
@@ -297,6 +300,106 @@ describe('explorer pages in chromium', () => {
   it('no page error and no unexpected console error over the whole run', async () => {
     // Console messages arrive asynchronously: give the last ones time to land.
     await page.waitForTimeout(500);
+    assert.deepEqual(problems, []);
+  });
+});
+
+describe('the faucet page with a faucet configured (an ML-DSA-65 keystore)', () => {
+  let stack;
+  let browser;
+  let page;
+  let dir;
+  const problems = [];
+  const expectedFailures = [];
+  const testid = (id) => page.locator(`[data-testid="${id}"]`);
+
+  before(async () => {
+    assert.ok(existsSync(CHROMIUM), `${CHROMIUM} not found: install Debian's chromium (scripts/setup.sh)`);
+    assert.ok(existsSync(distIndex), `${distIndex} not found: cd web/explorer && npm ci && npm run build`);
+    mkdirSync(screenshotDir, { recursive: true });
+    dir = mkdtempSync(path.join(tmpdir(), 'qtm-explorer-faucet-'));
+    const keystore = path.join(dir, 'faucet.json');
+    const passwordFile = path.join(dir, 'password');
+    writeFileSync(passwordFile, 'faucet password\n');
+    const out = execFileSync(path.join(binDir, 'qtm'),
+      ['account', 'new', '--scheme', 'ML-DSA-65', '--keystore', keystore, '--password-file', passwordFile], { encoding: 'utf8' });
+    const faucetAddress = out.match(/address\s+(0x[0-9a-fA-F]{40})/)[1];
+    const { chromium } = await loadPlaywright();
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true });
+    stack = await startStack({
+      blockTime: 1,
+      indexerArgs: ['--faucet-keystore', keystore, '--faucet-password-file', passwordFile, '--faucet-amount', '2.5', '--faucet-interval', '3600'],
+    });
+    const fund = await stack.rpc('eth_sendTransaction', [{ from: stack.qtmd.accounts[0].address, to: faucetAddress, value: `0x${(100n * 10n ** 18n).toString(16)}` }]);
+    await waitForReceipt(stack.qtmd.http, fund);
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    page.setDefaultTimeout(15_000);
+    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+    page.on('console', (message) => {
+      if (message.type() !== 'error') return;
+      const where = message.location()?.url ?? '';
+      const i = expectedFailures.findIndex((e) => where.endsWith(e.path) && message.text().includes(`status of ${e.status}`));
+      if (i >= 0) expectedFailures.splice(i, 1);
+      else problems.push(`console error: ${message.text()} (${where})`);
+    });
+  });
+
+  after(async () => {
+    await browser?.close().catch(() => undefined);
+    await stack?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('sends 2.5 QTM and links the transaction (ML-DSA-65: 3,309-byte signature, 1,952-byte key); the same address again shows how long to wait', async () => {
+    const to = `0x${'7e'.repeat(20)}`;
+    await page.goto(`${stack.url}/faucet`);
+    await testid('faucet-status').waitFor();
+    assert.match(await testid('faucet-status').textContent(), /^Sends 2\.5 QTM of test funds per address and per IP every 3,600 s from 0x[0-9a-fA-F]{40}\.$/);
+    await testid('faucet-address').fill(to);
+    await testid('faucet-submit').click();
+    await testid('faucet-success').waitFor({ timeout: 30_000 });
+    assert.match(await testid('faucet-success').textContent(), /Sent 2\.5 QTM/);
+    const txHash = await testid('faucet-tx').textContent();
+    assert.match(txHash, /^0x[0-9a-f]{64}$/);
+    const receipt = await waitForReceipt(stack.qtmd.http, txHash);
+    assert.equal(receipt.status, '0x1');
+    await stack.waitIndexed(Number(BigInt(receipt.blockNumber)));
+    await shot(page, 'faucet-sent');
+
+    // The faucet's transaction: the keystore's scheme and its sizes, as the node reports them.
+    await testid('faucet-tx').click();
+    await page.waitForURL(`${stack.url}/tx/${txHash}`);
+    await testid('tx-status').waitFor();
+    const nodeTx = await stack.rpc('eth_getTransactionByHash', [txHash]);
+    assert.equal(await testid('tx-status').textContent(), 'success');
+    assert.equal(await testid('tx-scheme').textContent(), 'ML-DSA-65');
+    assert.equal(Number(nodeTx.signatureSize), 3309);
+    assert.equal(await testid('tx-signature-size').textContent(), '3,309 bytes');
+    assert.equal(Number(nodeTx.publicKeySize), 1952);
+    assert.match(await testid('tx-public-key-size').textContent(), /^1,952 bytes/);
+    assert.match(await testid('tx-registers-key').textContent(), /^yes/);
+    assert.equal(await testid('tx-value').textContent(), '2.5 QTM');
+    await shot(page, 'transaction-ml-dsa-65');
+
+    // The same address again: 429 with the wait.
+    await page.goBack();
+    await page.waitForURL(`${stack.url}/faucet`);
+    await testid('faucet-status').waitFor();
+    expectedFailures.push({ path: '/api/faucet', status: 429 });
+    await testid('faucet-address').fill(to);
+    await testid('faucet-submit').click();
+    await testid('faucet-retry-after').waitFor();
+    assert.match(await testid('faucet-error').textContent(), /Rate limited/);
+    assert.match(await testid('faucet-retry-after').textContent(), /^Try again in [1-9][0-9,]* s\.$/);
+    const wait = Number((await testid('faucet-retry-after').textContent()).match(/in ([0-9,]+) s/)[1].replaceAll(',', ''));
+    assert.ok(wait > 3000 && wait <= 3600, `wait ${wait} s`);
+
+    // The faucet's own address: ML-DSA-65, its key registered by that transaction.
+    await page.goto(`${stack.url}/address/${receipt.from}`);
+    await testid('address-scheme').waitFor();
+    assert.equal(await testid('address-scheme').textContent(), 'ML-DSA-65');
+    assert.equal(await testid('address-key-tx').getAttribute('href'), `/tx/${txHash}`);
+    await page.waitForTimeout(300);
     assert.deepEqual(problems, []);
   });
 });

@@ -60,7 +60,7 @@ export async function faucetPage(ctx: PageContext): Promise<void> {
     if (ctx.signal.aborted) return;
     if (f.enabled) {
       clear(info, h('p', { testid: 'faucet-status' },
-        `Sends ${formatQtm(f.amount ?? null)} of test QTM`,
+        `Sends ${formatQtm(f.amount ?? null)} of test funds`,
         f.intervalSeconds ? ` per address and per IP every ${formatInt(f.intervalSeconds)} s` : '',
         f.address ? ` from ${f.address}.` : '.'));
     } else {
