@@ -191,6 +191,9 @@ describe('qtm-indexer API', () => {
     assert.ok(contract.codeSize > 0);
     assert.equal(contract.contract.creator.toLowerCase(), sender.toLowerCase());
     assert.equal(contract.contract.codeSize, contract.codeSize);
+    assert.equal(contract.code, (await stack.rpc('eth_getCode', [coin, 'latest'])).toLowerCase());
+    assert.equal(contract.codeSize, (contract.code.length - 2) / 2);
+    assert.equal((await stack.api(`/api/address/${recipient}`)).code, null);
     assert.equal(contract.token.symbol, 'EXC');
   });
 

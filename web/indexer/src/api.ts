@@ -322,6 +322,7 @@ export async function addressInfo(ctx: ApiContext, id: string) {
     nonce: Number(BigInt(answer(nonce, 'nonce'))),
     isContract: codeHex.length > 2,
     codeSize: (codeHex.length - 2) / 2,
+    code: codeHex.length > 2 ? codeHex.toLowerCase() : null,
     scheme: k ? k.scheme : null,
     schemeName: k ? schemeName(k.scheme) : null,
     publicKey: k ? toHex(k.public_key) : null,
