@@ -38,7 +38,8 @@ async function request<T>(path: string, init: RequestInit = {}): Promise<T> {
     body = text === '' ? null : JSON.parse(text);
   } catch {
     throw new ApiError(response.status, response.ok ? 'bad_response' : 'http_error',
-      response.ok ? 'the API answered something that is not JSON' : (text.slice(0, 200) || response.statusText || 'no body'));
+      `the server answered ${response.ok ? '' : `HTTP ${response.status} `}with something that is not the explorer API's JSON ` +
+      `(is qtm-indexer serving this page?)`);
   }
   if (!response.ok) {
     const err = (body as ErrorBody | null)?.error;

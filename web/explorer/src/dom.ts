@@ -89,7 +89,8 @@ export function loading(what = 'Loading…'): HTMLElement {
 // An API error as readable text (never a blank page).
 export function errorBox(error: unknown, context?: string): HTMLElement {
   const e = toApiError(error);
-  const title = e.status === 404 ? 'Not found' : e.status === 429 ? 'Too many requests' : e.status >= 500 || e.status === 0 ? 'The explorer is unavailable' : 'Error';
+  const title = e.code === 'http_error' || e.code === 'bad_response' ? 'The explorer API is not answering'
+    : e.status === 404 ? 'Not found' : e.status === 429 ? 'Too many requests' : e.status >= 500 || e.status === 0 ? 'The explorer is unavailable' : 'Error';
   return h('div', { class: 'error', testid: 'error', role: 'alert' },
     h('strong', null, context ? `${title} — ${context}` : title),
     h('p', { testid: 'error-message' }, e.message),

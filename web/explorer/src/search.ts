@@ -37,7 +37,7 @@ export function searchBox(): HTMLElement {
         if (mine !== seq) return;
         const e = toApiError(error);
         clear(message, h('span', { class: 'search-error', testid: 'search-error' },
-          e.status === 404 ? `not found: nothing matches “${q}”` : e.message));
+          e.status === 404 && e.code === 'not_found' ? `not found: nothing matches “${q}”` : e.message));
       })
       .finally(() => {
         if (mine === seq) button.disabled = false;
