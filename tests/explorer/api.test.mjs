@@ -220,7 +220,7 @@ describe('qtm-indexer API', () => {
       ['/api/search?q=hello', 400, 'invalid_query'],
       [`/api/search?q=0x${'ab'.repeat(32)}`, 404, 'not_found'],
       ['/api/search?q=99999999', 404, 'not_found'],
-      ['/api/txs/0x1234', 400, 'invalid_transaction hash'],
+      ['/api/txs/0x1234', 400, 'invalid_transaction_hash'],
       [`/api/txs/0x${'cd'.repeat(32)}`, 404, 'not_found'],
       ['/api/blocks/99999999', 404, 'not_found'],
       ['/api/blocks?limit=0', 400, 'invalid_limit'],

@@ -35,7 +35,7 @@ export interface Page<T> {
 
 // ------------------------------------------------------------------ parameters
 
-const badRequest = (what: string, message: string) => new ApiError(400, `invalid_${what}`, message);
+const badRequest = (what: string, message: string) => new ApiError(400, `invalid_${what.replace(/\s+/g, '_')}`, message);
 const notFound = (message: string) => new ApiError(404, 'not_found', message);
 
 export function parseAddress(value: string, what = 'address'): Buffer {

@@ -1,9 +1,12 @@
 // PostgreSQL: the pool, the migrations (migrations/NNN_name.sql, applied in order at start,
-// each in its own transaction, recorded in schema_migrations) and multi-row inserts.
+// each in its own transaction, recorded in schema_migrations), multi-row inserts and COPY.
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import { log } from './log.js';
 
 // NUMERIC and BIGINT come back as strings (exact); the code converts where it needs numbers.
@@ -71,4 +74,33 @@ export async function insertMany(client: pg.PoolClient, table: string, columns: 
     out.push(...result.rows);
   }
   return out;
+}
+
+// COPY's text format: tab-separated, \N for NULL, bytea as \\x<hex>, backslash escapes.
+function copyField(v: unknown): string {
+  if (v === null || v === undefined) return '\\N';
+  if (Buffer.isBuffer(v)) return '\\\\x' + v.toString('hex');
+  if (typeof v === 'bigint' || typeof v === 'number') return String(v);
+  if (typeof v === 'boolean') return v ? 't' : 'f';
+  return String(v).replace(/[\\\t\n\r]/g, (c) => ({ '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' })[c]!);
+}
+
+function* copyText(rows: Row[]): Generator<string> {
+  let chunk = '';
+  for (const row of rows) {
+    chunk += row.map(copyField).join('\t') + '\n';
+    if (chunk.length >= 1 << 16) {
+      yield chunk;
+      chunk = '';
+    }
+  }
+  if (chunk.length > 0) yield chunk;
+}
+
+// Bulk insert with COPY FROM STDIN: for rows that cannot conflict (those of blocks that
+// were new in this transaction), several times cheaper per row than INSERT.
+export async function copyRows(client: pg.PoolClient, table: string, columns: string[], rows: Row[]): Promise<void> {
+  if (rows.length === 0) return;
+  const sink = client.query(copyFrom(`COPY ${table} (${columns.join(',')}) FROM STDIN`));
+  await pipeline(Readable.from(copyText(rows)), sink);
 }

@@ -8,12 +8,13 @@
 //   contracts, token metadata through eth_call, qtm_getValidators).
 // - One database transaction per batch: the block rows are inserted first with
 //   ON CONFLICT DO NOTHING, and only the blocks that were new get their transactions, logs,
-//   transfers and balance changes, so re-indexing a range never duplicates or double-counts.
+//   transfers and balance changes (bulk-written with COPY), so re-indexing a range never
+//   duplicates or double-counts.
 // - Resumable: indexer_state.last_height is advanced in the same transaction.
 // - Wakes on the WebSocket's newHeads, and polls in any case (the WebSocket is optional).
 import pg from 'pg';
 import WebSocket from 'ws';
-import { insertMany } from './db.js';
+import { copyRows, insertMany } from './db.js';
 import {
   STAKING_ADDRESS, SELECTORS, decodeStakingEvent, decodeString, decodeTransfer, decodeUint,
 } from './decode.js';
@@ -544,15 +545,16 @@ export class Indexer {
         const e = decodeStakingEvent(topics, data);
         if (e) stakingRows.push([number, logIndex, txHash, e.kind, e.validator, e.delegator, e.amount, JSON.stringify(e.args)]);
       }
-      await insertMany(client, 'transactions',
+      // The rows of blocks new in this transaction cannot exist yet: COPY, the bulk path.
+      await copyRows(client, 'transactions',
         ['hash', 'block_number', 'tx_index', 'tx_type', 'from_address', 'to_address', 'contract_address', 'value', 'nonce',
           'gas_limit', 'gas_used', 'effective_gas_price', 'max_fee_per_gas', 'max_priority_fee_per_gas', 'fee_burned',
           'fee_tipped', 'status', 'scheme', 'signature_size', 'public_key_size', 'input'],
-        txRows, 'ON CONFLICT DO NOTHING');
-      await insertMany(client, 'logs',
+        txRows);
+      await copyRows(client, 'logs',
         ['block_number', 'log_index', 'tx_hash', 'tx_index', 'address', 'topic0', 'topic1', 'topic2', 'topic3', 'data'],
-        logRows, 'ON CONFLICT DO NOTHING');
-      await insertMany(client, 'address_activity', ['address', 'block_number', 'tx_index', 'tx_hash'], activityRows, 'ON CONFLICT DO NOTHING');
+        logRows);
+      await copyRows(client, 'address_activity', ['address', 'block_number', 'tx_index', 'tx_hash'], activityRows);
       await insertMany(client, 'key_registrations', ['address', 'scheme', 'public_key', 'tx_hash', 'block_number'], keyRows, 'ON CONFLICT DO NOTHING');
       await insertMany(client, 'contracts', ['address', 'creator', 'tx_hash', 'block_number', 'code_size'], contractRows, 'ON CONFLICT DO NOTHING');
       const tokenRows: unknown[][] = [];
@@ -570,9 +572,9 @@ export class Indexer {
                                THEN excluded.total_supply ELSE tokens.total_supply END,
            supply_block = GREATEST(tokens.supply_block, excluded.supply_block),
            transfers = tokens.transfers + excluded.transfers`);
-      await insertMany(client, 'token_transfers',
+      await copyRows(client, 'token_transfers',
         ['block_number', 'log_index', 'tx_hash', 'token', 'from_address', 'to_address', 'value', 'token_id'],
-        transferRows, 'ON CONFLICT DO NOTHING');
+        transferRows);
       const balanceRows = [...balanceDelta].filter(([, d]) => d !== 0n).map(([key, delta]) => {
         const [token, holder] = key.split(':');
         return [Buffer.from(token.slice(2), 'hex'), Buffer.from(holder, 'hex'), delta];
