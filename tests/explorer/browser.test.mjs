@@ -4,7 +4,8 @@
 // through qtmd's JSON-RPC; once its block is indexed the pages must show what the node says:
 // the block on the home page (which refreshes), the transaction found by search (status,
 // scheme, signature and key sizes, fees), the recipient's exact balance, the block, and the
-// faucet's "disabled" answer; then an ERC-20 (tests/explorer/contracts) deployed and sent to
+// faucet's "disabled" answer; then an ERC-20 (tests/explorer/contracts) deployed through the
+// SDK (signed in the test, sent raw) and sent to
 // the same address: its decoded call and Transfer log, the holding, the token page. Any page
 // error or unexpected console error fails the test. A second stack has a faucet (an
 // ML-DSA-65 keystore from `qtm account new`): the page sends, links the transaction, which
@@ -85,8 +86,12 @@ describe('explorer pages in chromium', () => {
     assert.equal(receipt.status, '0x1', `transfer ${txHash} failed`);
     blockNumber = Number(BigInt(receipt.blockNumber));
     // An ERC-20 with 1,000,000 units (6 decimals: 1 EXC), 1,000 units (0.001 EXC) of it sent on.
+    // Deployed and called through the SDK (signed here, ML-DSA-44, sent raw), as a dApp does.
+    const sdk = await import(path.join(repoDir, 'sdk/js/dist/src/index.js'));
+    const key = sdk.QtmKey.devAccount(0);
+    assert.equal(key.address, sender);
     const send = async (tx) => {
-      const hash = await stack.rpc('eth_sendTransaction', [{ from: sender, ...tx }]);
+      const { hash } = await sdk.sendTransaction(stack.qtmd.http, key, tx);
       const r = await waitForReceipt(stack.qtmd.http, hash);
       assert.equal(r.status, '0x1', `transaction ${hash} failed`);
       return r;
@@ -284,6 +289,13 @@ describe('explorer pages in chromium', () => {
     assert.match(await rows.first().textContent(), /0\.001 EXC/);
     assert.match(await rows.nth(1).textContent(), /0x000000…000000.*1 EXC/);
     await shot(page, 'token');
+    // The contract view: its deployed code as the node has it.
+    await page.goto(`${stack.url}/address/${coin}`);
+    await testid('address-code').waitFor();
+    const code = (await stack.rpc('eth_getCode', [coin, 'latest'])).toLowerCase();
+    assert.ok((await testid('address-code').textContent()).includes(code), 'the contract page shows the deployed code');
+    assert.equal(await testid('address-kind').textContent(), 'ERC-20 token contract');
+    await shot(page, 'contract');
     assert.deepEqual(problems, []);
   });
 

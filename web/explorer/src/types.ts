@@ -116,6 +116,7 @@ export interface AddressInfo {
   nonce: number;
   isContract: boolean;
   codeSize: number;
+  code: string | null;
   scheme: number | null;
   schemeName: string | null;
   publicKey: string | null;

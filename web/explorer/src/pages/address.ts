@@ -1,5 +1,5 @@
 // An address: balance in QTM (exact), nonce, signature scheme and registered key with the
-// transaction that registered it, contract creator, tokens, and its paginated history.
+// transaction that registered it, contract creator and code, tokens, and its paginated history.
 import { get } from '../api.js';
 import { addressLink, badge, blockLink, clear, fields, h, link, loading, longHex, section, table, tokenLink, txLink } from '../dom.js';
 import { formatBytes, formatInt, formatQtm, formatTokenAmount, groupDigits, hexBytes } from '../format.js';
@@ -33,6 +33,8 @@ export async function addressPage(ctx: PageContext): Promise<void> {
       a.isContract ? ['Code size', formatBytes(a.contract?.codeSize ?? a.codeSize), 'address-code-size'] : null,
       a.token ? ['Token', h('span', null, tokenLink(a.token, { testid: 'address-token-link' }), ` — ${a.token.name ?? 'unnamed'} (${a.token.standard})`)] : null,
     ], 'address-fields'),
+    a.code ? section('Code', h('p', { class: 'muted' }, `${formatBytes(hexBytes(a.code))} of EVM bytecode (no verified source: the explorer shows the deployed code)`),
+      longHex(a.code, 'address-code')) : null,
     section('Token holdings',
       table<{ token: TokenInfo; balance: string }>([
         { title: 'Token', cell: (t) => tokenLink(t.token) },
