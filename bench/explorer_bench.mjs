@@ -76,9 +76,10 @@ async function makeChain(node) {
           await rpc(node.http, 'eth_sendTransaction', [{ from, to: recipient(sent), value: '0x1' }]);
           break;
         } catch (error) {
-          // A full pool: wait for the next block and send again.
-          if (attempt > 200 || !/full|underpriced|limit/i.test(error.message)) throw error;
-          await sleep(100);
+          // A full pool (or one whose cheapest entry outbids ours while the base fee climbs
+          // under full blocks): wait for blocks to drain it and send again, for up to 5 min.
+          if (attempt > 1200 || !/full|underpriced|limit/i.test(error.message)) throw error;
+          await sleep(250);
         }
       }
       sent++;
