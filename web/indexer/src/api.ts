@@ -26,6 +26,23 @@ export interface ApiContext {
   pool: pg.Pool;
   rpc: RpcClient;
   chain: ChainInfo;
+  shared?: Map<string, { at: number; value: Promise<unknown> }>;
+}
+
+// What every visitor of the home page asks for (status, the first page of blocks and of
+// transactions) is computed once and shared for SHARED_MS: the chain moves once per block,
+// and a crowd of clients should not each ask the node and the database the same question.
+export const SHARED_MS = 1000;
+
+function sharedAnswer<T>(ctx: ApiContext, key: string, make: () => Promise<T>): Promise<T> {
+  ctx.shared ??= new Map();
+  const now = Date.now();
+  const hit = ctx.shared.get(key);
+  if (hit && now - hit.at < SHARED_MS) return hit.value as Promise<T>;
+  const value = make();
+  ctx.shared.set(key, { at: now, value });
+  value.catch(() => ctx.shared?.delete(key));
+  return value;
 }
 
 export interface Page<T> {
@@ -75,6 +92,15 @@ function page<T>(rows: Row[], limit: number, shape: (row: Row) => T, cursorOf: (
   const more = rows.length > limit;
   const shown = more ? rows.slice(0, limit) : rows;
   return { items: shown.map(shape), next: more ? cursorOf(shown[shown.length - 1]) : null };
+}
+
+// The keyset condition "after the cursor" on `columns`, its parameters numbered from
+// `first`. Without a cursor there is no condition at all (not "$n IS NULL OR ..."), so that
+// each form has a plan that walks the index from the right place.
+function after(cursor: number[] | null, columns: string, first: number): { sql: string; values: number[] } {
+  if (!cursor) return { sql: 'TRUE', values: [] };
+  const marks = cursor.map((_, i) => `$${first + i}`).join(', ');
+  return { sql: cursor.length === 1 ? `${columns} < ${marks}` : `(${columns}) < (${marks})`, values: cursor };
 }
 
 // ------------------------------------------------------------------ shapes
@@ -167,7 +193,11 @@ async function nodeHeights(ctx: ApiContext): Promise<{ head: number | null; fina
   }
 }
 
-export async function status(ctx: ApiContext) {
+export function status(ctx: ApiContext) {
+  return sharedAnswer(ctx, 'status', () => computeStatus(ctx));
+}
+
+async function computeStatus(ctx: ApiContext) {
   const [state, recent, node] = await Promise.all([
     ctx.pool.query('SELECT last_height, total_transactions FROM indexer_state'),
     // Genesis has a fixed timestamp of its own: it is not in the window.
@@ -201,11 +231,17 @@ export async function status(ctx: ApiContext) {
 export async function blocks(ctx: ApiContext, query: URLSearchParams): Promise<Page<unknown>> {
   const limit = parseLimit(query);
   const cursor = parseCursor(query, 1);
-  const r = await ctx.pool.query(
-    `SELECT number, hash, timestamp, proposer, tx_count, gas_used, size FROM blocks
-     WHERE ($1::bigint IS NULL OR number < $1) ORDER BY number DESC LIMIT $2`,
-    [cursor?.[0] ?? null, limit + 1]);
-  return page(r.rows, limit, blockSummary, (row) => String(row.number));
+  const read = async () => {
+    const k = after(cursor, 'number', 1);
+    const r = await ctx.pool.query({
+      name: `blocks-page-${cursor ? 'after' : 'top'}`,
+      text: `SELECT number, hash, timestamp, proposer, tx_count, gas_used, size FROM blocks
+             WHERE ${k.sql} ORDER BY number DESC LIMIT $${k.values.length + 1}`,
+      values: [...k.values, limit + 1],
+    });
+    return page(r.rows, limit, blockSummary, (row) => String(row.number));
+  };
+  return cursor ? read() : sharedAnswer(ctx, `blocks:${limit}`, read);
 }
 
 export async function block(ctx: ApiContext, id: string) {
@@ -237,12 +273,17 @@ export async function block(ctx: ApiContext, id: string) {
 export async function transactions(ctx: ApiContext, query: URLSearchParams): Promise<Page<unknown>> {
   const limit = parseLimit(query);
   const cursor = parseCursor(query, 2);
-  const r = await ctx.pool.query(
-    `SELECT ${TX_SUMMARY_COLUMNS} FROM transactions t JOIN blocks b ON b.number = t.block_number
-     WHERE ($1::bigint IS NULL OR (t.block_number, t.tx_index) < ($1, $2))
-     ORDER BY t.block_number DESC, t.tx_index DESC LIMIT $3`,
-    [cursor?.[0] ?? null, cursor?.[1] ?? 0, limit + 1]);
-  return page(r.rows, limit, txSummary, txCursor);
+  const read = async () => {
+    const k = after(cursor, 't.block_number, t.tx_index', 1);
+    const r = await ctx.pool.query({
+      name: `txs-page-${cursor ? 'after' : 'top'}`,
+      text: `SELECT ${TX_SUMMARY_COLUMNS} FROM transactions t JOIN blocks b ON b.number = t.block_number
+             WHERE ${k.sql} ORDER BY t.block_number DESC, t.tx_index DESC LIMIT $${k.values.length + 1}`,
+      values: [...k.values, limit + 1],
+    });
+    return page(r.rows, limit, txSummary, txCursor);
+  };
+  return cursor ? read() : sharedAnswer(ctx, `txs:${limit}`, read);
 }
 
 export async function transaction(ctx: ApiContext, id: string) {
@@ -338,12 +379,15 @@ export async function addressTransactions(ctx: ApiContext, id: string, query: UR
   const who = parseAddress(id);
   const limit = parseLimit(query);
   const cursor = parseCursor(query, 2);
-  const r = await ctx.pool.query(
-    `SELECT ${TX_SUMMARY_COLUMNS} FROM address_activity a
-       JOIN transactions t ON t.hash = a.tx_hash JOIN blocks b ON b.number = t.block_number
-     WHERE a.address = $1 AND ($2::bigint IS NULL OR (a.block_number, a.tx_index) < ($2, $3))
-     ORDER BY a.block_number DESC, a.tx_index DESC LIMIT $4`,
-    [who, cursor?.[0] ?? null, cursor?.[1] ?? 0, limit + 1]);
+  const k = after(cursor, 'a.block_number, a.tx_index', 2);
+  const r = await ctx.pool.query({
+    name: `address-txs-page-${cursor ? 'after' : 'top'}`,
+    text: `SELECT ${TX_SUMMARY_COLUMNS} FROM address_activity a
+             JOIN transactions t ON t.hash = a.tx_hash JOIN blocks b ON b.number = t.block_number
+           WHERE a.address = $1 AND ${k.sql}
+           ORDER BY a.block_number DESC, a.tx_index DESC LIMIT $${k.values.length + 2}`,
+    values: [who, ...k.values, limit + 1],
+  });
   return page(r.rows, limit, txSummary, txCursor);
 }
 
@@ -352,14 +396,15 @@ export async function addressTransfers(ctx: ApiContext, id: string, query: URLSe
   const who = parseAddress(id);
   const limit = parseLimit(query);
   const cursor = parseCursor(query, 2);
-  const side = (column: string) => `(SELECT * FROM token_transfers WHERE ${column} = $1
-      AND ($2::bigint IS NULL OR (block_number, log_index) < ($2, $3))
-      ORDER BY block_number DESC, log_index DESC LIMIT $4)`;
+  const k = after(cursor, 'block_number, log_index', 2);
+  const n = `$${k.values.length + 2}`;
+  const side = (column: string) => `(SELECT * FROM token_transfers WHERE ${column} = $1 AND ${k.sql}
+      ORDER BY block_number DESC, log_index DESC LIMIT ${n})`;
   const r = await ctx.pool.query(
     `SELECT ${TRANSFER_COLUMNS} FROM (${side('from_address')} UNION ${side('to_address')}) x
        LEFT JOIN tokens k ON k.address = x.token
-     ORDER BY x.block_number DESC, x.log_index DESC LIMIT $4`,
-    [who, cursor?.[0] ?? null, cursor?.[1] ?? 0, limit + 1]);
+     ORDER BY x.block_number DESC, x.log_index DESC LIMIT ${n}`,
+    [who, ...k.values, limit + 1]);
   return page(r.rows, limit, tokenTransfer, logCursor);
 }
 
@@ -375,11 +420,12 @@ export async function tokenTransfers(ctx: ApiContext, id: string, query: URLSear
   const who = parseAddress(id, 'token address');
   const limit = parseLimit(query);
   const cursor = parseCursor(query, 2);
+  const k = after(cursor, 'x.block_number, x.log_index', 2);
   const r = await ctx.pool.query(
     `SELECT ${TRANSFER_COLUMNS} FROM token_transfers x LEFT JOIN tokens k ON k.address = x.token
-     WHERE x.token = $1 AND ($2::bigint IS NULL OR (x.block_number, x.log_index) < ($2, $3))
-     ORDER BY x.block_number DESC, x.log_index DESC LIMIT $4`,
-    [who, cursor?.[0] ?? null, cursor?.[1] ?? 0, limit + 1]);
+     WHERE x.token = $1 AND ${k.sql}
+     ORDER BY x.block_number DESC, x.log_index DESC LIMIT $${k.values.length + 2}`,
+    [who, ...k.values, limit + 1]);
   return page(r.rows, limit, tokenTransfer, logCursor);
 }
 
