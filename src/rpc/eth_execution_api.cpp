@@ -170,8 +170,11 @@ void register_execution_api(Dispatcher& dispatcher, Backend& backend, const ApiL
         expect_at_most(params, 1);
         const chain::Transaction tx =
             prepare(backend, limits, parse_call(*param(params, 0, "transaction")));
+        // geth's { raw, tx }; hash (of the raw bytes) kept for the callers that read it.
+        const Hash32 hash = chain::transaction_hash(tx);
         return Json{{"raw", hex_data(chain::encode(tx))},
-                    {"hash", hex_data(chain::transaction_hash(tx))}};
+                    {"tx", format_transaction(tx, hash, std::nullopt)},
+                    {"hash", hex_data(hash)}};
     });
 }
 

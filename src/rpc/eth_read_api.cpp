@@ -168,6 +168,17 @@ void register_read_api(Dispatcher& dispatcher, Backend& backend, const ApiLimits
     });
     dispatcher.add("eth_getUncleCountByBlockNumber", [](const Json&) { return Json("0x0"); });
     dispatcher.add("eth_getUncleCountByBlockHash", [](const Json&) { return Json("0x0"); });
+    // As a post-merge geth: no block has uncles, so there is none at any index.
+    dispatcher.add("eth_getUncleByBlockNumberAndIndex", [](const Json& params) -> Json {
+        (void)to_block_ref(param(params, 0, "block"), "block");
+        (void)to_u64(*param(params, 1, "index"), "index");
+        return nullptr;
+    });
+    dispatcher.add("eth_getUncleByBlockHashAndIndex", [](const Json& params) -> Json {
+        (void)to_hash(*param(params, 0, "blockHash"), "blockHash");
+        (void)to_u64(*param(params, 1, "index"), "index");
+        return nullptr;
+    });
     dispatcher.add("eth_getBlockReceipts", [reader](const Json& params) -> Json {
         const auto number = reader->resolve(to_block_ref(param(params, 0, "block"), "block"));
         if (!number) return nullptr;
@@ -187,10 +198,8 @@ void register_read_api(Dispatcher& dispatcher, Backend& backend, const ApiLimits
         if (const auto location = reader->locate_transaction(hash)) {
             const auto block = reader->block(location->number);
             if (block && location->index < block->transactions.size()) {
-                return format_transaction(
-                    block->transactions[location->index], hash,
-                    TxContextInBlock{block->hash, block->header.number, location->index,
-                                     block->header.base_fee});
+                return format_transaction(block->transactions[location->index], hash,
+                                          TxContextInBlock::of(*block, location->index));
             }
         }
         if (const auto pooled = backend.pool().get(hash)) {
@@ -205,9 +214,8 @@ void register_read_api(Dispatcher& dispatcher, Backend& backend, const ApiLimits
         const std::uint64_t index = to_u64(index_json, "index");
         if (!block || index >= block->transactions.size()) return nullptr;
         const auto i = static_cast<std::uint32_t>(index);
-        return format_transaction(
-            block->transactions[i], block->transaction_hashes[i],
-            TxContextInBlock{block->hash, block->header.number, i, block->header.base_fee});
+        return format_transaction(block->transactions[i], block->transaction_hashes[i],
+                                  TxContextInBlock::of(*block, i));
     };
     dispatcher.add(
         "eth_getTransactionByBlockNumberAndIndex", [reader, by_index](const Json& params) {

@@ -85,11 +85,13 @@ Json format_transaction(const chain::Transaction& tx, const Hash32& hash,
     if (where) {
         out["blockHash"] = hex_data(where->block_hash);
         out["blockNumber"] = quantity(where->block_number);
+        out["blockTimestamp"] = quantity(where->block_timestamp);
         out["transactionIndex"] = quantity(where->index);
         out["gasPrice"] = quantity(effective_price(tx, where->base_fee));
     } else {
         out["blockHash"] = nullptr;
         out["blockNumber"] = nullptr;
+        out["blockTimestamp"] = nullptr;
         out["transactionIndex"] = nullptr;
         out["gasPrice"] = quantity(tx.max_fee_per_gas);
     }
@@ -106,6 +108,7 @@ Json format_log(const state::Log& log, const TxContextInBlock& where, const Hash
             {"data", hex_data(log.data)},
             {"blockNumber", quantity(where.block_number)},
             {"blockHash", hex_data(where.block_hash)},
+            {"blockTimestamp", quantity(where.block_timestamp)},
             {"transactionHash", hex_data(tx_hash)},
             {"transactionIndex", quantity(where.index)},
             {"logIndex", quantity(log_index)},
@@ -116,7 +119,7 @@ Json format_receipt(const FullBlock& block, std::uint32_t index) {
     const chain::Transaction& tx = block.transactions.at(index);
     const chain::Receipt& receipt = block.receipts.at(index);
     const std::uint64_t previous = index == 0 ? 0 : block.receipts[index - 1].cumulative_gas_used;
-    const TxContextInBlock where{block.hash, block.header.number, index, block.header.base_fee};
+    const auto where = TxContextInBlock::of(block, index);
     std::size_t first_log = 0;
     for (std::uint32_t i = 0; i < index; ++i)
         first_log += block.receipts[i].logs.size();
@@ -147,7 +150,7 @@ Json format_receipt(const FullBlock& block, std::uint32_t index) {
 
 Json format_block_logs_receipt(const FullBlock& block) {
     const auto index = static_cast<std::uint32_t>(block.transactions.size());
-    const TxContextInBlock where{block.hash, block.header.number, index, block.header.base_fee};
+    const auto where = TxContextInBlock::of(block, index);
     std::size_t first_log = 0;
     for (const auto& receipt : block.receipts)
         first_log += receipt.logs.size();
@@ -180,9 +183,9 @@ Json format_block(const FullBlock& block, bool full_transactions) {
     Json transactions = Json::array();
     for (std::uint32_t i = 0; i < block.transactions.size(); ++i) {
         if (full_transactions) {
-            transactions.push_back(format_transaction(
-                block.transactions[i], block.transaction_hashes[i],
-                TxContextInBlock{block.hash, header.number, i, header.base_fee}));
+            transactions.push_back(format_transaction(block.transactions[i],
+                                                      block.transaction_hashes[i],
+                                                      TxContextInBlock::of(block, i)));
         } else {
             transactions.push_back(hex_data(block.transaction_hashes[i]));
         }

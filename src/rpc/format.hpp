@@ -17,8 +17,16 @@ namespace qtm::rpc {
 struct TxContextInBlock {
     Hash32 block_hash{};
     std::uint64_t block_number{0};
+    std::uint64_t block_timestamp{0};
     std::uint32_t index{0};
     U256 base_fee{};
+
+    // Transaction `index` of a stored block (anything with a hash and a header).
+    template <typename StoredBlock>
+    [[nodiscard]] static TxContextInBlock of(const StoredBlock& block, std::uint32_t index) {
+        return {block.hash, block.header.number, block.header.timestamp, index,
+                block.header.base_fee};
+    }
 };
 
 // EIP-2930's [{address, storageKeys}] as execution-apis writes it.

@@ -42,13 +42,12 @@ void for_each_log(const LogSource& block, Visit&& visit) {
     std::size_t log_index = 0;
     const std::size_t count = std::min(block.receipts.size(), block.transaction_hashes.size());
     for (std::uint32_t i = 0; i < count; ++i) {
-        const TxContextInBlock where{block.hash, block.header.number, i, block.header.base_fee};
+        const auto where = TxContextInBlock::of(block, i);
         for (const auto& log : block.receipts[i].logs)
             visit(log, where, block.transaction_hashes[i], log_index++);
     }
     if (block.block_logs.empty()) return;
-    const TxContextInBlock where{block.hash, block.header.number, static_cast<std::uint32_t>(count),
-                                 block.header.base_fee};
+    const auto where = TxContextInBlock::of(block, static_cast<std::uint32_t>(count));
     const Hash32 pseudo = chain::block_logs_hash(block.header.number, block.hash);
     for (const auto& log : block.block_logs)
         visit(log, where, pseudo, log_index++);

@@ -14,20 +14,16 @@ import { compileContract, rpc, rpcRaw, startQtmd, waitForReceipt } from './lib/q
 // method -> the mismatch lines QTM answers with (array indices written [*]), and why.
 const DEVIATIONS = {
   eth_getTransactionByHash: {
-    lines: ['$.blockTimestamp: required, missing', '$.type: expected /^0x2$/, got "0x51"'],
-    why: 'QTM transactions are type 0x51 (ML-DSA); blockTimestamp (added to the spec in 2025) is not served yet',
+    lines: ['$.type: expected /^0x2$/, got "0x51"'],
+    why: 'QTM transactions are type 0x51 (ML-DSA signatures); their fee fields are EIP-1559\'s',
   },
   eth_getBlockByNumber_full: {
-    lines: ['$.transactions[*].blockTimestamp: required, missing', '$.transactions[*].type: expected /^0x2$/, got "0x51"'],
+    lines: ['$.transactions[*].type: expected /^0x2$/, got "0x51"'],
     why: 'as eth_getTransactionByHash',
   },
   eth_sign: {
     lines: ['$: expected bytes65, got <ML-DSA signature>'],
     why: 'scheme id || ML-DSA-44 signature (2,421 bytes), not a 65-byte ECDSA signature',
-  },
-  eth_signTransaction: {
-    lines: ['$.tx: required, missing'],
-    why: 'answers { raw, hash } (the signed 0x51 transaction and its hash), not { raw, tx }',
   },
   eth_getProof: {
     lines: ['$.keyHash: not in the schema (additionalProperties: false)'],
@@ -35,7 +31,7 @@ const DEVIATIONS = {
   },
   eth_coinbase: {
     lines: ['error -32601'],
-    why: 'not served: a QTM block\'s proposer is its miner field; there is no etherbase',
+    why: 'not served, as geth since 1.14 (no etherbase after the merge; a block\'s proposer is its miner field)',
   },
 };
 
@@ -89,6 +85,8 @@ describe('execution-apis OpenRPC result shapes', () => {
     await ask('eth_getUncleCountByBlockNumber', 'eth_getUncleCountByBlockNumber', [receipt.blockNumber]);
     await ask('eth_getUncleCountByBlockHash', 'eth_getUncleCountByBlockHash', [receipt.blockHash]);
     await ask('eth_getBlockReceipts', 'eth_getBlockReceipts', [receipt.blockNumber]);
+    await ask('eth_getUncleByBlockNumberAndIndex', 'eth_getUncleByBlockNumberAndIndex', [receipt.blockNumber, '0x0']);
+    await ask('eth_getUncleByBlockHashAndIndex', 'eth_getUncleByBlockHashAndIndex', [receipt.blockHash, '0x0']);
     await ask('eth_getTransactionByHash', 'eth_getTransactionByHash', [hash]);
     await ask('eth_getTransactionByBlockNumberAndIndex', 'eth_getTransactionByBlockNumberAndIndex', [receipt.blockNumber, receipt.transactionIndex]);
     await ask('eth_getTransactionByBlockHashAndIndex', 'eth_getTransactionByBlockHashAndIndex', [receipt.blockHash, receipt.transactionIndex]);
@@ -126,7 +124,7 @@ describe('execution-apis OpenRPC result shapes', () => {
     eth_maxPriorityFeePerGas: 'uint', eth_feeHistory: FeeHistory, eth_getBlockByNumber: Block,
     eth_getBlockByNumber_full: Block, eth_getBlockByHash: Block, eth_getBlockTransactionCountByNumber: 'uint',
     eth_getBlockTransactionCountByHash: 'uint', eth_getUncleCountByBlockNumber: 'uint', eth_getUncleCountByBlockHash: 'uint',
-    eth_getBlockReceipts: { array: ReceiptInfo }, eth_getTransactionByHash: TransactionInfo,
+    eth_getBlockReceipts: { array: ReceiptInfo }, eth_getUncleByBlockNumberAndIndex: 'null', eth_getUncleByBlockHashAndIndex: 'null', eth_getTransactionByHash: TransactionInfo,
     eth_getTransactionByBlockNumberAndIndex: TransactionInfo, eth_getTransactionByBlockHashAndIndex: TransactionInfo,
     eth_getTransactionReceipt: ReceiptInfo, eth_getBalance: 'uint', eth_getTransactionCount: 'uint', eth_getCode: 'bytes',
     eth_getStorageAt: 'bytes', eth_getProof: AccountProof, eth_call: 'bytes', eth_estimateGas: 'uint',
@@ -158,5 +156,12 @@ describe('execution-apis OpenRPC result shapes', () => {
     assert.equal(answers.eth_uninstallFilter.result, true);
     assert.equal(answers.eth_sendRawTransaction.result, answers.eth_signTransaction.result.hash);
     assert.equal(answers.net_version.result, String(BigInt(answers.eth_chainId.result)));
+    const block = answers.eth_getBlockByNumber.result;
+    assert.equal(answers.eth_getTransactionByHash.result.blockTimestamp, block.timestamp);
+    assert.equal(answers.eth_getLogs.result[0].blockTimestamp, block.timestamp);
+    assert.equal(answers.eth_getTransactionReceipt.result.logs[0].blockTimestamp, block.timestamp);
+    const signedTx = answers.eth_signTransaction.result.tx;
+    assert.equal(signedTx.hash, answers.eth_signTransaction.result.hash);
+    assert.equal(signedTx.blockHash, null);
   });
 });
