@@ -383,7 +383,8 @@ export async function addressTransactions(ctx: ApiContext, id: string, query: UR
   const r = await ctx.pool.query({
     name: `address-txs-page-${cursor ? 'after' : 'top'}`,
     text: `SELECT ${TX_SUMMARY_COLUMNS} FROM address_activity a
-             JOIN transactions t ON t.hash = a.tx_hash JOIN blocks b ON b.number = t.block_number
+             JOIN transactions t ON t.block_number = a.block_number AND t.tx_index = a.tx_index
+             JOIN blocks b ON b.number = a.block_number
            WHERE a.address = $1 AND ${k.sql}
            ORDER BY a.block_number DESC, a.tx_index DESC LIMIT $${k.values.length + 2}`,
     values: [who, ...k.values, limit + 1],
