@@ -170,7 +170,7 @@ TEST_F(DebugTraceApi, EveryTransactionsTraceAgreesWithItsReceipt) {
         ASSERT_EQ(by_hash.size(), block["transactions"].size());
         for (std::size_t i = 0; i < logs_traced.size(); ++i) {
             const Json hash = block["transactions"][i];
-            const Json receipt = call("eth_getTransactionReceipt", {hash});
+            const Json receipt = call("eth_getTransactionReceipt", Json::array({hash}));
             const bool failed = receipt["status"] == "0x0";
             // Block 2's second transaction reverts; the others succeed.
             EXPECT_EQ(failed, std::string{number} == "0x2" && i == 1);
@@ -186,7 +186,7 @@ TEST_F(DebugTraceApi, EveryTransactionsTraceAgreesWithItsReceipt) {
             // Tracing one transaction alone replays the ones before it: the same answer.
             EXPECT_EQ(call("debug_traceTransaction", {hash, {{"tracer", "callTracer"}}}),
                       by_hash[i]["result"]);
-            EXPECT_EQ(call("debug_traceTransaction", {hash}), logger);
+            EXPECT_EQ(call("debug_traceTransaction", Json::array({hash})), logger);
         }
     }
 }
