@@ -37,11 +37,9 @@ BlockExecutor::BlockExecutor(const ChainSpec& spec, storage::Database& database,
       natives_{staking::native_contracts(spec)},
       validator_sets_{spec, database} {}
 
-namespace {
-
-state::BlockEnv make_env(const ChainSpec& spec, storage::Database& database, const Header& parent,
-                         std::uint64_t timestamp, const Address& proposer,
-                         const state::NativeContracts* natives) {
+state::BlockEnv block_env(const ChainSpec& spec, storage::Database& database, const Header& parent,
+                          std::uint64_t timestamp, const Address& proposer,
+                          const state::NativeContracts* natives) {
     state::BlockEnv env;
     env.natives = natives;
     env.coinbase = proposer;
@@ -61,6 +59,8 @@ state::BlockEnv make_env(const ChainSpec& spec, storage::Database& database, con
     };
     return env;
 }
+
+namespace {
 
 // Checks the key rules that do not need the signature itself (which the pool verified):
 // a carried key must be the registered one or none; without a key one must be registered.
@@ -237,7 +237,7 @@ Result<ExecutedBlock, BlockError> BlockExecutor::build(const Header& parent,
                                                        std::vector<Rejection>* rejected,
                                                        const BlockInputs& inputs) {
     Run run{database_, parent, node_cache_};
-    run.env = make_env(spec_, database_, parent, timestamp, proposer, natives_.get());
+    run.env = block_env(spec_, database_, parent, timestamp, proposer, natives_.get());
     run.proposer = proposer;
     run.env.coinbase = staking::fee_recipient(run.world, proposer);
     if (auto started = start_block(run, inputs.evidence, inputs.parent_commit); !started) {
@@ -299,7 +299,8 @@ Result<ExecutedBlock, BlockError> BlockExecutor::validate(const Header& parent, 
     }
 
     Run run{database_, parent, node_cache_};
-    run.env = make_env(spec_, database_, parent, header.timestamp, header.proposer, natives_.get());
+    run.env =
+        block_env(spec_, database_, parent, header.timestamp, header.proposer, natives_.get());
     run.proposer = header.proposer;
     run.env.coinbase = staking::fee_recipient(run.world, header.proposer);
     if (auto started = start_block(run, block.evidence, header.parent_commit); !started) {

@@ -88,6 +88,13 @@ struct BlockInputs {
     Bytes parent_commit{};                          // the parent's certificate, or empty
 };
 
+// The environment the transactions of `parent`'s child see (the coinbase is `proposer`
+// itself: callers replace it with staking::fee_recipient of the block's start state).
+[[nodiscard]] state::BlockEnv block_env(const ChainSpec& spec, storage::Database& database,
+                                        const Header& parent, std::uint64_t timestamp,
+                                        const Address& proposer,
+                                        const state::NativeContracts* natives);
+
 class BlockExecutor {
 public:
     BlockExecutor(const ChainSpec& spec, storage::Database& database,

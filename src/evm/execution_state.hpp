@@ -32,6 +32,10 @@ public:
     U256& top(int depth = 0) noexcept {
         return items_[static_cast<std::size_t>(size_ - 1 - depth)];
     }
+    // item(0) is the bottom of the stack (for tracers).
+    [[nodiscard]] const U256& item(int index) const noexcept {
+        return items_[static_cast<std::size_t>(index)];
+    }
     void push(const U256& value) noexcept { items_[static_cast<std::size_t>(size_++)] = value; }
     U256 pop() noexcept { return items_[static_cast<std::size_t>(--size_)]; }
     void drop(int count) noexcept { size_ -= count; }
@@ -46,6 +50,7 @@ class Memory {
 public:
     [[nodiscard]] std::size_t size() const noexcept { return bytes_.size(); }
     std::uint8_t* data() noexcept { return bytes_.data(); }
+    [[nodiscard]] ByteView view() const noexcept { return bytes_; }
     void grow_to(std::size_t new_size) { bytes_.resize(new_size); }
 
 private:

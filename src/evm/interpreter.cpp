@@ -1,6 +1,8 @@
 // The interpreter loop: one switch over the opcode, after a table-driven check of stack
 // bounds and constant gas. No allocation or virtual call per opcode; the Host is called
-// only by state-touching instructions.
+// only by state-touching instructions. The loop is a template over a static tracer
+// (tracer.hpp): NullTracer for ordinary runs, whose hooks vanish at compile time, and
+// ForwardingTracer for debug_trace* runs.
 #include "evm/interpreter.hpp"
 
 #include <algorithm>
@@ -10,6 +12,7 @@
 #include "evm/instructions.hpp"
 #include "evm/instructions_arithmetic.hpp"
 #include "evm/opcodes.hpp"
+#include "evm/tracer.hpp"
 #include "evm/word.hpp"
 
 namespace qtm::evm {
@@ -17,7 +20,8 @@ namespace qtm::evm {
 namespace {
 
 // Runs until the frame halts; returns the halting status.
-Status run(ExecutionState& state) {
+template <typename StaticTracer>
+Status run(ExecutionState& state, StaticTracer& tracer) {
     const std::uint8_t* const code = state.analysis.padded_code();
     Stack& stack = state.stack;
     std::size_t pc = 0;
@@ -25,6 +29,9 @@ Status run(ExecutionState& state) {
     for (;;) {
         // Past the end the padding reads as STOP.
         const auto op = static_cast<Opcode>(code[pc]);
+        if constexpr (StaticTracer::kEnabled) {
+            tracer.on_step(state, pc, op);
+        }
         const InstructionInfo& info = kCancunInstructions[op];
         if (!info.defined) {
             return Status::kUndefinedInstruction;
@@ -371,15 +378,17 @@ Status run(ExecutionState& state) {
     }
 }
 
-}  // namespace
-
-ExecutionResult execute(Host& host, Revision revision, const Message& message,
-                        const CodeAnalysis& analysis) {
+template <typename StaticTracer>
+ExecutionResult execute_with(Host& host, Revision revision, const Message& message,
+                             const CodeAnalysis& analysis, StaticTracer& tracer) {
     if (revision != Revision::kCancun) {
         return ExecutionResult{.status = Status::kUnsupportedRevision};
     }
     ExecutionState state{host, message, analysis};
-    const Status status = run(state);
+    const Status status = run(state, tracer);
+    if constexpr (StaticTracer::kEnabled) {
+        tracer.on_frame_end(state, status);
+    }
 
     ExecutionResult result;
     result.status = status;
@@ -393,9 +402,27 @@ ExecutionResult execute(Host& host, Revision revision, const Message& message,
     return result;
 }
 
-ExecutionResult execute(Host& host, Revision revision, const Message& message, ByteView code) {
+}  // namespace
+
+ExecutionResult execute(Host& host, Revision revision, const Message& message,
+                        const CodeAnalysis& analysis) {
+    NullTracer tracer;
+    return execute_with(host, revision, message, analysis, tracer);
+}
+
+ExecutionResult execute(Host& host, Revision revision, const Message& message,
+                        const CodeAnalysis& analysis, Tracer* tracer) {
+    if (tracer == nullptr) {
+        return execute(host, revision, message, analysis);
+    }
+    ForwardingTracer forwarding{*tracer};
+    return execute_with(host, revision, message, analysis, forwarding);
+}
+
+ExecutionResult execute(Host& host, Revision revision, const Message& message, ByteView code,
+                        Tracer* tracer) {
     const CodeAnalysis analysis{code};
-    return execute(host, revision, message, analysis);
+    return execute(host, revision, message, analysis, tracer);
 }
 
 }  // namespace qtm::evm

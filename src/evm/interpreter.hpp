@@ -5,6 +5,7 @@
 #include "evm/analysis.hpp"
 #include "evm/host.hpp"
 #include "evm/message.hpp"
+#include "evm/tracer.hpp"
 
 namespace qtm::evm {
 
@@ -14,8 +15,14 @@ namespace qtm::evm {
 ExecutionResult execute(Host& host, Revision revision, const Message& message,
                         const CodeAnalysis& analysis);
 
+// The same, traced when `tracer` is not null (on_step per opcode and on_frame_end; the host
+// reports the host-level events). A null tracer runs the untraced instantiation.
+ExecutionResult execute(Host& host, Revision revision, const Message& message,
+                        const CodeAnalysis& analysis, Tracer* tracer);
+
 // Convenience: analyses `code` first (initcode, tests). Callers that run the same code
-// repeatedly should keep an AnalysisCache and use the overload above.
-ExecutionResult execute(Host& host, Revision revision, const Message& message, ByteView code);
+// repeatedly should keep an AnalysisCache and use the overloads above.
+ExecutionResult execute(Host& host, Revision revision, const Message& message, ByteView code,
+                        Tracer* tracer = nullptr);
 
 }  // namespace qtm::evm

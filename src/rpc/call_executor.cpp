@@ -264,7 +264,8 @@ std::int64_t CallExecutor::call_gas(const CallRequest& call) const {
 }
 
 CallOutcome CallExecutor::run(const CallRequest& call, std::int64_t gas,
-                              std::vector<state::AccessListEntry>* accessed) {
+                              std::vector<state::AccessListEntry>* accessed, evm::Tracer* tracer,
+                              const std::function<void(state::WorldState&)>& finished) {
     state::WorldState& world = *world_;
     const std::size_t snapshot = world.snapshot();
     const Address from = call.from.value_or(Address{});
@@ -281,6 +282,7 @@ CallOutcome CallExecutor::run(const CallRequest& call, std::int64_t gas,
                               return hash && *hash ? **hash : Hash32{};
                           },
                           analysis_cache_, natives_.get()};
+    host.set_tracer(tracer);
     evm::Message message;
     message.kind = call.to ? evm::CallKind::kCall : evm::CallKind::kCreate;
     message.gas = gas;
@@ -290,6 +292,7 @@ CallOutcome CallExecutor::run(const CallRequest& call, std::int64_t gas,
     message.input = call.input;
     message.value = call.value;
     evm::ExecutionResult result = host.call(message);
+    if (finished) finished(world);
     if (accessed != nullptr) {
         // geth's access-list tracer: every touched account except the sender, the recipient
         // and the precompiles (and here the coinbase, warm by EIP-3651), with the slots read
@@ -315,7 +318,8 @@ CallOutcome CallExecutor::run(const CallRequest& call, std::int64_t gas,
     if (world.error()) {
         throw RpcError{code::kServer, "missing trie node: " + world.error()->message};
     }
-    return CallOutcome{result.status, gas - result.gas_left, std::move(result.output)};
+    return CallOutcome{result.status, gas - result.gas_left, std::move(result.output),
+                       result.gas_refund};
 }
 
 std::int64_t CallExecutor::intrinsic(const CallRequest& call) {

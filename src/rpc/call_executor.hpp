@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -15,6 +16,7 @@
 #include "crypto/signature_scheme.hpp"
 #include "evm/analysis.hpp"
 #include "evm/host.hpp"
+#include "evm/tracer.hpp"
 #include "rpc/backend.hpp"
 #include "rpc/eth_api.hpp"
 #include "rpc/json_rpc.hpp"
@@ -46,6 +48,7 @@ struct CallOutcome {
     evm::Status status{evm::Status::kSuccess};
     std::int64_t gas_used{0};  // execution gas, without the intrinsic part
     Bytes output;
+    std::int64_t gas_refund{0};  // EIP-3529 counter at the end (before the cap)
 };
 
 // Answers a failed run: code 3 with the revert data (and Solidity's reason in the message)
@@ -65,8 +68,15 @@ public:
     // Runs the call with `gas` for execution and undoes every change. When `accessed` is
     // given, it receives what the run touched beyond the sender, the recipient, the
     // coinbase and the precompiles (accounts, and slots of any account).
+    // A `tracer` (debug_traceCall) sees every message, step, log and selfdestruct;
+    // `finished`, when set, sees the state the run left before it is undone.
     CallOutcome run(const CallRequest& call, std::int64_t gas,
-                    std::vector<state::AccessListEntry>* accessed = nullptr);
+                    std::vector<state::AccessListEntry>* accessed = nullptr,
+                    evm::Tracer* tracer = nullptr,
+                    const std::function<void(state::WorldState&)>& finished = {});
+
+    // The block context runs see (coinbase, number, ...), overrides applied.
+    [[nodiscard]] const evm::TxContext& block_context() const { return block_context_; }
 
     // The intrinsic gas the sender's transaction will pay: its scheme (the registered key's,
     // else the request's "scheme", else the node-held key's, else ML-DSA-44) sets the

@@ -35,6 +35,10 @@ void register_staking_api(Dispatcher& dispatcher, Backend& backend);
 // debug_getBadBlocks (debug_api.cpp).
 void register_debug_api(Dispatcher& dispatcher, Backend& backend);
 
+// debug_traceTransaction, debug_traceCall, debug_traceBlockByNumber, debug_traceBlockByHash
+// (debug_trace_api.cpp).
+void register_trace_api(Dispatcher& dispatcher, Backend& backend, const ApiLimits& limits);
+
 // admin_*: only for the JWT-authenticated endpoint.
 void register_admin_api(Dispatcher& dispatcher, Backend& backend, const AdminInfo& info);
 
@@ -45,6 +49,7 @@ inline void register_api(Dispatcher& dispatcher, Backend& backend, const ApiLimi
     register_filter_api(dispatcher, backend, limits);
     register_staking_api(dispatcher, backend);
     register_debug_api(dispatcher, backend);
+    register_trace_api(dispatcher, backend, limits);
 }
 
 }  // namespace qtm::rpc

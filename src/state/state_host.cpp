@@ -75,6 +75,7 @@ std::size_t StateHost::copy_code(const Address& address, std::size_t offset, Mut
 }
 
 bool StateHost::selfdestruct(const Address& address, const Address& beneficiary) {
+    if (tracer_ != nullptr) tracer_->on_selfdestruct(address, beneficiary, state_.balance(address));
     return state_.selfdestruct(address, beneficiary);
 }
 
@@ -87,6 +88,7 @@ Hash32 StateHost::get_block_hash(std::int64_t number) {
 }
 
 void StateHost::emit_log(const Address& address, ByteView data, std::span<const Hash32> topics) {
+    if (tracer_ != nullptr) tracer_->on_log(address, data, topics);
     state_.add_log(Log{address, std::vector<Hash32>(topics.begin(), topics.end()),
                        Bytes(data.begin(), data.end())});
 }
@@ -131,10 +133,39 @@ evm::ExecutionResult StateHost::run_code(const evm::Message& message) {
     const auto code = state_.code(message.code_address);
     if (code->empty()) return evm::ExecutionResult{.gas_left = message.gas};
     const auto analysis = analysis_cache_.get(state_.code_hash(message.code_address), *code);
-    return evm::execute(*this, evm::Revision::kCancun, message, *analysis);
+    return evm::execute(*this, evm::Revision::kCancun, message, *analysis, tracer_);
 }
 
 evm::ExecutionResult StateHost::call(const evm::Message& message) {
+    return tracer_ == nullptr ? call_untraced(message) : call_traced(message);
+}
+
+evm::ExecutionResult StateHost::call_traced(const evm::Message& message) {
+    using evm::CallKind;
+    Address target = message.code_address;
+    if (message.kind == CallKind::kCreate) {
+        target = create_address(message.sender, state_.nonce(message.sender));
+    } else if (message.kind == CallKind::kCreate2) {
+        target = create2_address(message.sender, message.create2_salt, message.input);
+    }
+    tracer_->on_enter(message, target);
+    code_store_out_of_gas_ = false;
+    evm::ExecutionResult result = call_untraced(message);
+    const bool code_store_out_of_gas = code_store_out_of_gas_;
+    code_store_out_of_gas_ = false;
+    const bool created =
+        (message.kind == CallKind::kCreate || message.kind == CallKind::kCreate2) &&
+        result.status == evm::Status::kSuccess;
+    if (created) {
+        const auto code = state_.code(result.create_address);
+        tracer_->on_exit(result, *code, false);
+    } else {
+        tracer_->on_exit(result, result.output, code_store_out_of_gas);
+    }
+    return result;
+}
+
+evm::ExecutionResult StateHost::call_untraced(const evm::Message& message) {
     using evm::CallKind;
     using evm::Status;
     if (message.depth > evm::kMaxCallDepth) {
@@ -199,7 +230,8 @@ evm::ExecutionResult StateHost::create(const evm::Message& message) {
     frame.recipient = address;
     frame.code_address = address;
     frame.input = {};  // initcode runs with empty call data
-    evm::ExecutionResult result = evm::execute(*this, evm::Revision::kCancun, frame, message.input);
+    evm::ExecutionResult result =
+        evm::execute(*this, evm::Revision::kCancun, frame, message.input, tracer_);
     if (result.status == Status::kSuccess) {
         const auto deposit =
             static_cast<std::int64_t>(result.output.size()) * 200;  // G_codedeposit per byte
@@ -209,6 +241,7 @@ evm::ExecutionResult StateHost::create(const evm::Message& message) {
             result = {.status = Status::kInvalidCodePrefix};
         } else if (result.gas_left < deposit) {
             result = {.status = Status::kOutOfGas};
+            code_store_out_of_gas_ = true;
         } else {
             result.gas_left -= deposit;
             if (!result.output.empty()) state_.set_code(address, std::move(result.output));

@@ -10,6 +10,7 @@
 
 #include "evm/analysis.hpp"
 #include "evm/host.hpp"
+#include "evm/tracer.hpp"
 #include "state/native_contract.hpp"
 #include "state/world_state.hpp"
 
@@ -51,7 +52,13 @@ public:
     // here): state-test runners use it to skip, not fail, the cases that depend on it.
     [[nodiscard]] bool called_point_evaluation() const noexcept { return called_point_evaluation_; }
 
+    // Traces every later message, log and selfdestruct, and every frame's steps, into
+    // `tracer` (null: untraced, the default). The tracer outlives the host's calls.
+    void set_tracer(evm::Tracer* tracer) noexcept { tracer_ = tracer; }
+
 private:
+    evm::ExecutionResult call_untraced(const evm::Message& message);
+    evm::ExecutionResult call_traced(const evm::Message& message);
     evm::ExecutionResult create(const evm::Message& message);
     evm::ExecutionResult run_code(const evm::Message& message);
 
@@ -61,6 +68,8 @@ private:
     evm::AnalysisCache& analysis_cache_;
     const NativeContracts* natives_;
     bool called_point_evaluation_{false};
+    evm::Tracer* tracer_{nullptr};
+    bool code_store_out_of_gas_{false};  // set by create() for call_traced
 };
 
 }  // namespace qtm::state

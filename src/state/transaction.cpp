@@ -122,7 +122,8 @@ void warm_transaction_accounts(WorldState& state, const Address& sender,
 
 Result<TxOutcome, TxError> apply_transaction(WorldState& state, const BlockEnv& env,
                                              const TxParams& tx, std::int64_t gas_available,
-                                             evm::AnalysisCache& analysis_cache) {
+                                             evm::AnalysisCache& analysis_cache,
+                                             evm::Tracer* tracer) {
     if (auto valid = validate(state, env, tx, gas_available); !valid) {
         return unexpected(valid.error());
     }
@@ -148,6 +149,7 @@ Result<TxOutcome, TxError> apply_transaction(WorldState& state, const BlockEnv& 
                            .base_fee = env.base_fee,
                            .blob_base_fee = env.blob_base_fee};
     StateHost host{state, std::move(context), env.block_hash, analysis_cache, env.natives};
+    host.set_tracer(tracer);
     evm::Message message{
         .kind = tx.to ? evm::CallKind::kCall : evm::CallKind::kCreate,
         .depth = 0,

@@ -97,9 +97,11 @@ void warm_transaction_accounts(WorldState& state, const Address& sender,
 
 // Applies `tx` to `state`. `gas_available` is what the block has left. On an error the state
 // is as before; on success the transaction is finalized (WorldState::finalize_transaction).
+// A `tracer` (debug_trace*) sees every message, step, log and selfdestruct of the run.
 [[nodiscard]] Result<TxOutcome, TxError> apply_transaction(WorldState& state, const BlockEnv& env,
                                                            const TxParams& tx,
                                                            std::int64_t gas_available,
-                                                           evm::AnalysisCache& analysis_cache);
+                                                           evm::AnalysisCache& analysis_cache,
+                                                           evm::Tracer* tracer = nullptr);
 
 }  // namespace qtm::state

@@ -1,0 +1,317 @@
+// debug_traceTransaction, debug_traceBlockByNumber/ByHash and debug_traceCall through the
+// real dispatcher over a chain built by the real executor (ML-DSA-signed transactions of two
+// dev accounts): a contract deployed, called (a log and a storage write), called so that it
+// reverts, and plain transfers. Every transaction's trace, replayed in block order, must
+// agree with its receipt (gas used, status, logs), whichever tracer ran it.
+#include <gtest/gtest.h>
+
+#include <stdexcept>
+
+#include "base/hex.hpp"
+#include "chain/executor.hpp"
+#include "chain/keys.hpp"
+#include "chain/transaction.hpp"
+#include "chain/txpool.hpp"
+#include "rpc/eth_api.hpp"
+#include "rpc/params.hpp"
+#include "storage/chain_store.hpp"
+#include "storage/schema.hpp"
+#include "trace_support.hpp"
+
+namespace qtm::rpc {
+namespace {
+
+// Runtime: with call data REVERT(0, 0); without: LOG0(0, 0); SSTORE(1, 1); STOP.
+const char* const kRuntime = "36 600f 57 6000 6000 a0 6001 6001 55 00 5b 6000 6000 fd";
+// Initcode: CODECOPY(0, 12, 21); RETURN(0, 21), then the 21-byte runtime.
+const std::string kInitcode = std::string{"6015 600c 6000 39 6015 6000 f3 "} + kRuntime;
+
+class NoState final : public chain::PoolStateReader {
+public:
+    std::uint64_t nonce(const Address&) const override { return 0; }
+    U256 balance(const Address&) const override { return U256{}; }
+    std::optional<state::RegisteredKey> registered_key(const Address&) const override {
+        return std::nullopt;
+    }
+};
+
+class TestChain final : public Backend {
+public:
+    TestChain()
+        : spec_{*chain::builtin_chain_spec("dev")},
+          db_{storage::make_memory_database()},
+          pool_{chain::TxPoolConfig{.chain_id = spec_.chain_id}, no_state_} {
+        if (!storage::open_schema(*db_, "test")) throw std::runtime_error{"schema"};
+        storage::WriteBatch batch;
+        auto genesis = chain::build_genesis(spec_, *db_, batch);
+        if (!genesis) throw std::runtime_error{"genesis"};
+        storage::StoredBlock block;
+        block.hash = genesis->hash;
+        block.header = chain::encode_header(genesis->block.header);
+        block.body = chain::encode_body({});
+        block.receipts = chain::encode_receipts({});
+        storage::ChainStore::add_block(batch, block);
+        if (!db_->write(batch, false)) throw std::runtime_error{"genesis write"};
+        head_ = genesis->block.header;
+        genesis_ = genesis->hash;
+        for (std::uint32_t i = 0; i < 2; ++i) {
+            keys_.emplace_back(crypto::SignatureScheme::kMlDsa44, chain::dev_account_seed(i));
+        }
+    }
+
+    chain::Transaction tx(std::uint32_t from, std::optional<Address> to, Bytes data,
+                          std::uint64_t value = 0) {
+        chain::Transaction t;
+        t.chain_id = spec_.chain_id;
+        t.nonce = nonces_[from]++;
+        t.max_priority_fee_per_gas = U256{1'000'000'000};
+        t.max_fee_per_gas = U256{50'000'000'000};
+        t.gas_limit = 300'000;
+        t.to = to;
+        t.value = U256{value};
+        t.data = std::move(data);
+        chain::sign_transaction(t, keys_[from], t.nonce == 0);
+        return t;
+    }
+
+    chain::ExecutedBlock add_block(const std::vector<chain::Transaction>& txns) {
+        chain::BlockExecutor executor{spec_, *db_};
+        std::vector<chain::Rejection> rejected;
+        auto built = executor.build(head_, head_.timestamp + 2, Address{}, txns, &rejected);
+        if (!built || !rejected.empty() || built->block.transactions.size() != txns.size()) {
+            throw std::runtime_error{"block build failed"};
+        }
+        if (!db_->write(built->batch, false)) throw std::runtime_error{"block write"};
+        head_ = built->block.header;
+        return std::move(*built);
+    }
+
+    const Address& address(std::uint32_t index) const { return keys_[index].address(); }
+
+    const chain::ChainSpec& spec() const override { return spec_; }
+    const Hash32& genesis_hash() const override { return genesis_; }
+    storage::Database& database() override { return *db_; }
+    storage::NodeCache* node_cache() override { return nullptr; }
+    chain::Header head() const override { return head_; }
+    U256 next_base_fee() const override { return chain::next_base_fee(spec_, head_); }
+    chain::TxPool& pool() override { return pool_; }
+    Result<Hash32, std::string> submit_transaction(const chain::Transaction&) override {
+        return unexpected(std::string{"read-only test backend"});
+    }
+    const chain::AccountKey* signer(const Address&) const override { return nullptr; }
+    std::vector<Address> accounts() const override { return {}; }
+
+private:
+    chain::ChainSpec spec_;
+    std::unique_ptr<storage::Database> db_;
+    NoState no_state_;
+    chain::TxPool pool_;
+    chain::Header head_;
+    Hash32 genesis_{};
+    std::vector<chain::AccountKey> keys_;
+    std::uint64_t nonces_[2]{0, 0};
+};
+
+class DebugTraceApi : public ::testing::Test {
+protected:
+    static void SetUpTestSuite() {
+        chain_ = new TestChain;
+        // Block 1: account 0 deploys the contract; account 1 sends a transfer.
+        auto first = chain_->add_block({chain_->tx(0, std::nullopt, test::code(kInitcode)),
+                                        chain_->tx(1, test::address_of(0xb0b0), {}, 1000)});
+        contract_ = *first.results[0].contract_address;
+        // Block 2: a call that logs and stores, one that reverts, a transfer.
+        block2_ = new chain::ExecutedBlock{
+            chain_->add_block({chain_->tx(0, contract_, {}), chain_->tx(1, contract_, {0x01}),
+                               chain_->tx(0, chain_->address(1), {}, 5)})};
+    }
+    static void TearDownTestSuite() {
+        delete block2_;
+        delete chain_;
+    }
+    DebugTraceApi() { register_api(dispatcher_, *chain_, limits_); }
+
+    Json reply(const std::string& method, Json params) {
+        const Json request{
+            {"jsonrpc", "2.0"}, {"id", 1}, {"method", method}, {"params", std::move(params)}};
+        const auto answer = dispatcher_.handle(request.dump());
+        EXPECT_TRUE(answer.has_value());
+        return Json::parse(*answer);
+    }
+    Json call(const std::string& method, Json params) {
+        const Json answer = reply(method, std::move(params));
+        EXPECT_FALSE(answer.contains("error")) << method << ": " << answer.dump();
+        return answer.value("result", Json{});
+    }
+
+    static TestChain* chain_;
+    static chain::ExecutedBlock* block2_;
+    static Address contract_;
+    ApiLimits limits_;
+    Dispatcher dispatcher_;
+};
+
+TestChain* DebugTraceApi::chain_ = nullptr;
+chain::ExecutedBlock* DebugTraceApi::block2_ = nullptr;
+Address DebugTraceApi::contract_{};
+
+TEST_F(DebugTraceApi, EveryTransactionsTraceAgreesWithItsReceipt) {
+    for (const char* number : {"0x1", "0x2"}) {
+        const Json block = call("eth_getBlockByNumber", {number, false});
+        const Json logs_traced =
+            call("debug_traceBlockByNumber",
+                 {number, {{"tracer", "callTracer"}, {"tracerConfig", {{"withLog", true}}}}});
+        const Json struct_traced = call("debug_traceBlockByNumber", {number, Json::object()});
+        const Json by_hash =
+            call("debug_traceBlockByHash", {block["hash"], {{"tracer", "callTracer"}}});
+        ASSERT_EQ(block["transactions"].size(), std::string{number} == "0x1" ? 2u : 3u);
+        ASSERT_EQ(logs_traced.size(), block["transactions"].size());
+        ASSERT_EQ(struct_traced.size(), block["transactions"].size());
+        ASSERT_EQ(by_hash.size(), block["transactions"].size());
+        for (std::size_t i = 0; i < logs_traced.size(); ++i) {
+            const Json hash = block["transactions"][i];
+            const Json receipt = call("eth_getTransactionReceipt", Json::array({hash}));
+            const bool failed = receipt["status"] == "0x0";
+            // Block 2's second transaction reverts; the others succeed.
+            EXPECT_EQ(failed, std::string{number} == "0x2" && i == 1);
+            const Json& frame = logs_traced[i]["result"];
+            EXPECT_EQ(logs_traced[i]["txHash"], hash);
+            EXPECT_EQ(frame["gasUsed"], receipt["gasUsed"]) << number << " tx " << i;
+            EXPECT_EQ(frame.contains("error"), failed);
+            EXPECT_EQ(frame.value("logs", Json::array()).size(), receipt["logs"].size());
+            EXPECT_EQ(frame["from"], receipt["from"]);
+            const Json& logger = struct_traced[i]["result"];
+            EXPECT_EQ(quantity(logger["gas"].get<std::uint64_t>()), receipt["gasUsed"]);
+            EXPECT_EQ(logger["failed"], failed);
+            // Tracing one transaction alone replays the ones before it: the same answer.
+            EXPECT_EQ(call("debug_traceTransaction", {hash, {{"tracer", "callTracer"}}}),
+                      by_hash[i]["result"]);
+            EXPECT_EQ(call("debug_traceTransaction", Json::array({hash})), logger);
+        }
+    }
+}
+
+TEST_F(DebugTraceApi, TheCallTracerShapeOfAContractCall) {
+    const Json trace = call("debug_traceTransaction",
+                            {to_hex(block2_->results[0].hash),
+                             {{"tracer", "callTracer"}, {"tracerConfig", {{"withLog", true}}}}});
+    EXPECT_EQ(trace["type"], "CALL");
+    EXPECT_EQ(trace["from"], to_hex(chain_->address(0)));
+    EXPECT_EQ(trace["to"], to_hex(contract_));
+    EXPECT_EQ(trace["gas"], "0x493e0");  // 300,000
+    EXPECT_EQ(trace["value"], "0x0");
+    EXPECT_EQ(trace["input"], "0x");
+    EXPECT_FALSE(trace.contains("calls"));
+    ASSERT_EQ(trace["logs"].size(), 1u);
+    EXPECT_EQ(trace["logs"][0]["address"], to_hex(contract_));
+
+    const Json reverted = call("debug_traceTransaction",
+                               {to_hex(block2_->results[1].hash), {{"tracer", "callTracer"}}});
+    EXPECT_EQ(reverted["error"], "execution reverted");
+    EXPECT_EQ(reverted["input"], "0x01");
+    EXPECT_FALSE(reverted.contains("output"));  // REVERT(0, 0)
+}
+
+TEST_F(DebugTraceApi, TheStructLoggerOfAContractCall) {
+    const Json trace = call("debug_traceTransaction", {to_hex(block2_->results[0].hash)});
+    const Json& logs = trace["structLogs"];
+    // CALLDATASIZE, PUSH1, JUMPI, PUSH1, PUSH1, LOG0, PUSH1, PUSH1, SSTORE, STOP.
+    ASSERT_EQ(logs.size(), 10u);
+    EXPECT_EQ(logs[0]["op"], "CALLDATASIZE");
+    EXPECT_EQ(logs[0]["gasCost"], 2);
+    EXPECT_EQ(logs[5]["op"], "LOG0");
+    EXPECT_EQ(logs[5]["gasCost"], 375);
+    EXPECT_EQ(logs[8]["op"], "SSTORE");
+    EXPECT_EQ(logs[8]["gasCost"], 22100);  // cold slot 1, 0 -> 1
+    EXPECT_EQ(logs[8]["storage"],
+              (Json{{to_hex(U256{1}.to_be_bytes(), false), to_hex(U256{1}.to_be_bytes(), false)}}));
+    EXPECT_EQ(logs[9]["op"], "STOP");
+    EXPECT_EQ(trace["failed"], false);
+    EXPECT_EQ(trace["returnValue"], "0x");
+    // The execution's gas follows the steps: the receipt's gas less the intrinsic part.
+    std::int64_t steps = 0;
+    for (const Json& step : logs)
+        steps += step["gasCost"].get<std::int64_t>();
+    EXPECT_EQ(steps, 2 + 3 + 10 + 3 + 3 + 375 + 3 + 3 + 22100);
+    EXPECT_EQ(logs[0]["gas"].get<std::int64_t>() +
+                  static_cast<std::int64_t>(block2_->results[0].gas_used),
+              300000 + steps);
+}
+
+TEST_F(DebugTraceApi, ThePrestateOfAContractCall) {
+    const std::string hash = to_hex(block2_->results[0].hash);
+    const Json pre = call("debug_traceTransaction", {hash, {{"tracer", "prestateTracer"}}});
+    const std::string contract = to_hex(contract_);
+    ASSERT_TRUE(pre.contains(contract));
+    EXPECT_EQ(pre[contract]["nonce"], 1);
+    EXPECT_EQ(pre[contract]["code"], hex_data(test::code(kRuntime)));
+    EXPECT_EQ(pre[contract]["storage"], (Json{{to_hex(U256{1}.to_be_bytes()), to_hex(Hash32{})}}));
+    EXPECT_TRUE(pre.contains(to_hex(chain_->address(0))));
+    const Json diff =
+        call("debug_traceTransaction",
+             {hash, {{"tracer", "prestateTracer"}, {"tracerConfig", {{"diffMode", true}}}}});
+    EXPECT_EQ(diff["post"][contract]["storage"],
+              (Json{{to_hex(U256{1}.to_be_bytes()), to_hex(U256{1}.to_be_bytes())}}));
+    EXPECT_EQ(diff["post"][to_hex(chain_->address(0))]["nonce"], 2);  // its second transaction
+}
+
+TEST_F(DebugTraceApi, TraceCallOnTheLatestState) {
+    const Json request{
+        {"from", to_hex(chain_->address(0))}, {"to", to_hex(contract_)}, {"gas", "0x30d40"}};
+    const Json trace = call("debug_traceCall", {request, "latest", {{"tracer", "callTracer"}}});
+    EXPECT_EQ(trace["type"], "CALL");
+    EXPECT_EQ(trace["gas"], "0x30d40");
+    EXPECT_FALSE(trace.contains("error"));
+    // Slot 1 is already 1: SSTORE costs 2,100 (cold) + 100 (no change) now.
+    const Json logger = call("debug_traceCall", {request, "latest"});
+    ASSERT_EQ(logger["structLogs"].size(), 10u);
+    EXPECT_EQ(logger["structLogs"][8]["gasCost"], 2200);
+    EXPECT_EQ(quantity(logger["gas"].get<std::uint64_t>()), trace["gasUsed"]);
+    // With a state override the slot is 0 again.
+    const Json overridden =
+        call("debug_traceCall",
+             {request,
+              "latest",
+              {{"stateOverrides",
+                {{to_hex(contract_),
+                  {{"stateDiff", {{to_hex(U256{1}.to_be_bytes()), to_hex(Hash32{})}}}}}}}}});
+    EXPECT_EQ(overridden["structLogs"][8]["gasCost"], 22100);
+    // 4byteTracer: the selector and the size of what follows it.
+    Json with_data = request;
+    with_data["input"] =
+        "0xa9059cbb00000000000000000000000000000000000000000000000000000000000000ff";
+    EXPECT_EQ(call("debug_traceCall", {with_data, "latest", {{"tracer", "4byteTracer"}}}),
+              (Json{{"0xa9059cbb-32", 1}}));
+}
+
+TEST_F(DebugTraceApi, BadRequestsGetTypedErrors) {
+    const std::string hash = to_hex(block2_->results[0].hash);
+    Json answer = reply("debug_traceTransaction", {hash, {{"tracer", "prestateTracerX"}}});
+    EXPECT_EQ(answer["error"]["code"], -32000);
+    EXPECT_NE(answer["error"]["message"].get<std::string>().find("tracer not found"),
+              std::string::npos);
+    answer = reply("debug_traceTransaction", {"0x1234"});
+    EXPECT_EQ(answer["error"]["code"], -32602);
+    answer = reply("debug_traceTransaction", {to_hex(Hash32{})});
+    EXPECT_EQ(answer["error"]["message"], "transaction not found");
+    answer = reply("debug_traceTransaction", {hash, {{"enableMemory", "yes"}}});
+    EXPECT_EQ(answer["error"]["code"], -32602);
+    answer = reply("debug_traceTransaction", {hash, "callTracer"});
+    EXPECT_EQ(answer["error"]["code"], -32602);
+    answer =
+        reply("debug_traceTransaction", {hash, {{"tracer", "callTracer"}, {"tracerConfig", 5}}});
+    EXPECT_EQ(answer["error"]["code"], -32602);
+    answer = reply("debug_traceBlockByNumber", {"0x0"});
+    EXPECT_EQ(answer["error"]["message"], "genesis is not traceable");
+    answer = reply("debug_traceBlockByNumber", {"0x99"});
+    EXPECT_EQ(answer["error"]["message"], "block not found");
+    answer = reply("debug_traceBlockByHash", {to_hex(Hash32{})});
+    EXPECT_EQ(answer["error"]["message"], "block not found");
+    answer = reply("debug_traceCall", {Json{{"to", to_hex(contract_)}, {"gas", "0x10"}}, "latest"});
+    EXPECT_EQ(answer["error"]["code"], -32000);
+    answer = reply("debug_traceCall", {5});
+    EXPECT_EQ(answer["error"]["code"], -32602);
+}
+
+}  // namespace
+}  // namespace qtm::rpc
