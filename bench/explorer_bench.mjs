@@ -123,7 +123,6 @@ try {
   progress('backfill: qtm-indexer --once from an empty database');
   const backfillStart = Date.now();
   const backfill = await startIndexer({ rpcUrl: node.http, databaseUrl: db.url, extraArgs: ['--once', '--batch', args.batch], expectServer: false });
-  backfill.exited.then(() => undefined);
   const reporter = setInterval(() => {
     const lines = backfill.log().trim().split('\n');
     progress(lines[lines.length - 1].replace(/^\S+ /, ''));

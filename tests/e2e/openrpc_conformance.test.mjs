@@ -71,6 +71,7 @@ describe('execution-apis OpenRPC result shapes', () => {
     await ask('eth_chainId', 'eth_chainId');
     await ask('eth_syncing', 'eth_syncing');
     await ask('eth_coinbase', 'eth_coinbase');
+    await ask('eth_protocolVersion', 'eth_protocolVersion');
     await ask('eth_accounts', 'eth_accounts');
     await ask('eth_blockNumber', 'eth_blockNumber');
     await ask('eth_gasPrice', 'eth_gasPrice');
@@ -146,6 +147,10 @@ describe('execution-apis OpenRPC result shapes', () => {
       assert.deepEqual(found, expected, `${name}: ${JSON.stringify(answer).slice(0, 400)}`);
     });
   }
+
+  test('eth_protocolVersion (no longer in the spec) is not served, as geth since 1.10', () => {
+    assert.equal(answers.eth_protocolVersion.error?.code, -32601, JSON.stringify(answers.eth_protocolVersion));
+  });
 
   test('the answers are about the chain (not just well-formed)', () => {
     const receipt = answers.eth_getTransactionReceipt.result;

@@ -19,6 +19,49 @@ export const NO_WS = 'WebSocket not served by this qtmd';
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
+// Collects a child process's stdout (whole) and stderr (its last MiB); `exited` resolves
+// with { code, signal }. The start-up helpers here and in tests/explorer read it.
+export function captureOutput(child) {
+  const output = { stdout: '', stderr: '' };
+  child.stdout.setEncoding('utf8');
+  child.stderr.setEncoding('utf8');
+  child.stdout.on('data', (chunk) => { output.stdout += chunk; });
+  child.stderr.on('data', (chunk) => {
+    output.stderr += chunk;
+    if (output.stderr.length > 1 << 20) output.stderr = output.stderr.slice(-(1 << 19));
+  });
+  output.exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  return output;
+}
+
+// Resolves with parse(stdout) once it is not null; rejects, with both outputs, when the
+// process exits first or after `ms`.
+export function waitForOutput(output, name, what, parse, ms = 60_000) {
+  return new Promise((resolve, reject) => {
+    let done = false;
+    const finish = (fn, value) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      clearInterval(poll);
+      fn(value);
+    };
+    const check = () => {
+      const value = parse(output.stdout);
+      if (value !== null && value !== undefined) finish(resolve, value);
+    };
+    const timer = setTimeout(() => finish(reject, new Error(
+      `${name} printed no ${what} in ${ms / 1000} s.\nstdout:\n${output.stdout}\nstderr:\n${output.stderr}`)), ms);
+    const poll = setInterval(check, 20);
+    check();
+    output.exited.then(({ code, signal }) => {
+      check();
+      finish(reject, new Error(
+        `${name} exited (code ${code}, signal ${signal}) before ${what}.\nstdout:\n${output.stdout}\nstderr:\n${output.stderr}`));
+    });
+  });
+}
+
 // Starts `qtmd --dev` and resolves once its banner has been printed:
 // { http, ws (null when not served), chainId, accounts: [{address, seed}], stop(), log() }.
 export async function startQtmd({ blockTime = 0.5, extraArgs = [] } = {}) {
@@ -32,48 +75,28 @@ export async function startQtmd({ blockTime = 0.5, extraArgs = [] } = {}) {
       '--block-time', String(blockTime), ...extraArgs],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8');
-  child.stderr.setEncoding('utf8');
-  child.stderr.on('data', (chunk) => {
-    stderr += chunk;
-    if (stderr.length > 1 << 20) stderr = stderr.slice(-(1 << 19));
-  });
-  const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-
-  const banner = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      reject(new Error(`qtmd printed no complete banner in 60 s.\nstdout:\n${stdout}\nstderr:\n${stderr}`));
-    }, 60_000);
-    child.stdout.on('data', (chunk) => {
-      stdout += chunk;
-      const http = stdout.match(/^JSON-RPC\s+(https?:\/\/\S+)/m);
-      const accounts = [...stdout.matchAll(/^\((\d+)\) (0x[0-9a-fA-F]{40}) .*\n\s+seed ([0-9a-fA-Fx]+)/gm)];
-      // The banner ends with a blank line after the last account's seed.
-      if (http && accounts.length > 0 && /seed [0-9a-fA-Fx]+\n\n/.test(stdout)) {
-        clearTimeout(timer);
-        const ws = stdout.match(/^WebSocket\s+(wss?:\/\/\S+)/m);
-        const chainId = stdout.match(/^Chain id\s+(\d+)/m);
-        resolve({
-          http: http[1],
-          ws: ws ? ws[1] : null,
-          chainId: chainId ? BigInt(chainId[1]) : null,
-          accounts: accounts.map((m) => ({ address: m[2], seed: m[3].startsWith('0x') ? m[3] : `0x${m[3]}` })),
-        });
-      }
-    });
-    exited.then(({ code, signal }) => {
-      clearTimeout(timer);
-      reject(new Error(`qtmd exited (code ${code}, signal ${signal}) before its banner.\nstdout:\n${stdout}\nstderr:\n${stderr}`));
-    });
+  const output = captureOutput(child);
+  const { exited } = output;
+  const banner = await waitForOutput(output, 'qtmd', 'a complete banner', (stdout) => {
+    const http = stdout.match(/^JSON-RPC\s+(https?:\/\/\S+)/m);
+    const accounts = [...stdout.matchAll(/^\((\d+)\) (0x[0-9a-fA-F]{40}) .*\n\s+seed ([0-9a-fA-Fx]+)/gm)];
+    // The banner ends with a blank line after the last account's seed.
+    if (!http || accounts.length === 0 || !/seed [0-9a-fA-Fx]+\n\n/.test(stdout)) return null;
+    const ws = stdout.match(/^WebSocket\s+(wss?:\/\/\S+)/m);
+    const chainId = stdout.match(/^Chain id\s+(\d+)/m);
+    return {
+      http: http[1],
+      ws: ws ? ws[1] : null,
+      chainId: chainId ? BigInt(chainId[1]) : null,
+      accounts: accounts.map((m) => ({ address: m[2], seed: m[3].startsWith('0x') ? m[3] : `0x${m[3]}` })),
+    };
   });
 
   let stopped = false;
   return {
     ...banner,
     datadir,
-    log: () => stderr,
+    log: () => output.stderr,
     async stop() {
       if (stopped) return;
       stopped = true;
@@ -85,7 +108,7 @@ export async function startQtmd({ blockTime = 0.5, extraArgs = [] } = {}) {
       if (process.env.QTM_E2E_DEBUG) console.error(`qtmd stopped in ${Date.now() - stopStart} ms`);
       rmSync(datadir, { recursive: true, force: true });
       if (code !== 0) {
-        throw new Error(`qtmd did not stop cleanly (code ${code}, signal ${signal}):\n${stderr.slice(-4000)}`);
+        throw new Error(`qtmd did not stop cleanly (code ${code}, signal ${signal}):\n${output.stderr.slice(-4000)}`);
       }
     },
   };

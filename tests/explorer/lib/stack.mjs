@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { rpc as rpcCall, startQtmd } from '../../e2e/lib/qtmd.mjs';
+import { captureOutput, rpc as rpcCall, startQtmd, waitForOutput } from '../../e2e/lib/qtmd.mjs';
 import { startPostgres } from './postgres.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -23,41 +23,17 @@ export async function startIndexer({ rpcUrl, wsUrl, databaseUrl, extraArgs = [],
   const args = [indexerMain, '--rpc', rpcUrl, '--database', databaseUrl, '--port', '0', '--poll-ms', '200', ...extraArgs];
   if (wsUrl) args.push('--ws', wsUrl);
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8');
-  child.stderr.setEncoding('utf8');
-  child.stderr.on('data', (chunk) => {
-    stderr += chunk;
-    if (stderr.length > 1 << 20) stderr = stderr.slice(-(1 << 19));
-  });
-  const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-  let url = null;
-  if (expectServer) {
-    url = await new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`qtm-indexer printed no Explorer line in 60 s:\n${stderr}`)), 60_000);
-      child.stdout.on('data', (chunk) => {
-        stdout += chunk;
-        const m = stdout.match(/^Explorer (http:\/\/\S+?)\/?$/m);
-        if (m) {
-          clearTimeout(timer);
-          resolve(m[1]);
-        }
-      });
-      exited.then(({ code, signal }) => {
-        clearTimeout(timer);
-        reject(new Error(`qtm-indexer exited (code ${code}, signal ${signal}) before serving:\n${stderr}`));
-      });
-    });
-  } else {
-    child.stdout.on('data', (chunk) => { stdout += chunk; });
-  }
+  const output = captureOutput(child);
+  const { exited } = output;
+  const url = expectServer
+    ? await waitForOutput(output, 'qtm-indexer', 'an Explorer line', (stdout) => stdout.match(/^Explorer (http:\/\/\S+?)\/?$/m)?.[1] ?? null)
+    : null;
   let stopped = false;
   return {
     url,
     exited,
-    log: () => stderr,
-    stdout: () => stdout,
+    log: () => output.stderr,
+    stdout: () => output.stdout,
     kill: (signal = 'SIGKILL') => child.kill(signal),
     async stop() {
       if (stopped) return exited;
