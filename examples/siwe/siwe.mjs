@@ -199,8 +199,12 @@ export class NonceStore {
   }
 
   issue(now = Date.now()) {
+    // 17 letters and digits (~101 bits), unbiased: bytes from 248 up are dropped (248 = 4 × 62).
     const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-    const nonce = [...randomBytes(17)].map((b) => alphabet[b % alphabet.length]).join('');
+    let nonce = '';
+    while (nonce.length < 17) {
+      for (const b of randomBytes(32)) if (b < 248 && nonce.length < 17) nonce += alphabet[b % 62];
+    }
     this.#issued.set(nonce, now);
     return nonce;
   }

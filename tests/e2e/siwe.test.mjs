@@ -5,11 +5,15 @@
 // transaction) signs with the SDK's signMessage; each login is verified by the SDK (the
 // key from qtm_getPublicKey) and by the node (qtm_verifyMessage); a tampered message, a
 // wrong address, an account without a registered key, another domain, a replayed nonce,
-// an expired and a not-yet-valid message are refused, each with its reason.
+// an expired and a not-yet-valid message are refused, each with its reason; and the example's
+// demo.mjs runs.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import { ethers } from 'ethers';
-import { rpc, sdkEntry, startQtmd, waitForReceipt } from './lib/qtmd.mjs';
+import { repoDir, rpc, sdkEntry, startQtmd, waitForReceipt } from './lib/qtmd.mjs';
 import { loadSdk } from './lib/sdk.mjs';
 
 const DOMAIN = 'login.example.org';
@@ -226,4 +230,12 @@ test('the node and the SDK sign the same bytes for a dev account, and verify eac
   assert.ok(sdk.verifyMessage(publicKey, message, viaNode));
   const sdkMessage = loginMessage(nonces, sdkKey.address);
   assert.equal(await rpc(node.http, 'qtm_verifyMessage', [sdkKey.address, utf8Hex(sdkMessage), sdkSign(sdkMessage)]), true);
+});
+
+test('examples/siwe/demo.mjs logs in once and refuses the replay', async () => {
+  const { stdout } = await promisify(execFile)(process.execPath, [path.join(repoDir, 'examples/siwe/demo.mjs'), node.http], { timeout: 60_000 });
+  assert.match(stdout, /^localhost:3000 wants you to sign in with your Ethereum account:\n0x[0-9a-fA-F]{40}\n/m);
+  assert.match(stdout, /^qtm_verifyMessage: valid$/m);
+  assert.match(stdout, /SDK verifies: \{\s+ok: true,/);
+  assert.match(stdout, /replayed: \{\s+ok: false,\s+reason: 'nonce \w{17} was already used: a replayed login'/);
 });
