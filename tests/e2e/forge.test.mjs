@@ -19,7 +19,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { ethers } from 'ethers';
-import { repoDir, rpc, startQtmd } from './lib/qtmd.mjs';
+import { repoDir, rpc, startQtmd, waitForReceipt } from './lib/qtmd.mjs';
 
 const run = promisify(execFile);
 const require = createRequire(import.meta.url);
@@ -188,6 +188,15 @@ test('the wrapper compiles Standard JSON from stdin, reading imports the input l
     assert.ok(found.sources['math/Two.sol'], 'the import was read from the include path');
     const missing = await compile('--base-path', project, '--standard-json');
     assert.match(missing.errors.map((e) => e.message).join('\n'), /Source "math\/Two.sol" not found: File not found: math\/Two.sol/);
+    // An absolute import outside the base, include and allowed paths is refused, as solc does.
+    const outside = JSON.parse(input);
+    outside.sources['src/UsesTwo.sol'].content = outside.sources['src/UsesTwo.sol'].content.replace('"math/Two.sol"', JSON.stringify(path.join(lib, 'math/Two.sol')));
+    const refusedOutside = await new Promise((resolve, reject) => {
+      const child = execFile(wrapper, ['--base-path', project, '--standard-json'], { cwd: project, timeout: 60_000 },
+        (error, stdout) => (error ? reject(error) : resolve(JSON.parse(stdout))));
+      child.stdin.end(JSON.stringify(outside));
+    });
+    assert.match(refusedOutside.errors.map((e) => e.message).join('\n'), /is outside the allowed directories/);
     // Not an accepted flag: refused rather than ignored.
     await assert.rejects(compile('--optimize', '--standard-json'), /unsupported argument --optimize/);
   } finally {
@@ -219,7 +228,7 @@ test('forge create --unlocked --broadcast deploys; the code and a call check out
   assert.equal(await rpc(node.http, 'eth_getCode', [created.deployedTo, 'latest']), artifact.deployedBytecode.object);
   assert.equal(await number(created.deployedTo), 0n);
   const sent = await rpc(node.http, 'eth_sendTransaction', [{ from, to: created.deployedTo, data: counter.encodeFunctionData('increment') }]);
-  for (let i = 0; i < 100 && !(await rpc(node.http, 'eth_getTransactionReceipt', [sent])); i++) await new Promise((r) => setTimeout(r, 100));
+  assert.equal((await waitForReceipt(node.http, sent)).status, '0x1');
   assert.equal(await number(created.deployedTo), 1n);
 });
 
