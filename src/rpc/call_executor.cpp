@@ -60,10 +60,9 @@ void set_balance(state::WorldState& world, const Address& address, const U256& b
     }
 }
 
-std::map<U256, U256> parse_slots(const Json& slots, const char* name) {
+std::map<U256, U256> parse_slots(const Json& slots, const char* name, const std::string& where) {
     if (!slots.is_object()) {
-        throw RpcError{code::kInvalidParams,
-                       std::string{"invalid argument 2: "} + name + " must be an object"};
+        throw RpcError{code::kInvalidParams, where + ": " + name + " must be an object"};
     }
     std::map<U256, U256> parsed;
     for (const auto& [key, value] : slots.items()) {
@@ -154,30 +153,31 @@ CallExecutor::CallExecutor(Backend& backend, const ApiLimits& limits, const Json
     // start only in the block that registered the proposer).
     block_context_.coinbase = chain::staking::fee_recipient(*world_, header_.proposer);
     if (state_overrides != nullptr && !state_overrides->is_null()) {
-        apply_state_overrides(*state_overrides);
+        apply_state_overrides(*world_, *state_overrides, "invalid argument 2");
     }
     if (block_overrides != nullptr && !block_overrides->is_null()) {
-        apply_block_overrides(*block_overrides);
+        parse_block_overrides(*block_overrides, "invalid argument 3").apply_to(block_context_);
     }
 }
 
-void CallExecutor::apply_state_overrides(const Json& overrides) {
+void apply_state_overrides(state::WorldState& world, const Json& overrides,
+                           std::string_view argument) {
+    const std::string where{argument};
     if (!overrides.is_object()) {
         throw RpcError{code::kInvalidParams,
-                       "invalid argument 2: state overrides must be an object keyed by address"};
+                       where + ": state overrides must be an object keyed by address"};
     }
-    state::WorldState& world = *world_;
     for (const auto& [key, account] : overrides.items()) {
         const Address address = to_address(Json(key), "state override address");
         if (!account.is_object()) {
             throw RpcError{code::kInvalidParams,
-                           "invalid argument 2: the override of " + key + " must be an object"};
+                           where + ": the override of " + key + " must be an object"};
         }
         for (const auto& [name, value] : account.items()) {
             if (name != "balance" && name != "nonce" && name != "code" && name != "state" &&
                 name != "stateDiff") {
-                throw RpcError{code::kInvalidParams, "invalid argument 2: unsupported override \"" +
-                                                         name + "\" for " + key +
+                throw RpcError{code::kInvalidParams, where + ": unsupported override \"" + name +
+                                                         "\" for " + key +
                                                          " (balance, nonce, code, state, "
                                                          "stateDiff are supported)"};
             }
@@ -189,7 +189,7 @@ void CallExecutor::apply_state_overrides(const Json& overrides) {
                            "account " + key + " has both 'state' and 'stateDiff'"};
         }
         if (full_state != nullptr) {
-            const auto slots = parse_slots(*full_state, "state");
+            const auto slots = parse_slots(*full_state, "state", where);
             // Replacing the whole storage: delete the account (its storage goes with it),
             // then put back what the override does not change.
             const auto before = world.account(address);
@@ -208,7 +208,7 @@ void CallExecutor::apply_state_overrides(const Json& overrides) {
                 world.set_storage(address, slot, value);
         }
         if (state_diff != nullptr) {
-            for (const auto& [slot, value] : parse_slots(*state_diff, "stateDiff")) {
+            for (const auto& [slot, value] : parse_slots(*state_diff, "stateDiff", where)) {
                 world.set_storage(address, slot, value);
             }
         }
@@ -225,37 +225,59 @@ void CallExecutor::apply_state_overrides(const Json& overrides) {
     }
 }
 
-void CallExecutor::apply_block_overrides(const Json& overrides) {
+BlockOverrides parse_block_overrides(const Json& overrides, std::string_view argument) {
+    const std::string where{argument};
     if (!overrides.is_object()) {
-        throw RpcError{code::kInvalidParams,
-                       "invalid argument 3: block overrides must be an object"};
+        throw RpcError{code::kInvalidParams, where + ": block overrides must be an object"};
     }
+    BlockOverrides parsed;
     for (const auto& [name, value] : overrides.items()) {
         if (value.is_null()) continue;
         if (name == "number") {
-            block_context_.number = static_cast<std::int64_t>(
-                std::min<std::uint64_t>(to_u64(value, "number"), INT64_MAX));
+            parsed.number = to_u64(value, "number");
         } else if (name == "time") {
-            block_context_.timestamp = static_cast<std::int64_t>(
-                std::min<std::uint64_t>(to_u64(value, "time"), INT64_MAX));
+            parsed.time = to_u64(value, "time");
         } else if (name == "gasLimit") {
-            block_context_.gas_limit = static_cast<std::int64_t>(
-                std::min<std::uint64_t>(to_u64(value, "gasLimit"), INT64_MAX));
+            parsed.gas_limit = to_u64(value, "gasLimit");
         } else if (name == "feeRecipient" || name == "coinbase") {
-            block_context_.coinbase = to_address(value, name.c_str());
+            parsed.fee_recipient = to_address(value, name.c_str());
         } else if (name == "prevRandao" || name == "random") {
-            block_context_.prevrandao = U256::from_be_bytes(to_hash(value, name.c_str()));
+            parsed.prev_randao = U256::from_be_bytes(to_hash(value, name.c_str()));
         } else if (name == "baseFeePerGas" || name == "baseFee") {
-            block_context_.base_fee = to_u256(value, name.c_str());
+            parsed.base_fee = to_u256(value, name.c_str());
         } else if (name == "blobBaseFee") {
-            block_context_.blob_base_fee = to_u256(value, "blobBaseFee");
+            parsed.blob_base_fee = to_u256(value, "blobBaseFee");
+        } else if (name == "withdrawals" && value.is_array() && value.empty()) {
+            // QTM has no beacon-chain withdrawals: only the empty list means something.
+        } else if (name == "withdrawals") {
+            throw RpcError{code::kInvalidParams,
+                           where +
+                               ": withdrawals cannot be overridden: QTM has no beacon-chain "
+                               "withdrawals (only [] is accepted)"};
         } else {
             throw RpcError{code::kInvalidParams,
-                           "invalid argument 3: unsupported block override \"" + name +
+                           where + ": unsupported block override \"" + name +
                                "\" (number, time, gasLimit, feeRecipient, prevRandao, "
                                "baseFeePerGas, blobBaseFee are supported)"};
         }
     }
+    return parsed;
+}
+
+namespace {
+std::int64_t clamp_to_int64(std::uint64_t value) {
+    return static_cast<std::int64_t>(std::min<std::uint64_t>(value, INT64_MAX));
+}
+}  // namespace
+
+void BlockOverrides::apply_to(evm::TxContext& context) const {
+    if (number) context.number = clamp_to_int64(*number);
+    if (time) context.timestamp = clamp_to_int64(*time);
+    if (gas_limit) context.gas_limit = clamp_to_int64(*gas_limit);
+    if (fee_recipient) context.coinbase = *fee_recipient;
+    if (prev_randao) context.prevrandao = *prev_randao;
+    if (base_fee) context.base_fee = *base_fee;
+    if (blob_base_fee) context.blob_base_fee = *blob_base_fee;
 }
 
 std::int64_t CallExecutor::call_gas(const CallRequest& call) const {
@@ -322,19 +344,24 @@ CallOutcome CallExecutor::run(const CallRequest& call, std::int64_t gas,
                        result.gas_refund};
 }
 
-std::int64_t CallExecutor::intrinsic(const CallRequest& call) {
+std::int64_t request_intrinsic_gas(state::WorldState& world, Backend& backend,
+                                   const CallRequest& call) {
     auto scheme = crypto::SignatureScheme::kMlDsa44;
-    const auto registered = call.from ? world_->registered_key(*call.from) : std::nullopt;
+    const auto registered = call.from ? world.registered_key(*call.from) : std::nullopt;
     if (registered) {
         if (auto parsed = crypto::parse_signature_scheme(registered->scheme)) scheme = *parsed;
     } else if (call.scheme) {
         scheme = *call.scheme;
     } else if (call.from) {
-        if (const chain::AccountKey* key = backend_.signer(*call.from)) scheme = key->scheme();
+        if (const chain::AccountKey* key = backend.signer(*call.from)) scheme = key->scheme();
     }
     const std::size_t carried_key_bytes =
         call.from && !registered ? crypto::signature_sizes(scheme).public_key : 0;
     return chain::intrinsic_gas(call.input, !call.to, call.access_list, scheme, carried_key_bytes);
+}
+
+std::int64_t CallExecutor::intrinsic(const CallRequest& call) {
+    return request_intrinsic_gas(*world_, backend_, call);
 }
 
 std::uint64_t CallExecutor::estimate(const CallRequest& call) {

@@ -11,6 +11,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <string_view>
 #include <vector>
 
 #include "crypto/signature_scheme.hpp"
@@ -55,6 +56,33 @@ struct CallOutcome {
 // for a revert, -32000 naming the failure otherwise.
 [[noreturn]] void throw_failure(const CallOutcome& outcome);
 
+// geth's StateOverride applied to `world` (balance, nonce, code, state, stateDiff per
+// address), then made the starting values of the next transaction. `argument` opens the
+// messages of malformed overrides ("invalid argument 2"). Throws RpcError.
+void apply_state_overrides(state::WorldState& world, const Json& overrides,
+                           std::string_view argument);
+
+// geth's BlockOverrides.
+struct BlockOverrides {
+    std::optional<std::uint64_t> number;
+    std::optional<std::uint64_t> time;
+    std::optional<std::uint64_t> gas_limit;
+    std::optional<Address> fee_recipient;
+    std::optional<U256> prev_randao;
+    std::optional<U256> base_fee;
+    std::optional<U256> blob_base_fee;
+
+    void apply_to(evm::TxContext& context) const;
+};
+[[nodiscard]] BlockOverrides parse_block_overrides(const Json& overrides,
+                                                   std::string_view argument);
+
+// The intrinsic gas the sender's transaction will pay: its scheme (the registered key's,
+// else the request's "scheme", else the node-held key's, else ML-DSA-44) sets the
+// verification charge, and an unregistered sender also pays for registering its key.
+[[nodiscard]] std::int64_t request_intrinsic_gas(state::WorldState& world, Backend& backend,
+                                                 const CallRequest& call);
+
 class CallExecutor {
 public:
     // The state after block `block_ref` (latest when null), with `state_overrides` and
@@ -78,10 +106,7 @@ public:
     // The block context runs see (coinbase, number, ...), overrides applied.
     [[nodiscard]] const evm::TxContext& block_context() const { return block_context_; }
 
-    // The intrinsic gas the sender's transaction will pay: its scheme (the registered key's,
-    // else the request's "scheme", else the node-held key's, else ML-DSA-44) sets the
-    // verification charge, and an
-    // unregistered sender also pays for registering its key.
+    // request_intrinsic_gas on this state.
     [[nodiscard]] std::int64_t intrinsic(const CallRequest& call);
 
     // The smallest gas limit with which the call succeeds (binary search), capped by the
@@ -92,9 +117,6 @@ public:
     [[nodiscard]] std::int64_t call_gas(const CallRequest& call) const;
 
 private:
-    void apply_state_overrides(const Json& overrides);
-    void apply_block_overrides(const Json& overrides);
-
     Backend& backend_;
     const ApiLimits& limits_;
     chain::Header header_;

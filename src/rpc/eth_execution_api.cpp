@@ -1,6 +1,6 @@
 // Methods that run the EVM or submit transactions: eth_call, eth_estimateGas,
 // eth_createAccessList, eth_sendRawTransaction, eth_sendTransaction, eth_signTransaction,
-// eth_sign.
+// eth_sign, eth_simulateV1.
 #include <algorithm>
 
 #include "base/hex.hpp"
@@ -10,6 +10,7 @@
 #include "rpc/eth_api.hpp"
 #include "rpc/format.hpp"
 #include "rpc/params.hpp"
+#include "rpc/simulate.hpp"
 #include "rpc/typed_data.hpp"
 
 namespace qtm::rpc {
@@ -104,6 +105,9 @@ void register_execution_api(Dispatcher& dispatcher, Backend& backend, const ApiL
         const CallOutcome outcome = executor.run(call, executor.call_gas(call));
         if (outcome.status != evm::Status::kSuccess) throw_failure(outcome);
         return Json(hex_data(outcome.output));
+    });
+    dispatcher.add("eth_simulateV1", [&backend, &limits](const Json& params) {
+        return simulate_v1(backend, limits, params);
     });
     dispatcher.add("eth_estimateGas", [&backend, &limits](const Json& params) {
         expect_at_most(params, 3);

@@ -57,11 +57,13 @@ std::optional<U256> checked_mul(const U256& a, std::uint64_t b) {
 }
 
 Result<void, TxError> validate(WorldState& state, const BlockEnv& env, const TxParams& tx,
-                               std::int64_t gas_available) {
+                               std::int64_t gas_available, const TxRules& rules) {
     if (tx.max_priority_fee_per_gas > tx.max_fee_per_gas) {
         return unexpected(TxError::kTipAboveFeeCap);
     }
-    if (tx.max_fee_per_gas < env.base_fee) return unexpected(TxError::kFeeCapBelowBaseFee);
+    if (rules.fee_cap_must_cover_base_fee && tx.max_fee_per_gas < env.base_fee) {
+        return unexpected(TxError::kFeeCapBelowBaseFee);
+    }
     if (tx.gas_limit > gas_available || tx.gas_limit < 0) {
         return unexpected(TxError::kGasLimitReached);
     }
@@ -70,7 +72,9 @@ Result<void, TxError> validate(WorldState& state, const BlockEnv& env, const TxP
     if (tx.nonce > nonce) return unexpected(TxError::kNonceTooHigh);
     if (nonce == ~std::uint64_t{0}) return unexpected(TxError::kNonceMax);
     // EIP-3607: a sender with code cannot originate transactions.
-    if (state.code_hash(tx.sender) != kEmptyCodeHash) return unexpected(TxError::kSenderNotEoa);
+    if (rules.sender_must_be_eoa && state.code_hash(tx.sender) != kEmptyCodeHash) {
+        return unexpected(TxError::kSenderNotEoa);
+    }
     const auto max_gas_cost =
         checked_mul(tx.max_fee_per_gas, static_cast<std::uint64_t>(tx.gas_limit));
     if (!max_gas_cost) return unexpected(TxError::kInsufficientFunds);
@@ -123,12 +127,15 @@ void warm_transaction_accounts(WorldState& state, const Address& sender,
 Result<TxOutcome, TxError> apply_transaction(WorldState& state, const BlockEnv& env,
                                              const TxParams& tx, std::int64_t gas_available,
                                              evm::AnalysisCache& analysis_cache,
-                                             evm::Tracer* tracer) {
-    if (auto valid = validate(state, env, tx, gas_available); !valid) {
+                                             evm::Tracer* tracer, const TxRules& rules) {
+    if (auto valid = validate(state, env, tx, gas_available, rules); !valid) {
         return unexpected(valid.error());
     }
-    const U256 tip = std::min(tx.max_priority_fee_per_gas, tx.max_fee_per_gas - env.base_fee);
-    const U256 gas_price = env.base_fee + tip;
+    const bool covers_base_fee = tx.max_fee_per_gas >= env.base_fee;
+    const U256 tip = covers_base_fee
+                         ? std::min(tx.max_priority_fee_per_gas, tx.max_fee_per_gas - env.base_fee)
+                         : U256{};
+    const U256 gas_price = covers_base_fee ? env.base_fee + tip : tx.max_fee_per_gas;
     const auto gas_limit = static_cast<std::uint64_t>(tx.gas_limit);
     state.sub_balance(tx.sender, gas_price * U256{gas_limit});
     if (tx.to) state.set_nonce(tx.sender, tx.nonce + 1);

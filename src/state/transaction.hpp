@@ -95,13 +95,20 @@ void warm_transaction_accounts(WorldState& state, const Address& sender,
 // Whether `address` is one of the precompile addresses warm_transaction_accounts warms.
 [[nodiscard]] bool is_warm_precompile(const Address& address) noexcept;
 
+// Checks a simulation (eth_simulateV1) may relax; blocks apply them all.
+struct TxRules {
+    // EIP-3607: a sender with code cannot originate transactions.
+    bool sender_must_be_eoa{true};
+    // The fee cap covers the base fee. Off (geth's NoBaseFee, for a simulation without
+    // validation), a fee cap below the base fee is the gas price and no tip is paid.
+    bool fee_cap_must_cover_base_fee{true};
+};
+
 // Applies `tx` to `state`. `gas_available` is what the block has left. On an error the state
 // is as before; on success the transaction is finalized (WorldState::finalize_transaction).
 // A `tracer` (debug_trace*) sees every message, step, log and selfdestruct of the run.
-[[nodiscard]] Result<TxOutcome, TxError> apply_transaction(WorldState& state, const BlockEnv& env,
-                                                           const TxParams& tx,
-                                                           std::int64_t gas_available,
-                                                           evm::AnalysisCache& analysis_cache,
-                                                           evm::Tracer* tracer = nullptr);
+[[nodiscard]] Result<TxOutcome, TxError> apply_transaction(
+    WorldState& state, const BlockEnv& env, const TxParams& tx, std::int64_t gas_available,
+    evm::AnalysisCache& analysis_cache, evm::Tracer* tracer = nullptr, const TxRules& rules = {});
 
 }  // namespace qtm::state

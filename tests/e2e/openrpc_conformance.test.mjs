@@ -6,8 +6,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
-  AccessListResult, AccountProof, Block, FeeHistory, FilterResults, ReceiptInfo, SignTransactionResult, SyncingStatus,
-  TransactionInfo, mismatches,
+  AccessListResult, AccountProof, Block, FeeHistory, FilterResults, ReceiptInfo, SignTransactionResult, SimulatedBlock,
+  SyncingStatus, TransactionInfo, mismatches,
 } from './lib/openrpc_shapes.mjs';
 import { compileContract, rpc, rpcRaw, startQtmd, waitForReceipt } from './lib/qtmd.mjs';
 
@@ -100,6 +100,15 @@ describe('execution-apis OpenRPC result shapes', () => {
     await ask('eth_call', 'eth_call', [{ to: counter, data: '0x6d4ce63c' }, 'latest']);
     await ask('eth_estimateGas', 'eth_estimateGas', [{ from, to: counter, data: call }]);
     await ask('eth_createAccessList', 'eth_createAccessList', [{ from, to: counter, data: call }, 'latest']);
+    // A call that logs, one that reverts (increment(5000): TooLarge) and a traced transfer.
+    const tooLarge = '0x7cf5dab0' + (5000).toString(16).padStart(64, '0');
+    await ask('eth_simulateV1', 'eth_simulateV1', [{
+      traceTransfers: true,
+      blockStateCalls: [
+        { calls: [{ from, to: counter, input: call }, { from, to: counter, input: tooLarge }] },
+        { calls: [{ from, to, value: '0x1' }] },
+      ],
+    }, 'latest']);
     await ask('eth_getLogs', 'eth_getLogs', [{ fromBlock: '0x0', toBlock: 'latest', address: counter }]);
     await ask('eth_getFilterChanges_logs', 'eth_getFilterChanges', [filter]);
     await ask('eth_getFilterChanges_blocks', 'eth_getFilterChanges', [blockFilter]);
@@ -132,7 +141,7 @@ describe('execution-apis OpenRPC result shapes', () => {
     eth_createAccessList: AccessListResult, eth_getLogs: FilterResults, eth_getFilterChanges_logs: FilterResults,
     eth_getFilterChanges_blocks: FilterResults, eth_getFilterChanges_pending: FilterResults, eth_getFilterLogs: FilterResults,
     eth_newFilter: 'uint', eth_uninstallFilter: 'boolean', eth_sign: 'bytes65', eth_signTransaction: SignTransactionResult,
-    eth_sendTransaction: 'hash32', eth_sendRawTransaction: 'hash32',
+    eth_sendTransaction: 'hash32', eth_sendRawTransaction: 'hash32', eth_simulateV1: { array: SimulatedBlock },
   };
   // The by-index lookups answer what eth_getTransactionByHash does.
   DEVIATIONS.eth_getTransactionByBlockNumberAndIndex = DEVIATIONS.eth_getTransactionByHash;
@@ -158,6 +167,10 @@ describe('execution-apis OpenRPC result shapes', () => {
     assert.equal(answers.eth_getLogs.result.length, 1);
     assert.equal(answers.eth_getFilterChanges_logs.result.length, 1);
     assert.equal(BigInt(answers.eth_call.result), 5n);
+    const simulated = answers.eth_simulateV1.result;
+    assert.deepEqual(simulated[0].calls.map((c) => c.status), ['0x1', '0x0']);
+    assert.equal(simulated[0].calls[0].logs.length, 1);
+    assert.equal(simulated[1].calls[0].logs[0].address, '0xeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee');
     assert.equal(answers.eth_uninstallFilter.result, true);
     assert.equal(answers.eth_sendRawTransaction.result, answers.eth_signTransaction.result.hash);
     assert.equal(answers.net_version.result, String(BigInt(answers.eth_chainId.result)));

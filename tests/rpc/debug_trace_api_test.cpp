@@ -16,6 +16,7 @@
 #include "rpc/params.hpp"
 #include "storage/chain_store.hpp"
 #include "storage/schema.hpp"
+#include "test_chain_support.hpp"
 #include "trace_support.hpp"
 
 namespace qtm::rpc {
@@ -26,91 +27,7 @@ const char* const kRuntime = "36 600f 57 6000 6000 a0 6001 6001 55 00 5b 6000 60
 // Initcode: CODECOPY(0, 12, 21); RETURN(0, 21), then the 21-byte runtime.
 const std::string kInitcode = std::string{"6015 600c 6000 39 6015 6000 f3 "} + kRuntime;
 
-class NoState final : public chain::PoolStateReader {
-public:
-    std::uint64_t nonce(const Address&) const override { return 0; }
-    U256 balance(const Address&) const override { return U256{}; }
-    std::optional<state::RegisteredKey> registered_key(const Address&) const override {
-        return std::nullopt;
-    }
-};
-
-class TestChain final : public Backend {
-public:
-    TestChain()
-        : spec_{*chain::builtin_chain_spec("dev")},
-          db_{storage::make_memory_database()},
-          pool_{chain::TxPoolConfig{.chain_id = spec_.chain_id}, no_state_} {
-        if (!storage::open_schema(*db_, "test")) throw std::runtime_error{"schema"};
-        storage::WriteBatch batch;
-        auto genesis = chain::build_genesis(spec_, *db_, batch);
-        if (!genesis) throw std::runtime_error{"genesis"};
-        storage::StoredBlock block;
-        block.hash = genesis->hash;
-        block.header = chain::encode_header(genesis->block.header);
-        block.body = chain::encode_body({});
-        block.receipts = chain::encode_receipts({});
-        storage::ChainStore::add_block(batch, block);
-        if (!db_->write(batch, false)) throw std::runtime_error{"genesis write"};
-        head_ = genesis->block.header;
-        genesis_ = genesis->hash;
-        for (std::uint32_t i = 0; i < 2; ++i) {
-            keys_.emplace_back(crypto::SignatureScheme::kMlDsa44, chain::dev_account_seed(i));
-        }
-    }
-
-    chain::Transaction tx(std::uint32_t from, std::optional<Address> to, Bytes data,
-                          std::uint64_t value = 0) {
-        chain::Transaction t;
-        t.chain_id = spec_.chain_id;
-        t.nonce = nonces_[from]++;
-        t.max_priority_fee_per_gas = U256{1'000'000'000};
-        t.max_fee_per_gas = U256{50'000'000'000};
-        t.gas_limit = 300'000;
-        t.to = to;
-        t.value = U256{value};
-        t.data = std::move(data);
-        chain::sign_transaction(t, keys_[from], t.nonce == 0);
-        return t;
-    }
-
-    chain::ExecutedBlock add_block(const std::vector<chain::Transaction>& txns) {
-        chain::BlockExecutor executor{spec_, *db_};
-        std::vector<chain::Rejection> rejected;
-        auto built = executor.build(head_, head_.timestamp + 2, Address{}, txns, &rejected);
-        if (!built || !rejected.empty() || built->block.transactions.size() != txns.size()) {
-            throw std::runtime_error{"block build failed"};
-        }
-        if (!db_->write(built->batch, false)) throw std::runtime_error{"block write"};
-        head_ = built->block.header;
-        return std::move(*built);
-    }
-
-    const Address& address(std::uint32_t index) const { return keys_[index].address(); }
-
-    const chain::ChainSpec& spec() const override { return spec_; }
-    const Hash32& genesis_hash() const override { return genesis_; }
-    storage::Database& database() override { return *db_; }
-    storage::NodeCache* node_cache() override { return nullptr; }
-    chain::Header head() const override { return head_; }
-    U256 next_base_fee() const override { return chain::next_base_fee(spec_, head_); }
-    chain::TxPool& pool() override { return pool_; }
-    Result<Hash32, std::string> submit_transaction(const chain::Transaction&) override {
-        return unexpected(std::string{"read-only test backend"});
-    }
-    const chain::AccountKey* signer(const Address&) const override { return nullptr; }
-    std::vector<Address> accounts() const override { return {}; }
-
-private:
-    chain::ChainSpec spec_;
-    std::unique_ptr<storage::Database> db_;
-    NoState no_state_;
-    chain::TxPool pool_;
-    chain::Header head_;
-    Hash32 genesis_{};
-    std::vector<chain::AccountKey> keys_;
-    std::uint64_t nonces_[2]{0, 0};
-};
+using test::TestChain;
 
 class DebugTraceApi : public ::testing::Test {
 protected:

@@ -3,7 +3,7 @@
 // 033ca6e6), written here by hand: the schema files are not in ../shared/testdata. Each
 // shape keeps the spec's required fields, patterns and `additionalProperties: false`.
 //
-// A shape is: a base type name ('uint', 'hash32', ...), 'null', 'boolean', 'ratio',
+// A shape is: a base type name ('uint', 'hash32', ...), 'null', 'boolean', 'ratio', 'integer',
 // { object: { field: shape }, optional: { field: shape }, closed: true|false },
 // { array: shape }, or { oneOf: [shape, ...] }.
 
@@ -100,8 +100,33 @@ export const SignTransactionResult = { object: { raw: 'bytes', tx: { object: {},
 
 export const FilterResults = { oneOf: [{ array: 'hash32' }, { array: Log }] };
 
+// eth_simulateV1 (src/schemas/execute.yaml): each block is a Block with the results of its calls.
+const CallResultLog = {
+  object: {
+    logIndex: 'uint256', blockNumber: 'uint64', transactionHash: 'hash32', transactionIndex: 'uint256', address: 'address',
+    data: 'bytes', topics: { array: 'bytes32' },
+  },
+  optional: { blockHash: 'hash32', removed: 'boolean' },
+  closed: false,
+};
+const CallResultFailure = {
+  object: {
+    status: { pattern: /^0x0$/ }, returnData: 'bytes', gasUsed: 'uint64',
+    error: { object: { code: 'integer', message: 'string' }, optional: { data: 'bytes' }, closed: false },
+  },
+  closed: false,
+};
+const CallResultSuccess = {
+  object: { status: { pattern: /^0x1$/ }, returnData: 'bytes', gasUsed: 'uint64', logs: { array: CallResultLog } },
+  closed: false,
+};
+export const SimulatedBlock = {
+  ...Block,
+  object: { ...Block.object, calls: { array: { oneOf: [CallResultFailure, CallResultSuccess] } } },
+};
+
 function kindOf(shape) {
-  if (typeof shape === 'string') return { null: 'null', boolean: 'boolean', ratio: 'number' }[shape] ?? 'string';
+  if (typeof shape === 'string') return { null: 'null', boolean: 'boolean', ratio: 'number', integer: 'number' }[shape] ?? 'string';
   if (shape.pattern) return 'string';
   if (shape.array) return 'array';
   if (shape.object) return 'object';
@@ -120,6 +145,7 @@ export function mismatches(value, shape, path = '$') {
     if (shape === 'null') return value === null ? [] : [`${path}: expected null`];
     if (shape === 'boolean') return typeof value === 'boolean' ? [] : [`${path}: expected a boolean, got ${JSON.stringify(value)}`];
     if (shape === 'string') return typeof value === 'string' ? [] : [`${path}: expected a string`];
+    if (shape === 'integer') return Number.isInteger(value) ? [] : [`${path}: expected an integer, got ${JSON.stringify(value)}`];
     if (shape === 'ratio') return typeof value === 'number' && value >= 0 && value <= 1 ? [] : [`${path}: expected a ratio in [0, 1], got ${JSON.stringify(value)}`];
     const pattern = BASE[shape];
     if (!pattern) throw new Error(`unknown shape ${shape}`);
