@@ -50,7 +50,9 @@ Bytes minimal_be(const U256& value) {
     return Bytes(full.begin() + static_cast<std::ptrdiff_t>(skip), full.end());
 }
 
-std::string describe(const Address& address) { return to_hex(address); }
+std::string describe(const Address& address) {
+    return to_hex(address);
+}
 
 }  // namespace
 
