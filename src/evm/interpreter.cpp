@@ -30,7 +30,7 @@ Status run(ExecutionState& state, StaticTracer& tracer) {
         // Past the end the padding reads as STOP.
         const auto op = static_cast<Opcode>(code[pc]);
         if constexpr (StaticTracer::kEnabled) {
-            tracer.on_step(state, pc, op);
+            if (!tracer.on_step(state, pc, op)) return Status::kOutOfGas;
         }
         const InstructionInfo& info = kCancunInstructions[op];
         if (!info.defined) {

@@ -47,12 +47,16 @@ public:
     // SELFDESTRUCT of `address` moving `balance` to `beneficiary`.
     virtual void on_selfdestruct(const Address& address, const Address& beneficiary,
                                  const U256& balance) = 0;
+    // Asked after each on_step: true stops the run (a trace past its timeout). Every frame
+    // then halts at its next step as out of gas, so the transaction unwinds at once; its
+    // outcome is meaningless and the caller discards it.
+    [[nodiscard]] virtual bool interrupted() const noexcept { return false; }
 };
 
 // The interpreter's static tracer: disabled, every hook compiles to nothing.
 struct NullTracer {
     static constexpr bool kEnabled = false;
-    void on_step(const ExecutionState&, std::size_t, Opcode) noexcept {}
+    bool on_step(const ExecutionState&, std::size_t, Opcode) noexcept { return true; }
     void on_frame_end(const ExecutionState&, Status) noexcept {}
 };
 
@@ -60,8 +64,10 @@ struct NullTracer {
 struct ForwardingTracer {
     static constexpr bool kEnabled = true;
     Tracer& tracer;
-    void on_step(const ExecutionState& state, std::size_t pc, Opcode op) {
+    // False: the tracer interrupted the run.
+    bool on_step(const ExecutionState& state, std::size_t pc, Opcode op) {
         tracer.on_step(state, pc, op);
+        return !tracer.interrupted();
     }
     void on_frame_end(const ExecutionState& state, Status status) {
         tracer.on_frame_end(state, status);

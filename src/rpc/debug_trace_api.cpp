@@ -4,7 +4,9 @@
 // state of the block it names, with geth's state and block overrides. The tracers and
 // their options are in trace_config.hpp; the states a node no longer holds are refused
 // ("state not available", state_access.hpp).
+#include <chrono>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "base/hex.hpp"
@@ -16,6 +18,7 @@
 #include "rpc/params.hpp"
 #include "rpc/state_access.hpp"
 #include "rpc/trace_config.hpp"
+#include "rpc/trace_deadline.hpp"
 
 namespace qtm::rpc {
 
@@ -29,7 +32,9 @@ Json trace_block(Backend& backend, const ChainReader& reader, const FullBlock& b
     const Json parent_ref = quantity(block.header.number - 1);
     const chain::Header parent = header_with_state(backend, reader, &parent_ref);
     std::vector<std::unique_ptr<TxTrace>> traces(last + 1);
+    std::vector<std::optional<DeadlineTracer>> deadlines(last + 1);
     std::vector<TracedRun> runs(last + 1);
+    bool timed_out = false;
     evm::AnalysisCache cache{256};
     auto replayed = chain::replay_block(
         backend.spec(), backend.database(), backend.node_cache(), parent, block.header,
@@ -41,14 +46,19 @@ Json trace_block(Backend& backend, const ChainReader& reader, const FullBlock& b
             const std::optional<Address> to =
                 tx.to ? tx.to : std::optional<Address>{creation_address(tx.from, tx.nonce)};
             traces[i]->begin(world, tx.from, to, env.coinbase);
-            return &traces[i]->tracer();
+            // Each transaction has its own timeout; after one ran out, the rest stop at once.
+            const auto now = std::chrono::steady_clock::now();
+            deadlines[i].emplace(traces[i]->tracer(), timed_out ? now : now + config.timeout);
+            return &*deadlines[i];
         },
         [&](std::size_t i, const state::TxOutcome& outcome, state::WorldState&) {
             if (traces[i]) traces[i]->end();
+            if (deadlines[i] && deadlines[i]->expired()) timed_out = true;
             runs[i] = TracedRun{block.transactions[i].gas_limit,
                                 static_cast<std::uint64_t>(outcome.gas_used), outcome.status,
                                 outcome.output};
         });
+    if (timed_out) throw RpcError{code::kServer, "execution timeout"};
     if (!replayed) throw RpcError{code::kServer, replayed.error()};
     if (only_last) return traces[last]->result(runs[last]);
     Json out = Json::array();
@@ -120,9 +130,10 @@ void register_trace_api(Dispatcher& dispatcher, Backend& backend, const ApiLimit
             call.to ? call.to
                     : std::optional<Address>{creation_address(from, executor.world().nonce(from))};
         trace->begin(executor.world(), from, to, executor.block_context().coinbase);
-        const CallOutcome outcome =
-            executor.run(call, gas_limit - intrinsic, nullptr, &trace->tracer(),
-                         [&trace](state::WorldState&) { trace->end(); });
+        DeadlineTracer deadline{trace->tracer(), std::chrono::steady_clock::now() + config.timeout};
+        const CallOutcome outcome = executor.run(call, gas_limit - intrinsic, nullptr, &deadline,
+                                                 [&trace](state::WorldState&) { trace->end(); });
+        if (deadline.expired()) throw RpcError{code::kServer, "execution timeout"};
         // The receipt's arithmetic: intrinsic + execution, less the refund (EIP-3529 cap).
         std::int64_t used = intrinsic + outcome.gas_used;
         if (outcome.status == evm::Status::kSuccess) {

@@ -108,8 +108,14 @@ TraceConfig parse_trace_config(const Json* options, int argument) {
         }
         config.logger.limit = limit->get<std::size_t>();
     }
-    if (const Json* timeout = member(*options, "timeout"); timeout && !timeout->is_string()) {
-        throw RpcError{code::kInvalidParams, where + "timeout must be a duration string"};
+    if (const Json* timeout = member(*options, "timeout")) {
+        const auto parsed =
+            timeout->is_string() ? parse_go_duration(timeout->get<std::string>()) : std::nullopt;
+        if (!parsed) {
+            throw RpcError{code::kInvalidParams,
+                           where + "timeout must be a duration such as \"5s\" or \"300ms\""};
+        }
+        config.timeout = *parsed;
     }
     if (const Json* tracer_config = member(*options, "tracerConfig")) {
         if (!tracer_config->is_object()) {

@@ -4,6 +4,7 @@
 // found".
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <string>
@@ -12,6 +13,7 @@
 #include "evm/tracer.hpp"
 #include "rpc/json_rpc.hpp"
 #include "rpc/trace_call_tracer.hpp"
+#include "rpc/trace_deadline.hpp"
 #include "rpc/trace_prestate.hpp"
 #include "rpc/trace_struct_logger.hpp"
 
@@ -22,8 +24,9 @@ struct TraceConfig {
     StructLoggerOptions logger;
     CallTracerOptions call;
     PrestateOptions prestate;
-    const Json* state_overrides{nullptr};  // debug_traceCall only
-    const Json* block_overrides{nullptr};  // debug_traceCall only
+    std::chrono::nanoseconds timeout{kDefaultTraceTimeout};  // per transaction, as geth
+    const Json* state_overrides{nullptr};                    // debug_traceCall only
+    const Json* block_overrides{nullptr};                    // debug_traceCall only
 };
 
 // Parses `options` (null or absent: defaults). `argument` is its position, for messages.

@@ -14,6 +14,7 @@
 #include "chain/txpool.hpp"
 #include "rpc/eth_api.hpp"
 #include "rpc/params.hpp"
+#include "rpc/trace_deadline.hpp"
 #include "storage/chain_store.hpp"
 #include "storage/schema.hpp"
 #include "test_chain_support.hpp"
@@ -199,6 +200,54 @@ TEST_F(DebugTraceApi, TraceCallOnTheLatestState) {
         "0xa9059cbb00000000000000000000000000000000000000000000000000000000000000ff";
     EXPECT_EQ(call("debug_traceCall", {with_data, "latest", {{"tracer", "4byteTracer"}}}),
               (Json{{"0xa9059cbb-32", 1}}));
+}
+
+// geth's `timeout` (default 5 s): a trace that runs past it answers "execution timeout".
+TEST_F(DebugTraceApi, ATraceRunningPastItsTimeoutIsStopped) {
+    const Address loop = test::address_of(0x100f);
+    const Json loop_code{{to_hex(loop), {{"code", to_hex(test::code("5b 6000 56"))}}}};
+    const Json endless{
+        {"from", to_hex(chain_->address(0))}, {"to", to_hex(loop)}, {"gas", "0x2faf080"}};
+    Json answer = reply("debug_traceCall",
+                        {endless, "latest", {{"timeout", "1ms"}, {"stateOverrides", loop_code}}});
+    EXPECT_EQ(answer["error"], (Json{{"code", -32000}, {"message", "execution timeout"}}));
+    // With time enough, the same loop ends out of gas.
+    Json bounded = endless;
+    bounded["gas"] = "0x4c4b40";
+    const Json trace =
+        call("debug_traceCall",
+             {bounded,
+              "latest",
+              {{"tracer", "callTracer"}, {"timeout", "10m"}, {"stateOverrides", loop_code}}});
+    EXPECT_EQ(trace["error"], "out of gas");
+    // A stored transaction's replay has the same limit.
+    answer =
+        reply("debug_traceTransaction", {to_hex(block2_->results[0].hash), {{"timeout", "1ns"}}});
+    EXPECT_EQ(answer["error"]["message"], "execution timeout");
+    answer =
+        reply("debug_traceBlockByNumber", {"0x2", {{"tracer", "callTracer"}, {"timeout", "1ns"}}});
+    EXPECT_EQ(answer["error"]["message"], "execution timeout");
+    answer = reply("debug_traceCall", {bounded, "latest", {{"timeout", "5 seconds"}}});
+    EXPECT_EQ(answer["error"]["code"], -32602);
+    answer = reply("debug_traceCall", {bounded, "latest", {{"timeout", 5}}});
+    EXPECT_EQ(answer["error"]["code"], -32602);
+}
+
+TEST(GoDuration, ParsesAsTimeParseDuration) {
+    using std::chrono::nanoseconds;
+    EXPECT_EQ(parse_go_duration("5s"), nanoseconds{5'000'000'000});
+    EXPECT_EQ(parse_go_duration("300ms"), nanoseconds{300'000'000});
+    EXPECT_EQ(parse_go_duration("1m30s"), nanoseconds{90'000'000'000});
+    EXPECT_EQ(parse_go_duration("1.5h"), nanoseconds{5'400'000'000'000});
+    EXPECT_EQ(parse_go_duration("2us"), nanoseconds{2'000});
+    EXPECT_EQ(parse_go_duration("2\xc2\xb5s"), nanoseconds{2'000});
+    EXPECT_EQ(parse_go_duration("10ns"), nanoseconds{10});
+    EXPECT_EQ(parse_go_duration("+1s"), nanoseconds{1'000'000'000});
+    EXPECT_EQ(parse_go_duration(".5s"), nanoseconds{500'000'000});
+    EXPECT_EQ(parse_go_duration("0"), nanoseconds{0});
+    for (const char* bad : {"", "5", "-1s", "1x", "1..5s", "s", "1s2", "5 s", "."}) {
+        EXPECT_EQ(parse_go_duration(bad), std::nullopt) << bad;
+    }
 }
 
 TEST_F(DebugTraceApi, BadRequestsGetTypedErrors) {
