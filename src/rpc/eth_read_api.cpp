@@ -269,6 +269,19 @@ void register_read_api(Dispatcher& dispatcher, Backend& backend, const ApiLimits
         check_state(*world);
         return Json(hex_data(*code));
     });
+    // reth's (and anvil's) eth_getAccountInfo, which forge asks before it simulates a script:
+    // balance, nonce and code in one answer.
+    dispatcher.add("eth_getAccountInfo", [&backend, reader](const Json& params) {
+        expect_at_most(params, 2);
+        const Address address = to_address(*param(params, 0, "address"), "address");
+        auto world = state_at(backend, *reader, param(params, 1, "block", false));
+        const U256 balance = world->balance(address);
+        const std::uint64_t nonce = world->nonce(address);
+        const auto code = world->code(address);
+        check_state(*world);
+        return Json{
+            {"balance", quantity(balance)}, {"nonce", quantity(nonce)}, {"code", hex_data(*code)}};
+    });
     dispatcher.add("eth_getStorageAt", [&backend, reader](const Json& params) {
         expect_at_most(params, 3);
         const Address address = to_address(*param(params, 0, "address"), "address");

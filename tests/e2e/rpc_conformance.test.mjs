@@ -94,6 +94,19 @@ describe('object shapes', () => {
     assert.equal(await panics.blobBaseFee(), 1n);
   });
 
+  test('eth_getAccountInfo (reth, anvil; forge asks it) agrees with the three reads it replaces', async () => {
+    const address = await panics.getAddress();
+    for (const who of [address, node.accounts[0].address]) {
+      const info = await rpc(node.http, 'eth_getAccountInfo', [who, 'latest']);
+      assert.deepEqual(Object.keys(info).sort(), ['balance', 'code', 'nonce']);
+      assert.equal(info.balance, await rpc(node.http, 'eth_getBalance', [who, 'latest']));
+      assert.equal(info.nonce, await rpc(node.http, 'eth_getTransactionCount', [who, 'latest']));
+      assert.equal(info.code, await rpc(node.http, 'eth_getCode', [who, 'latest']));
+    }
+    assert.ok((await rpc(node.http, 'eth_getAccountInfo', [address, 'latest'])).code.length > 2);
+    assert.equal((await rpcRaw(node.http, 'eth_getAccountInfo', ['0x12'])).error?.code, -32602);
+  });
+
   test('uncle counts are zero', async () => {
     assert.equal(await rpc(node.http, 'eth_getUncleCountByBlockNumber', ['latest']), '0x0');
     const head = await rpc(node.http, 'eth_getBlockByNumber', ['latest', false]);
