@@ -1,16 +1,16 @@
-// `qtm chain export` and `qtm chain import` (chain/block_file.hpp; docs/data-safety.md).
+// `qtm chain export` and `qtm chain import` (chain/chain_export.hpp, node/chain_import.hpp;
+// docs/data-safety.md), with a progress line on long runs.
 #include <spdlog/spdlog.h>
 
 #include <cstdio>
 #include <fstream>
 #include <string>
 
-#include "base/hex.hpp"
-#include "chain/block_file.hpp"
-#include "chain/stored_head.hpp"
+#include "chain/chain_export.hpp"
 #include "commands.hpp"
+#include "node/chain_import.hpp"
 #include "node/node.hpp"
-#include "storage/chain_store.hpp"
+#include "progress.hpp"
 
 namespace qtm::cli {
 namespace {
@@ -18,10 +18,6 @@ namespace {
 int fail(const char* command, const std::string& message) {
     std::fprintf(stderr, "qtm chain %s: %s\n", command, message.c_str());
     return 1;
-}
-
-std::string block_name(std::uint64_t number, const Hash32& hash) {
-    return "block " + std::to_string(number) + " (" + to_hex(hash) + ")";
 }
 
 }  // namespace
@@ -32,42 +28,19 @@ int chain_export(const ChainExportOptions& options) {
     open_options.read_only = true;
     auto database = storage::open_rocksdb(options.datadir, open_options);
     if (!database) return fail("export", database.error().message);
-    const storage::ChainStore store{**database};
-    auto head = chain::load_head(**database);
-    if (!head) return fail("export", head.error() + " (run qtm db check)");
-    const std::uint64_t from = options.from.value_or(0);
-    const std::uint64_t to = options.to.value_or(head->header.number);
-    if (from > to || to > head->header.number) {
-        return fail("export", "the range " + std::to_string(from) + " to " + std::to_string(to) +
-                                  " is not within blocks 0 to " +
-                                  std::to_string(head->header.number));
-    }
     std::ofstream out{options.file, std::ios::binary | std::ios::trunc};
     if (!out) return fail("export", "cannot write " + options.file);
-    for (std::uint64_t number = from; number <= to; ++number) {
-        auto hash = store.canonical_hash(number);
-        if (!hash || !*hash)
-            return fail("export", "block " + std::to_string(number) + " is missing");
-        auto header_bytes = store.load_header(**hash);
-        auto body_bytes = store.load_body(**hash);
-        if (!header_bytes || !*header_bytes || !body_bytes || !*body_bytes) {
-            return fail("export",
-                        block_name(number, **hash) + ": header or body missing (run qtm db check)");
-        }
-        auto header = chain::decode_header(**header_bytes);
-        auto body = chain::decode_body(**body_bytes);
-        if (!header || !body) {
-            return fail("export",
-                        block_name(number, **hash) + " does not decode (run qtm db check)");
-        }
-        chain::write_block_frame(
-            out, chain::Block{*header, std::move(body->transactions), std::move(body->evidence)});
-    }
-    out.flush();
-    if (!out) return fail("export", "writing " + options.file + " failed (disk full?)");
+    ProgressPrinter printer{true, "exporting"};
+    const std::uint64_t from = options.from.value_or(0);
+    auto exported =
+        chain::export_chain(**database, chain::ChainExportRange{from, options.to}, out,
+                            [&](std::uint64_t number) { printer("blocks", number - from + 1, 0); });
+    printer.finish();
+    if (!exported) return fail("export", exported.error() + " (writing " + options.file + ")");
     std::printf("exported blocks %llu to %llu into %s (%llu bytes)\n",
-                static_cast<unsigned long long>(from), static_cast<unsigned long long>(to),
-                options.file.c_str(), static_cast<unsigned long long>(out.tellp()));
+                static_cast<unsigned long long>(exported->from),
+                static_cast<unsigned long long>(exported->to), options.file.c_str(),
+                static_cast<unsigned long long>(exported->bytes));
     return 0;
 }
 
@@ -84,43 +57,17 @@ int chain_import(const std::string& file, const std::string& datadir,
     auto opened = node::Node::open(std::move(options));
     if (!opened) return fail("import", opened.error().message);
     node::Node& node = **opened;
-    const storage::ChainStore store{node.database()};
-    chain::BlockFileReader reader{in};
-    std::uint64_t imported = 0;
-    std::uint64_t present = 0;
-    const auto summary = [&] {
-        return "imported " + std::to_string(imported) + " blocks (" + std::to_string(present) +
-               " already present); the head is " + block_name(node.head().number, node.head_hash());
-    };
-    for (;;) {
-        auto next = reader.next();
-        if (!next) return fail("import", file + " " + next.error() + "; " + summary());
-        if (!*next) break;
-        const chain::Block& block = **next;
-        const Hash32 hash = chain::block_hash(block.header);
-        const std::uint64_t number = block.header.number;
-        const std::uint64_t head = node.head().number;
-        if (number <= head) {
-            auto stored = store.canonical_hash(number);
-            if (stored && *stored && **stored == hash) {
-                ++present;
-                continue;
-            }
-            return fail("import", block_name(number, hash) + " differs from block " +
-                                      std::to_string(number) + " of " + datadir + "; " + summary());
-        }
-        if (number != head + 1) {
-            return fail("import", block_name(number, hash) + " does not follow the head (block " +
-                                      std::to_string(head) + "): the file skips blocks; " +
-                                      summary());
-        }
-        if (auto added = node.import_block(block); !added) {
-            return fail("import", block_name(number, hash) +
-                                      " is invalid: " + added.error().message + "; " + summary());
-        }
-        ++imported;
-    }
-    std::printf("%s\n", summary().c_str());
+    ProgressPrinter printer{true, "importing"};
+    auto imported = node::import_chain(
+        node, in, file, [&](const node::ChainImportSummary& so_far, std::uint64_t number) {
+            printer("blocks (head " + std::to_string(number) + ")", so_far.imported, 0);
+        });
+    printer.finish();
+    if (!imported) return fail("import", imported.error().message);
+    std::printf("imported %llu blocks (%llu already present); the head is %s\n",
+                static_cast<unsigned long long>(imported->imported),
+                static_cast<unsigned long long>(imported->present),
+                node::block_name(node.head().number, node.head_hash()).c_str());
     return 0;
 }
 

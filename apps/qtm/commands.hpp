@@ -110,7 +110,8 @@ struct SnapshotExportOptions {
     bool progress{true};
 };
 int snapshot_export(const SnapshotExportOptions& options);
+// `trusted_block_hash`: empty, or the 0x-hex hash the snapshot's block must have.
 int snapshot_import(const std::string& file, const std::string& datadir, const std::string& spec,
-                    bool progress);
+                    bool progress, const std::string& trusted_block_hash);
 
 }  // namespace qtm::cli

@@ -294,6 +294,11 @@ int main(int argc, char** argv) {
                      "The chain spec: dev, testnet, mainnet or a JSON file")
         ->capture_default_str();
     snapshot_import_cmd->add_flag("--quiet", snapshot_quiet, "No progress display");
+    std::string snapshot_block_hash;
+    snapshot_import_cmd->add_option(
+        "--block-hash", snapshot_block_hash,
+        "The hash the snapshot's block must have, from a source you trust (another node, an "
+        "explorer); without it the snapshot's header is trusted as it is");
 
     try {
         app.parse(argc, argv);
@@ -326,7 +331,8 @@ int main(int argc, char** argv) {
         return snapshot_export(snapshot_export_options);
     }
     if (*snapshot_import_cmd) {
-        return snapshot_import(snapshot_file, snapshot_datadir, snapshot_spec, !snapshot_quiet);
+        return snapshot_import(snapshot_file, snapshot_datadir, snapshot_spec, !snapshot_quiet,
+                               snapshot_block_hash);
     }
     if (*db_check_cmd) {
         db_check_options.progress = !db_quiet;

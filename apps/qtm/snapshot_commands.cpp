@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <string>
 
 #include "base/hex.hpp"
@@ -64,10 +65,20 @@ int snapshot_export(const SnapshotExportOptions& options) {
 }
 
 int snapshot_import(const std::string& file, const std::string& datadir,
-                    const std::string& spec_name, bool progress) {
+                    const std::string& spec_name, bool progress,
+                    const std::string& trusted_block_hash) {
     namespace fs = std::filesystem;
     const auto spec = load_spec(spec_name);
     if (!spec) return 1;
+    std::optional<Hash32> trusted;
+    if (!trusted_block_hash.empty()) {
+        const auto parsed = from_hex_fixed<32>(trusted_block_hash);
+        if (!parsed) {
+            return fail("import", "--block-hash " + trusted_block_hash +
+                                      " is not a 32-byte hex hash (0x followed by 64 digits)");
+        }
+        trusted = *parsed;
+    }
     std::ifstream in{file, std::ios::binary};
     if (!in) return fail("import", "cannot read " + file);
     std::error_code error;
@@ -92,6 +103,7 @@ int snapshot_import(const std::string& file, const std::string& datadir,
         import_options.progress = [&printer](const chain::snapshot::Progress& step) {
             printer(step.stage, step.done, step.total);
         };
+        import_options.trusted_block_hash = trusted;
         imported = chain::snapshot::import_snapshot(in, *spec, **database, import_options);
         printer.finish();
     }
@@ -107,6 +119,15 @@ int snapshot_import(const std::string& file, const std::string& datadir,
     print_summary("imported", *imported);
     std::printf("datadir    %s (qtmd --datadir %s continues from block %llu)\n", datadir.c_str(),
                 datadir.c_str(), static_cast<unsigned long long>(imported->height));
+    if (trusted) {
+        std::printf("trust      the block hash is the one given with --block-hash\n");
+    } else {
+        std::printf(
+            "trust      NOT CHECKED: the state is the one block %llu's header commits to, but "
+            "nothing proved that header is the chain's; compare the block hash above with one "
+            "you trust, or pass --block-hash next time\n",
+            static_cast<unsigned long long>(imported->height));
+    }
     return 0;
 }
 

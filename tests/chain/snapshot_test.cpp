@@ -97,9 +97,12 @@ protected:
         return Bytes(std::istreambuf_iterator<char>{in}, std::istreambuf_iterator<char>{});
     }
     Result<Summary, std::string> import_bytes(const Bytes& bytes, storage::Database& target,
-                                              const ChainSpec* spec = nullptr) {
+                                              const ChainSpec* spec = nullptr,
+                                              std::optional<Hash32> trusted = std::nullopt) {
         std::istringstream in{std::string(bytes.begin(), bytes.end())};
-        return import_snapshot(in, spec ? *spec : chain_.spec, target);
+        ImportOptions options;
+        options.trusted_block_hash = trusted;
+        return import_snapshot(in, spec ? *spec : chain_.spec, target, options);
     }
     std::string refusal(const Bytes& bytes) {
         auto target = storage::make_memory_database();
@@ -286,6 +289,25 @@ TEST_F(SnapshotTest, AnotherChainOrANonEmptyTargetIsRefused) {
     auto used = import_bytes(bytes, *chain_.db);
     ASSERT_FALSE(used.has_value());
     EXPECT_NE(used.error().find("not empty"), std::string::npos);
+}
+
+// The trust anchor: a snapshot of any block but the trusted one is refused before its
+// state is read, even one that is internally consistent (here a real block of the chain).
+TEST_F(SnapshotTest, ASnapshotOfAnotherBlockThanTheTrustedOneIsRefused) {
+    export_at(2);
+    const Bytes bytes = file_bytes();
+    auto target = storage::make_memory_database();
+    auto refused = import_bytes(bytes, *target, nullptr, chain_.hashes[3]);
+    ASSERT_FALSE(refused.has_value());
+    EXPECT_NE(
+        refused.error().find("the snapshot is of block 2 with hash " + to_hex(chain_.hashes[2]) +
+                             ", not of the trusted block " + to_hex(chain_.hashes[3])),
+        std::string::npos)
+        << refused.error();
+    EXPECT_TRUE(column(*target, storage::Column::kFlatAccounts).empty());  // nothing was read
+    auto accepted = import_bytes(bytes, *target, nullptr, chain_.hashes[2]);
+    ASSERT_TRUE(accepted.has_value()) << accepted.error();
+    EXPECT_EQ(accepted->block_hash, chain_.hashes[2]);
 }
 
 TEST_F(SnapshotTest, HeightsOutsideTheChainAreRefused) {

@@ -57,6 +57,7 @@ TEST_F(QtmSnapshot, ExportBesideARunningNodeImportAndContinue) {
     std::uint64_t height = 0;
     std::string balance;
     std::string from;
+    std::string block_hash;
     {
         QtmdProcess node{path("data"), {"--block-time", "0.3"}};
         from = node.call("eth_accounts").at("result").at(0).get<std::string>();
@@ -75,13 +76,35 @@ TEST_F(QtmSnapshot, ExportBesideARunningNodeImportAndContinue) {
         balance = node.call("eth_getBalance", Json::array({kRecipient, test::hex_quantity(height)}))
                       .at("result")
                       .get<std::string>();
+        block_hash =
+            node.call("eth_getBlockByNumber", Json::array({test::hex_quantity(height), false}))
+                .at("result")
+                .at("hash")
+                .get<std::string>();
         EXPECT_EQ(node.terminate(SIGTERM), 0);
     }
     ASSERT_NE(balance, "0x0");
 
-    const auto imported = test::run_qtm("snapshot import --quiet " + path("state.snap").string() +
-                                        " " + path("copy").string());
+    // The trust anchor: another block's hash is refused before anything is kept; a malformed
+    // one is refused as such; the node's own hash for that height is accepted.
+    const std::string other_hash = "0x" + std::string(64, '1');
+    const auto untrusted =
+        test::run_qtm("snapshot import --quiet --block-hash " + other_hash + " " +
+                      path("state.snap").string() + " " + path("copy").string());
+    EXPECT_NE(untrusted.status, 0);
+    EXPECT_NE(untrusted.err.find("not of the trusted block " + other_hash), std::string::npos)
+        << untrusted.err;
+    EXPECT_FALSE(std::filesystem::exists(path("copy")) && !std::filesystem::is_empty(path("copy")));
+    const auto malformed = test::run_qtm("snapshot import --quiet --block-hash 0x12 " +
+                                         path("state.snap").string() + " " + path("copy").string());
+    EXPECT_NE(malformed.status, 0);
+    EXPECT_NE(malformed.err.find("is not a 32-byte hex hash"), std::string::npos) << malformed.err;
+    const auto imported = test::run_qtm("snapshot import --quiet --block-hash " + block_hash + " " +
+                                        path("state.snap").string() + " " + path("copy").string());
     ASSERT_EQ(imported.status, 0) << imported.out << imported.err;
+    EXPECT_NE(imported.out.find("trust      the block hash is the one given with --block-hash"),
+              std::string::npos)
+        << imported.out;
     EXPECT_NE(imported.out.find("imported block " + std::to_string(height) + " "),
               std::string::npos)
         << imported.out;

@@ -269,6 +269,12 @@ Result<Summary, std::string> import_snapshot(std::istream& in, const ChainSpec& 
     if (!manifest) return unexpected(manifest.error());
     auto chain = check_manifest_chain(*manifest, spec);
     if (!chain) return unexpected(chain.error());
+    if (options.trusted_block_hash && chain->hashes.back() != *options.trusted_block_hash) {
+        return unexpected("the snapshot is of block " +
+                          std::to_string(chain->headers.back().number) + " with hash " +
+                          to_hex(chain->hashes.back()) + ", not of the trusted block " +
+                          to_hex(*options.trusted_block_hash) + ": refused");
+    }
     if (auto empty = check_empty(target); !empty) return unexpected(empty.error());
 
     StateBuilder builder{target};

@@ -52,6 +52,12 @@ struct ExportOptions {
 
 struct ImportOptions {
     ProgressCallback progress;
+    // The trust anchor: the hash of the snapshot's block as the operator got it from a source
+    // they trust (another node's eth_getBlockByNumber, an explorer). Set, a snapshot of any
+    // other block is refused before a chunk is read. Unset, the file is trusted as it is: its
+    // state is proved to be the one its header commits to, but nothing proves that header is
+    // the chain's (the commit certificate is not verified yet; docs/data-safety.md).
+    std::optional<Hash32> trusted_block_hash;
 };
 
 // Reads a snapshot into `target`, which must be empty: the manifest (genesis and chain id
