@@ -85,10 +85,15 @@ int db_prune_state(const std::string& datadir, std::uint64_t state_history, bool
 struct DbBackupOptions {
     std::string rpc;          // the node's --authrpc endpoint
     std::string jwt_secret;   // the node's --authrpc-jwtsecret file
-    std::string destination;  // a new directory on the node's host
+    std::string destination;  // a new directory on the node's host (incremental: the backups)
+    bool incremental{false};
 };
 int db_backup(const DbBackupOptions& options);
-int db_restore(const std::string& source, const std::string& datadir);
+// `source` is a checkpoint directory or a directory of incremental backups (`backup_id`:
+// which one, default the latest).
+int db_restore(const std::string& source, const std::string& datadir,
+               std::optional<std::uint32_t> backup_id);
+int db_backups(const std::string& backup_dir);
 
 // chain_commands.cpp: blocks to and from a block file (chain/block_file.hpp).
 struct ChainExportOptions {

@@ -1,7 +1,9 @@
-// `qtm db backup` (an online checkpoint through the node's JWT-authenticated admin_backup)
-// and `qtm db restore` (a verified copy into a new data directory); docs/data-safety.md.
+// `qtm db backup` (an online checkpoint, or an incremental backup, through the node's
+// JWT-authenticated admin_backup), `qtm db backups` (the incremental ones) and `qtm db restore`
+// (a verified copy into a new data directory); docs/data-safety.md.
 #include <chrono>
 #include <cstdio>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -14,6 +16,7 @@
 #include "commands.hpp"
 #include "rpc/jwt.hpp"
 #include "rpc_client.hpp"
+#include "storage/backup.hpp"
 #include "storage/database.hpp"
 #include "storage/schema.hpp"
 
@@ -62,17 +65,46 @@ int db_backup(const DbBackupOptions& options) {
         return "Bearer " + rpc::make_jwt(key, now);
     });
     secure_wipe(secret->data(), secret->size());
-    auto answer = client.call("admin_backup", Json::array({destination}));
+    const Json params = options.incremental
+                            ? Json::array({destination, Json{{"incremental", true}}})
+                            : Json::array({destination});
+    auto answer = client.call("admin_backup", params);
     if (!answer) return fail("backup", answer.error().message);
     std::printf("backup   %s\nblock    %s\nhash     %s\nstate    %s\n",
                 (*answer)["path"].get<std::string>().c_str(),
                 (*answer)["number"].get<std::string>().c_str(),
                 (*answer)["hash"].get<std::string>().c_str(),
                 (*answer)["stateRoot"].get<std::string>().c_str());
+    if (options.incremental) {
+        std::printf("id       %llu (of %llu backups there)\nadded    %llu bytes (of %llu)\n",
+                    static_cast<unsigned long long>((*answer)["backupId"].get<std::uint64_t>()),
+                    static_cast<unsigned long long>((*answer)["backups"].get<std::uint64_t>()),
+                    static_cast<unsigned long long>((*answer)["bytesAdded"].get<std::uint64_t>()),
+                    static_cast<unsigned long long>((*answer)["sizeBytes"].get<std::uint64_t>()));
+    }
     return 0;
 }
 
-int db_restore(const std::string& source, const std::string& datadir) {
+int db_backups(const std::string& backup_dir) {
+    auto backups = storage::list_backups(backup_dir);
+    if (!backups) return fail("backups", backups.error().message);
+    std::printf("%-4s %-20s %12s %6s  %s\n", "id", "time (UTC)", "bytes", "files", "what");
+    for (const auto& backup : *backups) {
+        char when[32] = "?";
+        const std::time_t time = backup.timestamp;
+        std::tm parts{};
+        if (gmtime_r(&time, &parts) != nullptr) {
+            std::strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &parts);
+        }
+        std::printf("%-4u %-20s %12llu %6u  %s\n", backup.id, when,
+                    static_cast<unsigned long long>(backup.size_bytes), backup.files,
+                    backup.description.c_str());
+    }
+    return 0;
+}
+
+int db_restore(const std::string& source, const std::string& datadir,
+               std::optional<std::uint32_t> backup_id) {
     namespace fs = std::filesystem;
     std::error_code error;
     if (!fs::is_directory(source, error)) {
@@ -83,11 +115,25 @@ int db_restore(const std::string& source, const std::string& datadir) {
                                    " exists and is not empty; restore into a new data directory "
                                    "(nothing was changed)");
     }
+    const bool incremental = storage::is_backup_directory(source);
+    if (backup_id && !incremental) {
+        return fail("restore", "--backup-id is for a directory of incremental backups; " + source +
+                                   " is a checkpoint");
+    }
     // Copied beside the target, checked, and only then renamed into place: a failed or
     // interrupted restore never leaves a half-copied data directory under the real name.
     const fs::path staging = fs::path{datadir}.string() + ".restoring";
     fs::remove_all(staging, error);
-    fs::copy(source, staging, fs::copy_options::recursive, error);
+    if (incremental) {
+        auto restored = storage::restore_backup(source, backup_id, staging.string());
+        if (!restored) {
+            fs::remove_all(staging, error);
+            return fail("restore", restored.error().message);
+        }
+        std::printf("backup %u (%s)\n", restored->id, restored->description.c_str());
+    } else {
+        fs::copy(source, staging, fs::copy_options::recursive, error);
+    }
     if (error) {
         fs::remove_all(staging, error);
         return fail("restore", "copying " + source + ": " + error.message());

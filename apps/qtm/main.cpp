@@ -199,15 +199,33 @@ int main(int argc, char** argv) {
         ->add_option("--jwt-secret", backup_options.jwt_secret,
                      "The node's --authrpc-jwtsecret file (64 hex digits)")
         ->required();
-    db_backup_cmd->add_option("dest", backup_options.destination, "New directory for the backup")
+    db_backup_cmd
+        ->add_option("dest", backup_options.destination,
+                     "New directory for the backup (with --incremental: the backup directory)")
         ->required();
+    db_backup_cmd->add_flag(
+        "--incremental", backup_options.incremental,
+        "Add a backup to DEST (RocksDB BackupEngine; created if absent): only the table files "
+        "earlier backups there lack are copied. List them with qtm db backups DEST");
     std::string restore_source;
     std::string restore_datadir;
+    std::optional<std::uint32_t> restore_backup_id;
     auto* db_restore_cmd = db->add_subcommand(
         "restore", "Restore a backup into a new data directory, checking it before use");
-    db_restore_cmd->add_option("src", restore_source, "The backup directory")->required();
+    db_restore_cmd
+        ->add_option("src", restore_source,
+                     "The backup: a checkpoint directory, or a directory of "
+                     "incremental backups")
+        ->required();
     db_restore_cmd->add_option("datadir", restore_datadir, "The new --datadir (absent or empty)")
         ->required();
+    db_restore_cmd->add_option("--backup-id", restore_backup_id,
+                               "Of incremental backups, which one (default the latest; see qtm "
+                               "db backups)");
+    std::string backups_dir;
+    auto* db_backups_cmd =
+        db->add_subcommand("backups", "List the incremental backups in a backup directory");
+    db_backups_cmd->add_option("dir", backups_dir, "The backup directory")->required();
 
     std::string prune_datadir;
     std::uint64_t prune_history = 128;
@@ -323,7 +341,8 @@ int main(int argc, char** argv) {
     if (*db_backup_cmd) return db_backup(backup_options);
     if (*chain_export_cmd) return chain_export(export_options);
     if (*chain_import_cmd) return chain_import(import_file, import_datadir, import_spec);
-    if (*db_restore_cmd) return db_restore(restore_source, restore_datadir);
+    if (*db_restore_cmd) return db_restore(restore_source, restore_datadir, restore_backup_id);
+    if (*db_backups_cmd) return db_backups(backups_dir);
     if (const auto status = network_cli.run()) return *status;
     if (const auto status = validator_cli.run()) return *status;
     if (*snapshot_export_cmd) {

@@ -13,8 +13,46 @@
 #include "rpc/chain_reader.hpp"
 #include "rpc/eth_api.hpp"
 #include "rpc/params.hpp"
+#include "storage/backup.hpp"
+#include "storage/database.hpp"
 
 namespace qtm::rpc {
+
+namespace {
+
+// admin_backup with {"incremental": true}: one more backup in a BackupEngine directory,
+// described by the head block the copy holds (storage/backup.hpp).
+Json incremental_backup(Backend& backend, const std::string& path) {
+    if (std::filesystem::exists(path) && !std::filesystem::is_empty(path) &&
+        !storage::is_backup_directory(path)) {
+        throw RpcError{code::kInvalidParams, "invalid argument 0: " + path +
+                                                 " holds something else than backups; give a "
+                                                 "new directory or one of earlier incremental "
+                                                 "backups"};
+    }
+    chain::StoredHead head;
+    auto made = backend.database().backup_incremental(
+        path, [&head](const storage::ReadView& copy) -> Result<std::string, std::string> {
+            auto loaded = chain::load_head(copy);
+            if (!loaded) return unexpected("the copy is unusable: " + loaded.error());
+            head = *loaded;
+            return "block " + std::to_string(head.header.number) + " " + to_hex(head.hash) +
+                   " state " + to_hex(head.header.state_root);
+        });
+    if (!made) throw RpcError{code::kServer, made.error().message};
+    spdlog::info("incremental backup {} of block {} written to {} ({} bytes added; admin_backup)",
+                 made->record.id, head.header.number, path, made->bytes_added);
+    return Json{{"path", path},
+                {"number", quantity(head.header.number)},
+                {"hash", hex_data(head.hash)},
+                {"stateRoot", hex_data(head.header.state_root)},
+                {"backupId", made->record.id},
+                {"backups", made->backups},
+                {"bytesAdded", made->bytes_added},
+                {"sizeBytes", made->record.size_bytes}};
+}
+
+}  // namespace
 
 void register_admin_api(Dispatcher& dispatcher, Backend& backend, const AdminInfo& info) {
     dispatcher.add("admin_nodeInfo", [&backend, info](const Json& params) {
@@ -83,15 +121,29 @@ void register_admin_api(Dispatcher& dispatcher, Backend& backend, const AdminInf
     // a new directory on the node's host; the answer is the head the copy holds, read back
     // from the copy itself.
     dispatcher.add("admin_backup", [&backend](const Json& params) {
-        expect_at_most(params, 1);
+        expect_at_most(params, 2);
         const Json* destination = param(params, 0, "destination");
+        bool incremental = false;
+        if (const Json* options = param(params, 1, "options", false)) {
+            const auto it = options->is_object() ? options->find("incremental") : options->end();
+            if (!options->is_object() || (it != options->end() && !it->is_boolean()) ||
+                options->size() != (it != options->end() ? 1U : 0U)) {
+                throw RpcError{code::kInvalidParams,
+                               "invalid argument 1: options must be {\"incremental\": true|false}"};
+            }
+            incremental = it != options->end() && it->get<bool>();
+        }
         if (!destination->is_string() ||
             !std::filesystem::path{destination->get<std::string>()}.is_absolute()) {
             throw RpcError{code::kInvalidParams,
-                           "invalid argument 0: destination must be an absolute path of a "
-                           "directory that does not exist yet"};
+                           incremental ? "invalid argument 0: destination must be an absolute "
+                                         "path of a backup directory (new, or made by earlier "
+                                         "incremental backups)"
+                                       : "invalid argument 0: destination must be an absolute "
+                                         "path of a directory that does not exist yet"};
         }
         const std::string path = destination->get<std::string>();
+        if (incremental) return incremental_backup(backend, path);
         if (std::filesystem::exists(path)) {
             throw RpcError{code::kInvalidParams, "invalid argument 0: " + path +
                                                      " already exists; back up into a new "

@@ -50,4 +50,10 @@ Bytes prefix_end(ByteView prefix) {
     return end;
 }
 
+Result<IncrementalBackup, StorageError> Database::backup_incremental(
+    const std::string& backup_dir, const BackupDescriber& /*describe*/) const {
+    return unexpected(StorageError{StorageErrorKind::kInternal,
+                                   "an in-memory database cannot be backed up into " + backup_dir});
+}
+
 }  // namespace qtm::storage

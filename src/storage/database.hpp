@@ -13,6 +13,7 @@
 
 #include "base/bytes.hpp"
 #include "base/result.hpp"
+#include "storage/backup.hpp"
 
 namespace qtm::storage {
 
@@ -98,6 +99,13 @@ public:
     // writes go on: every batch is in it entirely or not at all. It opens as a database.
     [[nodiscard]] virtual Result<void, StorageError> checkpoint(
         const std::string& destination) const = 0;
+    // Adds a backup to `backup_dir` (backup.hpp; created if absent) while writes go on: a
+    // checkpoint is taken first (a staging directory inside `backup_dir`, so hard links when
+    // both are on one filesystem), `describe` reads it, and the backup copies only the files
+    // that earlier backups there do not hold. Consistent as checkpoint() is. An engine
+    // without files refuses.
+    [[nodiscard]] virtual Result<IncrementalBackup, StorageError> backup_incremental(
+        const std::string& backup_dir, const BackupDescriber& describe) const;
     // Rewrites one column's files so that erased entries stop taking disk space (after a
     // prune); an engine without files does nothing.
     [[nodiscard]] virtual Result<void, StorageError> compact(Column /*column*/) { return {}; }

@@ -6,6 +6,7 @@
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/options.h>
 #include <rocksdb/table.h>
+#include <rocksdb/utilities/backup_engine.h>
 #include <rocksdb/utilities/checkpoint.h>
 #include <rocksdb/write_batch.h>
 
@@ -171,6 +172,11 @@ public:
         return {};
     }
 
+    Result<IncrementalBackup, StorageError> backup_incremental(
+        const std::string& backup_dir, const BackupDescriber& describe) const override;
+
+    [[nodiscard]] rocksdb::DB* raw() const noexcept { return db_.get(); }
+
     Result<void, StorageError> compact(Column column) override {
         rocksdb::CompactRangeOptions options;
         options.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
@@ -188,6 +194,87 @@ private:
     std::vector<rocksdb::ColumnFamilyHandle*> handles_;
     std::string path_;
 };
+
+std::uint64_t backup_files_bytes(const std::filesystem::path& backup_dir) {
+    std::uint64_t total = 0;
+    std::error_code error;
+    for (const char* part : {"shared", "shared_checksum", "private"}) {
+        const auto dir = backup_dir / part;
+        if (!std::filesystem::exists(dir, error)) continue;
+        for (const auto& entry : std::filesystem::recursive_directory_iterator{dir, error}) {
+            if (entry.is_regular_file(error)) total += entry.file_size(error);
+        }
+    }
+    return total;
+}
+
+Result<IncrementalBackup, StorageError> RocksDatabase::backup_incremental(
+    const std::string& backup_dir, const BackupDescriber& describe) const {
+    namespace fs = std::filesystem;
+    const auto failed = [&backup_dir](const std::string& what) {
+        return unexpected(
+            StorageError{StorageErrorKind::kIo, "backup into " + backup_dir + ": " + what});
+    };
+    std::error_code error;
+    fs::create_directories(backup_dir, error);
+    if (error) return failed(error.message());
+    const fs::path staging = fs::path{backup_dir} / "staging.tmp";
+    fs::remove_all(staging, error);
+    if (auto made = checkpoint(staging.string()); !made) return unexpected(made.error());
+    const auto cleanup = [&staging] {
+        std::error_code ignored;
+        fs::remove_all(staging, ignored);
+    };
+    IncrementalBackup result;
+    {
+        OpenOptions options;
+        options.create_if_missing = false;
+        options.block_cache_bytes = 8U << 20;
+        auto copy = open_rocksdb(staging.string(), options);
+        if (!copy) {
+            cleanup();
+            return unexpected(copy.error());
+        }
+        auto description = describe(**copy);
+        if (!description) {
+            copy->reset();
+            cleanup();
+            return failed(description.error());
+        }
+        rocksdb::BackupEngine* raw_engine = nullptr;
+        rocksdb::BackupEngineOptions engine_options{backup_dir};
+        engine_options.sync = true;
+        rocksdb::IOStatus status =
+            rocksdb::BackupEngine::Open(engine_options, rocksdb::Env::Default(), &raw_engine);
+        if (!status.ok()) {
+            copy->reset();
+            cleanup();
+            return failed(status.ToString());
+        }
+        const std::unique_ptr<rocksdb::BackupEngine> engine{raw_engine};
+        const std::uint64_t before = backup_files_bytes(backup_dir);
+        rocksdb::CreateBackupOptions create;
+        create.flush_before_backup = false;  // the checkpoint has flushed everything
+        rocksdb::BackupID id = 0;
+        status = engine->CreateNewBackupWithMetadata(
+            create, static_cast<const RocksDatabase&>(**copy).raw(), *description, &id);
+        copy->reset();
+        cleanup();
+        if (!status.ok()) return failed(status.ToString());
+        rocksdb::BackupInfo info;
+        if (const auto found = engine->GetBackupInfo(id, &info); !found.ok()) {
+            return failed(found.ToString());
+        }
+        std::vector<rocksdb::BackupInfo> all;
+        engine->GetBackupInfo(&all);
+        result.record = BackupRecord{info.backup_id, info.timestamp, info.size, info.number_files,
+                                     info.app_metadata};
+        const std::uint64_t after = backup_files_bytes(backup_dir);
+        result.bytes_added = after > before ? after - before : 0;
+        result.backups = all.size();
+    }
+    return result;
+}
 
 }  // namespace
 

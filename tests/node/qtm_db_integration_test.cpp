@@ -180,6 +180,87 @@ TEST_F(QtmDb, OnlineBackupUnderLoadRestoresToANodeThatGoesOn) {
     EXPECT_GT(test::block_number(copy), backed_up);
 }
 
+// Incremental backups (qtm db backup --incremental) of a node under load: the second copies
+// less than the first, `qtm db backups` lists both with their blocks, and each restores to
+// exactly its block.
+TEST_F(QtmDb, IncrementalBackupsUnderLoadRestoreEachToItsBlock) {
+    const auto secret = dir_.path() / "jwt.hex";
+    QtmdProcess node{
+        data(),
+        {"--block-time", "0.3", "--authrpc-port", "0", "--authrpc-jwtsecret", secret.string()}};
+    const Json accounts = node.call("eth_accounts").at("result");
+    std::atomic<bool> stop{false};
+    std::thread load{[&] {
+        for (std::size_t i = 0; !stop; ++i) {
+            (void)test::send_value(node, accounts.at(i % accounts.size()).get<std::string>(),
+                                   kRecipient, "0x1");
+            std::this_thread::sleep_for(std::chrono::milliseconds{10});
+        }
+    }};
+    const auto backups = dir_.path() / "backups";
+    const auto backup_once = [&](std::uint64_t& number, std::uint64_t& added) {
+        const auto made = test::run_qtm(
+            "db backup --incremental --rpc http://127.0.0.1:" + std::to_string(node.admin_port()) +
+            " --jwt-secret " + secret.string() + " " + backups.string());
+        ASSERT_EQ(made.status, 0) << made.out << made.err;
+        std::smatch match;
+        ASSERT_TRUE(std::regex_search(made.out, match, std::regex{"block +(0x[0-9a-f]+)"}))
+            << made.out;
+        number = std::stoull(match[1].str(), nullptr, 16);
+        ASSERT_TRUE(std::regex_search(made.out, match, std::regex{"added +([0-9]+) bytes"}))
+            << made.out;
+        added = std::stoull(match[1].str());
+    };
+    ASSERT_TRUE(
+        test::wait_until([&] { return test::block_number(node) >= 3; }, std::chrono::seconds{30}));
+    std::uint64_t first = 0;
+    std::uint64_t first_added = 0;
+    backup_once(first, first_added);
+    ASSERT_TRUE(test::wait_until([&] { return test::block_number(node) >= first + 3; },
+                                 std::chrono::seconds{30}));
+    std::uint64_t second = 0;
+    std::uint64_t second_added = 0;
+    backup_once(second, second_added);
+    stop = true;
+    load.join();
+    EXPECT_GT(second, first);
+    EXPECT_GT(first_added, 0U);
+    EXPECT_LT(second_added, first_added) << "the second backup should share the first's files";
+    const Json first_block = block_at(node, first);
+    const Json second_block = block_at(node, second);
+    EXPECT_EQ(node.terminate(SIGTERM), 0);
+
+    const auto listed = test::run_qtm("db backups " + backups.string());
+    ASSERT_EQ(listed.status, 0) << listed.out << listed.err;
+    EXPECT_NE(listed.out.find("block " + std::to_string(first) + " " +
+                              first_block.at("hash").get<std::string>()),
+              std::string::npos)
+        << listed.out;
+    EXPECT_NE(listed.out.find("block " + std::to_string(second) + " "), std::string::npos)
+        << listed.out;
+
+    const auto restore = [&](const std::string& extra, const std::string& name,
+                             std::uint64_t number, const Json& block) {
+        const auto restored = test::run_qtm("db restore " + extra + backups.string() + " " +
+                                            (dir_.path() / name).string());
+        ASSERT_EQ(restored.status, 0) << restored.out << restored.err;
+        EXPECT_NE(restored.out.find("restored block " + std::to_string(number) + " (" +
+                                    block.at("hash").get<std::string>() + ")"),
+                  std::string::npos)
+            << restored.out;
+    };
+    restore("--backup-id 1 ", "old", first, first_block);
+    restore("", "latest", second, second_block);
+    const auto unknown = test::run_qtm("db restore --backup-id 9 " + backups.string() + " " +
+                                       (dir_.path() / "none").string());
+    EXPECT_EQ(unknown.status, 1);
+    EXPECT_NE(unknown.err.find("has no backup 9 (it has 1, 2)"), std::string::npos) << unknown.err;
+    EXPECT_FALSE(std::filesystem::exists(dir_.path() / "none"));
+
+    QtmdProcess old_node{dir_.path() / "old", {"--block-time", "0.3"}};
+    EXPECT_EQ(block_at(old_node, first).at("stateRoot"), first_block.at("stateRoot"));
+}
+
 TEST_F(QtmDb, ExportThenImportReexecutesAndStopsAtTheFirstInvalidBlock) {
     std::string hash;
     std::uint64_t head = 0;
