@@ -40,6 +40,7 @@
 #include "chain/keys.hpp"
 #include "chain/prune_state.hpp"
 #include "chain/snapshot/snapshot.hpp"
+#include "chain/stored_block.hpp"
 #include "chain/stored_head.hpp"
 #include "chain/transaction.hpp"
 #include "node/chain_import.hpp"
@@ -76,12 +77,7 @@ void grow_chain(storage::Database& db, const chain::ChainSpec& spec, std::uint64
     storage::WriteBatch genesis_batch;
     auto genesis = chain::build_genesis(spec, db, genesis_batch);
     if (!genesis) fail(genesis.error().message);
-    storage::StoredBlock stored;
-    stored.hash = genesis->hash;
-    stored.header = chain::encode_header(genesis->block.header);
-    stored.body = chain::encode_body({});
-    stored.receipts = chain::encode_receipts({});
-    storage::ChainStore::add_block(genesis_batch, stored);
+    storage::ChainStore::add_block(genesis_batch, chain::stored_empty_block(genesis->block.header));
     if (!db.write(genesis_batch, true)) fail("genesis write");
 
     Hash32 root = genesis->block.header.state_root;
@@ -106,13 +102,7 @@ void grow_chain(storage::Database& db, const chain::ChainSpec& spec, std::uint64
     header.receipts_root = chain::receipts_root({});
     header.gas_used = 0;
     header.base_fee = chain::next_base_fee(spec, genesis->block.header);
-    storage::StoredBlock block;
-    block.number = 1;
-    block.header = chain::encode_header(header);
-    block.hash = chain::block_hash(header);
-    block.body = chain::encode_body({});
-    block.receipts = chain::encode_receipts({});
-    if (!storage::ChainStore{db}.save_block(block)) fail("block write");
+    if (!storage::ChainStore{db}.save_block(chain::stored_empty_block(header))) fail("block write");
 }
 
 // `blocks` blocks of `per_block` transfers from the ten dev accounts to new accounts (numbered

@@ -21,6 +21,7 @@
 #include "bench_support.hpp"
 #include "chain/block.hpp"
 #include "chain/prune_state.hpp"
+#include "chain/stored_block.hpp"
 #include "state/world_state.hpp"
 #include "storage/chain_store.hpp"
 
@@ -63,12 +64,7 @@ void write_block(storage::Database& db, storage::WriteBatch& batch, std::uint64_
     header.number = number;
     header.parent_hash = parent;
     header.state_root = root;
-    storage::StoredBlock block;
-    block.header = chain::encode_header(header);
-    block.hash = chain::block_hash(header);
-    block.number = number;
-    block.body = chain::encode_body({});
-    block.receipts = chain::encode_receipts({});
+    const storage::StoredBlock block = chain::stored_empty_block(header);
     storage::ChainStore::add_block(batch, block);
     if (!db.write(batch, true)) fail("block write");
     parent = block.hash;

@@ -8,6 +8,7 @@
 #include "base/log_limiter.hpp"
 #include "chain/commit_store.hpp"
 #include "chain/db_repair.hpp"
+#include "chain/stored_block.hpp"
 #include "storage/chain_store.hpp"
 #include "storage/schema.hpp"
 
@@ -95,13 +96,8 @@ Result<void, NodeError> Node::load_or_create_genesis() {
     auto stored_genesis = store.canonical_hash(0);
     if (!stored_genesis) return unexpected(NodeError{stored_genesis.error().message});
     if (!*stored_genesis) {
-        storage::StoredBlock block;
-        block.hash = genesis->hash;
-        block.number = 0;
-        block.header = chain::encode_header(genesis->block.header);
-        block.body = chain::encode_body({});
-        block.receipts = chain::encode_receipts({});
-        storage::ChainStore::add_block(genesis_batch, block);
+        storage::ChainStore::add_block(genesis_batch,
+                                       chain::stored_empty_block(genesis->block.header));
         if (auto written = database_->write(genesis_batch, true); !written) {
             return unexpected(NodeError{written.error().message});
         }

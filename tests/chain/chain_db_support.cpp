@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "chain/keys.hpp"
+#include "chain/stored_block.hpp"
 #include "crypto/keccak.hpp"
 #include "storage/chain_store.hpp"
 #include "storage/schema.hpp"
@@ -80,12 +81,7 @@ ChainDb make_chain_db(std::unique_ptr<storage::Database> db, bool stamp) {
     storage::WriteBatch batch;
     auto genesis = chain::build_genesis(chain.spec, *chain.db, batch);
     require(genesis.has_value(), "genesis");
-    storage::StoredBlock block;
-    block.hash = genesis->hash;
-    block.header = chain::encode_header(genesis->block.header);
-    block.body = chain::encode_body({});
-    block.receipts = chain::encode_receipts({});
-    storage::ChainStore::add_block(batch, block);
+    storage::ChainStore::add_block(batch, chain::stored_empty_block(genesis->block.header));
     require(chain.db->write(batch, false).has_value(), "genesis write");
     chain.headers.push_back(genesis->block.header);
     chain.hashes.push_back(genesis->hash);

@@ -6,6 +6,7 @@
 
 #include "base/endian.hpp"
 #include "base/hex.hpp"
+#include "chain/stored_block.hpp"
 #include "chain_db_support.hpp"
 #include "crypto/keccak.hpp"
 #include "state/account.hpp"
@@ -23,12 +24,7 @@ std::uint64_t genesis_storage_slots(const ChainSpec& spec) {
     auto genesis = build_genesis(spec, *db, batch);
     EXPECT_TRUE(genesis.has_value());
     if (!genesis) return 0;
-    storage::StoredBlock block;
-    block.hash = genesis->hash;
-    block.header = encode_header(genesis->block.header);
-    block.body = encode_body({});
-    block.receipts = encode_receipts({});
-    storage::ChainStore::add_block(batch, block);
+    storage::ChainStore::add_block(batch, stored_empty_block(genesis->block.header));
     EXPECT_TRUE(db->write(batch, false).has_value());
     const CheckReport report = check_database(*db);
     EXPECT_TRUE(report.ok());

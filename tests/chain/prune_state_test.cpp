@@ -11,6 +11,7 @@
 #include <set>
 
 #include "chain/block.hpp"
+#include "chain/stored_block.hpp"
 #include "state/world_state.hpp"
 #include "storage/chain_store.hpp"
 #include "storage/state_store.hpp"
@@ -72,12 +73,7 @@ protected:
             header.number = number;
             header.parent_hash = parent;
             header.state_root = root;
-            storage::StoredBlock block;
-            block.header = encode_header(header);
-            block.hash = block_hash(header);
-            block.number = number;
-            block.body = encode_body({});
-            block.receipts = encode_receipts({});
+            const storage::StoredBlock block = stored_empty_block(header);
             storage::ChainStore::add_block(batch, block);
             ASSERT_TRUE(db_->write(batch, false).has_value());
             roots_.push_back(root);

@@ -4,6 +4,7 @@
 
 #include "chain/keys.hpp"
 #include "chain/staking/active_set.hpp"
+#include "chain/stored_block.hpp"
 #include "storage/chain_store.hpp"
 
 namespace qtm::chain::testing {
@@ -23,13 +24,7 @@ SlashingChain::SlashingChain(ChainSpec spec, std::unique_ptr<storage::Database> 
     storage::WriteBatch batch;
     auto genesis = build_genesis(spec_, *db_, batch);
     if (!genesis) throw std::runtime_error{genesis.error().message};
-    storage::StoredBlock stored;  // as the node stores its genesis block
-    stored.hash = genesis->hash;
-    stored.number = 0;
-    stored.header = encode_header(genesis->block.header);
-    stored.body = encode_body({});
-    stored.receipts = encode_receipts({});
-    storage::ChainStore::add_block(batch, stored);
+    storage::ChainStore::add_block(batch, stored_empty_block(genesis->block.header));
     if (!db_->write(batch, false)) throw std::runtime_error{"genesis write failed"};
     genesis_hash_ = genesis->hash;
     headers_.push_back(genesis->block.header);

@@ -6,6 +6,7 @@
 
 #include "chain/block.hpp"
 #include "chain/chain_spec.hpp"
+#include "chain/stored_block.hpp"
 #include "staking_support.hpp"
 #include "storage/chain_store.hpp"
 
@@ -88,13 +89,7 @@ TEST(StakingActiveSet, SetOfAHeightComesFromTheEpochsState) {
     storage::WriteBatch batch;
     const auto genesis = build_genesis(spec, *db, batch);
     ASSERT_TRUE(genesis.has_value());
-    storage::StoredBlock stored;  // as the node stores its genesis block
-    stored.hash = genesis->hash;
-    stored.number = 0;
-    stored.header = encode_header(genesis->block.header);
-    stored.body = encode_body({});
-    stored.receipts = encode_receipts({});
-    storage::ChainStore::add_block(batch, stored);
+    storage::ChainStore::add_block(batch, stored_empty_block(genesis->block.header));
     ASSERT_TRUE(db->write(batch, false).has_value());
     for (std::uint64_t height : {0u, 1u, 7u}) {
         auto set = validator_set_for_height(spec, *db, height);

@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "chain/stored_block.hpp"
 #include "chain/transaction.hpp"
 #include "storage/chain_store.hpp"
 #include "storage/schema.hpp"
@@ -18,12 +19,7 @@ TestChain::TestChain(chain::ChainSpec spec)
     storage::WriteBatch batch;
     auto genesis = chain::build_genesis(spec_, *db_, batch);
     if (!genesis) throw std::runtime_error{"genesis"};
-    storage::StoredBlock block;
-    block.hash = genesis->hash;
-    block.header = chain::encode_header(genesis->block.header);
-    block.body = chain::encode_body({});
-    block.receipts = chain::encode_receipts({});
-    storage::ChainStore::add_block(batch, block);
+    storage::ChainStore::add_block(batch, chain::stored_empty_block(genesis->block.header));
     if (!db_->write(batch, false)) throw std::runtime_error{"genesis write"};
     head_ = genesis->block.header;
     genesis_ = genesis->hash;
