@@ -187,7 +187,13 @@ TEST(CompactBlock, DuplicateHashInTheProposalIsListedOnceAndFilledOnce) {
 
 TEST(CompactBlock, TooManyHashesIsRefusedByTheDecoder) {
     ProposalMessage message = proposal_of(make_block(5, Hash32{0x01}, {}));
-    message.transaction_hashes.assign(kMaxCompactTransactions, testing::filled(0x33));
+    message.transaction_hashes.clear();
+    for (std::size_t i = 0; i < kMaxCompactTransactions; ++i) {
+        Hash32 hash = testing::filled(0x33);
+        hash[0] = static_cast<std::uint8_t>(i >> 8);
+        hash[1] = static_cast<std::uint8_t>(i);
+        message.transaction_hashes.push_back(hash);  // distinct: a block holds each once
+    }
     auto at_limit = decode_proposal_message(encode_proposal_message(message));
     ASSERT_TRUE(at_limit) << to_string(at_limit.error());
     message.transaction_hashes.push_back(testing::filled(0x34));

@@ -172,6 +172,13 @@ TEST(WireConsensus, ProposalMustNameItsHeaderAndBoundItsLists) {
     message.transaction_hashes.assign(kMaxCompactTransactions + 1, Hash32{3});
     EXPECT_EQ(decode_proposal_message(encode_proposal_message(message)).error(),
               WireError::kTooManyItems);
+    // The same transaction twice (not side by side): the peer is to blame.
+    message = sample_proposal();
+    message.transaction_hashes.push_back(message.transaction_hashes.front());
+    auto duplicate = decode_proposal_message(encode_proposal_message(message));
+    ASSERT_FALSE(duplicate.has_value());
+    EXPECT_EQ(duplicate.error(), WireError::kDuplicateItem);
+    EXPECT_TRUE(peer_is_to_blame(duplicate.error()));
     // A hash of 31 bytes.
     message = sample_proposal();
     Bytes payload = chain::encode_proposal(message.proposal);

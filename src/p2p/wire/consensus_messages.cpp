@@ -1,5 +1,8 @@
 #include "p2p/wire/consensus_messages.hpp"
 
+#include <algorithm>
+#include <vector>
+
 #include "codec/rlp.hpp"
 #include "p2p/wire/rlp_fields.hpp"
 
@@ -64,6 +67,13 @@ Result<ProposalMessage, WireError> decode_proposal_message(ByteView payload) {
     auto hashes = wire_detail::read_hashes(hash_list, kMaxCompactTransactions);
     if (!hashes) return unexpected(hashes.error());
     message.transaction_hashes = std::move(*hashes);
+    // A block holds a transaction once; a proposal naming one twice could only be rebuilt
+    // into a block every node refuses.
+    std::vector<Hash32> sorted = message.transaction_hashes;
+    std::sort(sorted.begin(), sorted.end());
+    if (std::adjacent_find(sorted.begin(), sorted.end()) != sorted.end()) {
+        return unexpected(WireError::kDuplicateItem);
+    }
     if (message.proposal.height != message.header.number ||
         message.proposal.block_hash != chain::block_hash(message.header)) {
         return unexpected(WireError::kProposalMismatch);

@@ -18,6 +18,8 @@ std::string_view to_string(WireError error) noexcept {
             return "embedded consensus message is not in canonical form";
         case WireError::kTooManyItems:
             return "message carries more items than its type allows";
+        case WireError::kDuplicateItem:
+            return "message names the same transaction twice";
         case WireError::kBadTransaction:
             return "message carries a transaction that does not decode";
         case WireError::kBadBlock:

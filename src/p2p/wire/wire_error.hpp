@@ -19,6 +19,7 @@ enum class WireError {
     kBadField,          // a value out of range (a zero count, a hash not 32 bytes, ...)
     kNotCanonical,      // an embedded consensus message not in canonical form
     kTooManyItems,      // more hashes, transactions or blocks than the type allows
+    kDuplicateItem,     // the same transaction twice where a block can hold it once
     kBadTransaction,    // an embedded transaction does not decode
     kBadBlock,          // an embedded block or header does not decode
     kProposalMismatch,  // the signed proposal names another block or height than the header
