@@ -6,25 +6,13 @@
 // internet (no Etherscan key, an empty HOME and working directory without foundry.toml).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { ethers } from 'ethers';
+import { runFoundry } from './lib/foundry.mjs';
 import { compileContract, rpc, startQtmd } from './lib/qtmd.mjs';
 
-const run = promisify(execFile);
-const require = createRequire(import.meta.url);
-
-// The binary itself, not the npm wrapper script (which only spawns it).
-function castBinary() {
-  const arch = { x64: 'amd64', arm64: 'arm64' }[process.arch] ?? process.arch;
-  const os = process.platform === 'win32' ? 'win32' : process.platform;
-  const pkg = require.resolve(`@foundry-rs/cast-${os}-${arch}/package.json`);
-  return path.join(path.dirname(pkg), 'bin', process.platform === 'win32' ? 'cast.exe' : 'cast');
-}
 
 let node;
 let home;
@@ -40,26 +28,12 @@ after(async () => {
   if (home) rmSync(home, { recursive: true, force: true });
 });
 
-async function cast(...args) {
-  try {
-    const { stdout } = await run(castBinary(), [args[0], '--rpc-url', node.http, ...args.slice(1)], {
-      cwd: home,
-      timeout: 60_000,
-      env: {
-        PATH: process.env.PATH,
-        HOME: home,
-        FOUNDRY_DISABLE_NIGHTLY_WARNING: '1',
-        NO_COLOR: '1',
-      },
-    });
-    return stdout.trim();
-  } catch (error) {
-    throw new Error(`cast ${args.join(' ')} failed: ${error.stderr || error.message}`);
-  }
+function cast(...args) {
+  return runFoundry('cast', [args[0], '--rpc-url', node.http, ...args.slice(1)], { cwd: home, home });
 }
 
 test('cast --version runs the real binary', async () => {
-  const { stdout } = await run(castBinary(), ['--version'], { env: { PATH: process.env.PATH, HOME: home } });
+  const stdout = await runFoundry('cast', ['--version'], { cwd: home, home });
   assert.match(stdout, /cast Version: \d+\.\d+\.\d+/);
 });
 

@@ -14,24 +14,15 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { ethers } from 'ethers';
+import { runFoundry } from './lib/foundry.mjs';
 import { repoDir, rpc, startQtmd, waitForReceipt } from './lib/qtmd.mjs';
 
 const run = promisify(execFile);
-const require = createRequire(import.meta.url);
 const wrapper = path.join(repoDir, 'scripts/forge-solc');
-
-// The binary itself, not the npm wrapper script (which only spawns it).
-function forgeBinary() {
-  const arch = { x64: 'amd64', arm64: 'arm64' }[process.arch] ?? process.arch;
-  const os = process.platform === 'win32' ? 'win32' : process.platform;
-  const pkg = require.resolve(`@foundry-rs/forge-${os}-${arch}/package.json`);
-  return path.join(path.dirname(pkg), 'bin', process.platform === 'win32' ? 'forge.exe' : 'forge');
-}
 
 const FOUNDRY_TOML = `[profile.default]
 src = "src"
@@ -132,23 +123,8 @@ after(async () => {
   for (const dir of [home, project]) if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-async function forge(...args) {
-  try {
-    const { stdout } = await run(forgeBinary(), args, {
-      cwd: project,
-      timeout: 120_000,
-      maxBuffer: 16 << 20,
-      env: {
-        PATH: process.env.PATH,
-        HOME: home,
-        FOUNDRY_DISABLE_NIGHTLY_WARNING: '1',
-        NO_COLOR: '1',
-      },
-    });
-    return stdout.trim();
-  } catch (error) {
-    throw new Error(`forge ${args.join(' ')} failed: ${error.stdout ?? ''}\n${error.stderr || error.message}`);
-  }
+function forge(...args) {
+  return runFoundry('forge', args, { cwd: project, home, timeout: 120_000 });
 }
 
 const counter = new ethers.Interface(['function number() view returns (uint256)', 'function setNumber(uint256)', 'function increment()']);
