@@ -51,7 +51,8 @@ bool boolean_field(const Json& object, const char* name) {
 
 void refuse_unknown_fields(const Json& object, std::initializer_list<const char*> known,
                            const std::string& where) {
-    for (const auto& [name, value] : object.items()) {
+    for (const auto& item : object.items()) {
+        const std::string& name = item.key();
         if (std::none_of(known.begin(), known.end(), [&](const char* k) { return name == k; })) {
             std::string list;
             for (const char* k : known)
