@@ -157,8 +157,8 @@ TEST_F(Simulate, TraceTransfersAddsERC7528LogsInExecutionOrder) {
     EXPECT_EQ(first["logs"][2]["topics"],
               (Json{transfer_topic, word_of(contract), word_of(test::address_of(0xb0b0))}));
     EXPECT_EQ(first["logs"][2]["data"], "0x" + std::string(63, '0') + "3");
-    for (int i = 0; i < 3; ++i) {
-        EXPECT_EQ(first["logs"][i]["logIndex"], quantity(static_cast<std::uint64_t>(i)));
+    for (std::size_t i = 0; i < 3; ++i) {
+        EXPECT_EQ(first["logs"][i]["logIndex"], quantity(std::uint64_t{i}));
         EXPECT_EQ(first["logs"][i]["blockHash"], block["hash"]);
         EXPECT_EQ(first["logs"][i]["transactionHash"], block["transactions"][0]);
     }
