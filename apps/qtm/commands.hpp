@@ -93,7 +93,8 @@ int db_backup(const DbBackupOptions& options);
 // which one, default the latest).
 int db_restore(const std::string& source, const std::string& datadir,
                std::optional<std::uint32_t> backup_id);
-int db_backups(const std::string& backup_dir);
+// Lists the backups; with `keep`, first deletes all but the newest `keep`.
+int db_backups(const std::string& backup_dir, std::optional<std::size_t> keep);
 
 // chain_commands.cpp: blocks to and from a block file (chain/block_file.hpp).
 struct ChainExportOptions {

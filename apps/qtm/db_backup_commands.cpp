@@ -85,7 +85,14 @@ int db_backup(const DbBackupOptions& options) {
     return 0;
 }
 
-int db_backups(const std::string& backup_dir) {
+int db_backups(const std::string& backup_dir, std::optional<std::size_t> keep) {
+    if (keep) {
+        auto purged = storage::purge_backups(backup_dir, *keep);
+        if (!purged) return fail("backups", purged.error().message);
+        std::printf("deleted %llu old backups (kept the newest %llu)\n",
+                    static_cast<unsigned long long>(*purged),
+                    static_cast<unsigned long long>(*keep));
+    }
     auto backups = storage::list_backups(backup_dir);
     if (!backups) return fail("backups", backups.error().message);
     std::printf("%-4s %-20s %12s %6s  %s\n", "id", "time (UTC)", "bytes", "files", "what");

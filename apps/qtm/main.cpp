@@ -226,6 +226,10 @@ int main(int argc, char** argv) {
     auto* db_backups_cmd =
         db->add_subcommand("backups", "List the incremental backups in a backup directory");
     db_backups_cmd->add_option("dir", backups_dir, "The backup directory")->required();
+    std::optional<std::size_t> backups_keep;
+    db_backups_cmd->add_option("--keep", backups_keep,
+                               "First delete all but the newest N backups (and the files only "
+                               "they hold); run it where the backup directory is");
 
     std::string prune_datadir;
     std::uint64_t prune_history = 128;
@@ -342,7 +346,7 @@ int main(int argc, char** argv) {
     if (*chain_export_cmd) return chain_export(export_options);
     if (*chain_import_cmd) return chain_import(import_file, import_datadir, import_spec);
     if (*db_restore_cmd) return db_restore(restore_source, restore_datadir, restore_backup_id);
-    if (*db_backups_cmd) return db_backups(backups_dir);
+    if (*db_backups_cmd) return db_backups(backups_dir, backups_keep);
     if (const auto status = network_cli.run()) return *status;
     if (const auto status = validator_cli.run()) return *status;
     if (*snapshot_export_cmd) {

@@ -47,6 +47,11 @@ using BackupDescriber = std::function<Result<std::string, std::string>(const Rea
                                                                 std::optional<std::uint32_t> id,
                                                                 const std::string& destination);
 
+// Deletes all but the newest `keep` backups of `backup_dir` (and the files only they held);
+// returns how many were deleted. `keep` must be at least 1.
+[[nodiscard]] Result<std::size_t, StorageError> purge_backups(const std::string& backup_dir,
+                                                              std::size_t keep);
+
 // Whether `path` looks like a backup directory (BackupEngine's meta/ subdirectory).
 [[nodiscard]] bool is_backup_directory(const std::string& path);
 

@@ -3,6 +3,8 @@
 #include <rocksdb/env.h>
 #include <rocksdb/utilities/backup_engine.h>
 
+#include <algorithm>
+#include <cstdint>
 #include <filesystem>
 #include <memory>
 
@@ -51,6 +53,39 @@ Result<std::vector<BackupRecord>, StorageError> list_backups(const std::string& 
     for (const auto& info : infos)
         records.push_back(record_of(info));
     return records;
+}
+
+Result<std::size_t, StorageError> purge_backups(const std::string& backup_dir, std::size_t keep) {
+    if (keep == 0) {
+        return unexpected(StorageError{StorageErrorKind::kInternal,
+                                       "keeping 0 backups would delete them all; keep at least 1"});
+    }
+    if (!is_backup_directory(backup_dir)) {
+        return unexpected(StorageError{StorageErrorKind::kMissing,
+                                       backup_dir + " is not a backup directory (made by qtm db "
+                                                    "backup --incremental)"});
+    }
+    rocksdb::BackupEngine* raw = nullptr;
+    rocksdb::IOStatus status = rocksdb::BackupEngine::Open(rocksdb::BackupEngineOptions{backup_dir},
+                                                           rocksdb::Env::Default(), &raw);
+    if (!status.ok()) {
+        return unexpected(
+            StorageError{StorageErrorKind::kCorrupt,
+                         "the backups in " + backup_dir + " do not open: " + status.ToString()});
+    }
+    const std::unique_ptr<rocksdb::BackupEngine> engine{raw};
+    std::vector<rocksdb::BackupInfo> before;
+    engine->GetBackupInfo(&before);
+    status = engine->PurgeOldBackups(
+        static_cast<std::uint32_t>(std::min<std::size_t>(keep, UINT32_MAX)));
+    if (!status.ok()) {
+        return unexpected(
+            StorageError{StorageErrorKind::kIo,
+                         "deleting old backups in " + backup_dir + ": " + status.ToString()});
+    }
+    std::vector<rocksdb::BackupInfo> after;
+    engine->GetBackupInfo(&after);
+    return before.size() - after.size();
 }
 
 Result<BackupRecord, StorageError> restore_backup(const std::string& backup_dir,

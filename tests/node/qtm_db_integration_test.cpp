@@ -257,6 +257,13 @@ TEST_F(QtmDb, IncrementalBackupsUnderLoadRestoreEachToItsBlock) {
     EXPECT_NE(unknown.err.find("has no backup 9 (it has 1, 2)"), std::string::npos) << unknown.err;
     EXPECT_FALSE(std::filesystem::exists(dir_.path() / "none"));
 
+    // Keeping the newest one: backup 1 is gone, the latest still restores.
+    const auto kept = test::run_qtm("db backups --keep 1 " + backups.string());
+    ASSERT_EQ(kept.status, 0) << kept.out << kept.err;
+    EXPECT_NE(kept.out.find("deleted 1 old backups"), std::string::npos) << kept.out;
+    EXPECT_EQ(kept.out.find("block " + std::to_string(first) + " "), std::string::npos) << kept.out;
+    restore("", "latest-again", second, second_block);
+
     QtmdProcess old_node{dir_.path() / "old", {"--block-time", "0.3"}};
     EXPECT_EQ(block_at(old_node, first).at("stateRoot"), first_block.at("stateRoot"));
 }

@@ -88,6 +88,21 @@ TEST(IncrementalBackup, CopiesOnlyWhatIsNewAndRestoresEachMoment) {
     ASSERT_FALSE(missing.has_value());
     EXPECT_NE(missing.error().message.find("has no backup 99 (it has 1, 2)"), std::string::npos)
         << missing.error().message;
+
+    // Keeping the newest: the first goes, the second still restores whole.
+    EXPECT_FALSE(purge_backups(backups, 0).has_value());
+    auto purged = purge_backups(backups, 1);
+    ASSERT_TRUE(purged.has_value()) << purged.error().message;
+    EXPECT_EQ(*purged, 1U);
+    auto left = list_backups(backups);
+    ASSERT_TRUE(left.has_value());
+    ASSERT_EQ(left->size(), 1U);
+    EXPECT_EQ((*left)[0].id, second->record.id);
+    auto again = restore_backup(backups, std::nullopt, (root / "again").string());
+    ASSERT_TRUE(again.has_value()) << again.error().message;
+    EXPECT_EQ(count(**open_rocksdb((root / "again").string(), {.create_if_missing = false})),
+              2100U);
+    EXPECT_EQ(*purge_backups(backups, 5), 0U);
 }
 
 TEST(IncrementalBackup, AnUnusableCopyOrANonBackupDirectoryIsRefused) {
