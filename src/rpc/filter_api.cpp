@@ -3,6 +3,7 @@
 // eth_getFilterLogs, eth_uninstallFilter. A filter not polled for five minutes is removed;
 // at most kMaxFilters exist at once; a pending-transaction filter keeps at most
 // kMaxPendingHashes unpolled hashes (the oldest are dropped).
+#include <algorithm>
 #include <chrono>
 #include <deque>
 #include <map>
@@ -44,8 +45,12 @@ public:
                                                      std::to_string(kMaxFilters) +
                                                      "); uninstall some or let them expire"};
         }
+        // geth's rpc.NewID: 16 random bytes as a quantity (leading zeros trimmed), which is
+        // what execution-apis' eth_newFilter result (uint) allows.
         const auto id_bytes = crypto::random_array<16>();
-        std::string id = hex_data(id_bytes);
+        Hash32 word{};
+        std::copy(id_bytes.begin(), id_bytes.end(), word.begin() + 16);
+        std::string id = quantity(U256::from_be_bytes(word));
         filter.last_poll = Clock::now();
         filters_.emplace(id, std::move(filter));
         return id;
