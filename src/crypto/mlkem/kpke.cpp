@@ -62,7 +62,7 @@ void pke_keygen(const Params& params, const ByteArray<32>& d, std::uint8_t* encr
     PolyVector e;
     // s from nonces 0..k-1 and e from k..2k-1, with one eta: one batch of 2k streams.
     Poly noise[2 * kMaxK];
-    sample_cbd_many(sigma, 0, params.eta1, noise, 2 * params.k);
+    sample_cbd_many(sigma, params.eta1, 2 * params.k, params.eta1, noise, 2 * params.k);
     for (unsigned i = 0; i < params.k; ++i) {
         s[i] = noise[i];
         e[i] = noise[params.k + i];
@@ -99,14 +99,15 @@ void pke_encrypt(const Params& params, const std::uint8_t* encryption_key,
 
     PolyVector y;
     PolyVector e1;
-    // y from nonces 0..k-1 (eta1), then e1 from k..2k-1 and e2 from 2k (eta2).
-    sample_cbd_many(randomness, 0, params.eta1, y.data(), params.k);
-    Poly noise[kMaxK + 1];
-    sample_cbd_many(randomness, static_cast<std::uint8_t>(params.k), params.eta2, noise,
-                    params.k + 1);
-    for (unsigned i = 0; i < params.k; ++i)
-        e1[i] = noise[i];
-    Poly e2 = noise[params.k];
+    // y from nonces 0..k-1 (eta1), then e1 from k..2k-1 and e2 from 2k (eta2): one batch of
+    // 2k + 1 streams.
+    Poly noise[2 * kMaxK + 1];
+    sample_cbd_many(randomness, params.eta1, params.k, params.eta2, noise, 2 * params.k + 1);
+    for (unsigned i = 0; i < params.k; ++i) {
+        y[i] = noise[i];
+        e1[i] = noise[params.k + i];
+    }
+    Poly e2 = noise[2 * params.k];
     secure_wipe(noise, sizeof noise);
     for (unsigned i = 0; i < params.k; ++i)
         ntt(y[i]);

@@ -32,7 +32,8 @@ void add_to(Poly& accumulator, const Poly& term) noexcept;
 void subtract_from(Poly& accumulator, const Poly& term) noexcept;
 
 // Algorithm 7 SampleNTT: rejection sampling from SHAKE128(rho || j || i), for `count`
-// (j, i) pairs at once, four SHAKE streams in step (ShakeX4). The matrix is public (rho is
+// (j, i) pairs at once, four SHAKE streams in step (ShakeX4; a lone last one on its own,
+// as ML-KEM-768's ninth entry). The matrix is public (rho is
 // part of the encapsulation key), so the data-dependent loop is harmless.
 struct NttSample {
     std::uint8_t j;
@@ -41,10 +42,11 @@ struct NttSample {
 };
 void sample_ntt_many(const ByteArray<32>& rho, const NttSample* samples,
                      std::size_t count) noexcept;
-// Algorithm 8 SamplePolyCBD_eta over PRF_eta(seed, nonce) = SHAKE256(seed || nonce) for the
-// nonces first_nonce .. first_nonce + count - 1, into out[0 .. count), four at a time.
-void sample_cbd_many(const ByteArray<32>& seed, std::uint8_t first_nonce, unsigned eta, Poly* out,
-                     std::size_t count) noexcept;
+// Algorithm 8 SamplePolyCBD_eta over PRF_eta(seed, i) = SHAKE256(seed || i) into out[i] for
+// i in [0, count), with eta = eta_low for i < split and eta_high from there: four streams
+// in step (ShakeX4), a lone last one on its own (one SHAKE256 costs about half of four).
+void sample_cbd_many(const ByteArray<32>& seed, unsigned eta_low, std::size_t split,
+                     unsigned eta_high, Poly* out, std::size_t count) noexcept;
 
 // Algorithm 5 ByteEncode_d / Algorithm 6 ByteDecode_d (32 * d bytes). For d = 12 decoding
 // reduces mod q, as the standard says; the modulus check compares the round trip.
