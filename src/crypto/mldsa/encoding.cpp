@@ -1,56 +1,147 @@
 #include "crypto/mldsa/encoding.hpp"
 
+#include <cstring>
+#include <type_traits>
+
+#include "crypto/mldsa/kernels.hpp"
 #include "crypto/mldsa/poly.hpp"
 
 namespace qtm::crypto::mldsa {
 
-void simple_bit_pack(const Poly& w, int bits, std::uint8_t* out) noexcept {
-    // Little-endian bit order (IntegerToBits then BitsToBytes): a 64-bit window suffices
-    // because bits <= 20.
-    std::uint64_t window = 0;
-    int filled = 0;
-    for (const std::int32_t c : w) {
-        window |= static_cast<std::uint64_t>(static_cast<std::uint32_t>(c)) << filled;
-        filled += bits;
-        while (filled >= 8) {
-            *out++ = static_cast<std::uint8_t>(window);
-            window >>= 8;
-            filled -= 8;
-        }
+namespace {
+
+// Eight coefficients of kBits bits fill kBits bytes exactly: the packing works on such
+// groups, with the widths known at compile time, so every shift and byte offset below is
+// a constant after unrolling (kBits <= 20: a group is at most 160 bits, three words).
+template <int kBits>
+[[gnu::always_inline]] inline void pack_group(const std::uint32_t* c, std::uint8_t* out) noexcept {
+    std::uint64_t words[4] = {0, 0, 0, 0};
+#pragma GCC unroll 8
+    for (int i = 0; i < 8; ++i) {
+        const int at = kBits * i;
+        words[at / 64] |= static_cast<std::uint64_t>(c[i]) << (at % 64);
+        if (at % 64 + kBits > 64)
+            words[at / 64 + 1] |= static_cast<std::uint64_t>(c[i]) >> (64 - at % 64);
+    }
+    std::uint8_t bytes[32];
+    for (int w = 0; w < 4; ++w)
+        std::memcpy(bytes + 8 * w, &words[w], 8);  // little-endian hosts
+    std::memcpy(out, bytes, kBits);
+}
+
+template <int kBits>
+[[gnu::always_inline]] inline void unpack_group(const std::uint8_t* in, std::uint32_t* c) noexcept {
+    std::uint8_t bytes[32] = {};
+    std::memcpy(bytes, in, kBits);
+    std::uint64_t words[4];
+    for (int w = 0; w < 4; ++w)
+        std::memcpy(&words[w], bytes + 8 * w, 8);
+    constexpr std::uint64_t kMask = (std::uint64_t{1} << kBits) - 1;
+#pragma GCC unroll 8
+    for (int i = 0; i < 8; ++i) {
+        const int at = kBits * i;
+        std::uint64_t v = words[at / 64] >> (at % 64);
+        if (at % 64 + kBits > 64) v |= words[at / 64 + 1] << (64 - at % 64);
+        c[i] = static_cast<std::uint32_t>(v & kMask);
     }
 }
 
-Poly simple_bit_unpack(const std::uint8_t* in, int bits) noexcept {
-    const std::uint64_t mask = (std::uint64_t{1} << bits) - 1;
-    std::uint64_t window = 0;
-    int filled = 0;
-    Poly w;
-    for (auto& c : w) {
-        while (filled < bits) {
-            window |= static_cast<std::uint64_t>(*in++) << filled;
-            filled += 8;
-        }
-        c = static_cast<std::int32_t>(window & mask);
-        window >>= bits;
-        filled -= bits;
+// Coefficients in [0, 2^bits) -> 32 * bits bytes, and back; the transform of each
+// coefficient (b - c for BitPack) is applied on the way.
+template <int kBits, class Transform>
+void pack_poly(const std::int32_t* w, std::uint8_t* out, Transform transform) noexcept {
+    for (std::size_t g = 0; g < kN / 8; ++g) {
+        std::uint32_t c[8];
+        for (std::size_t i = 0; i < 8; ++i)
+            c[i] = static_cast<std::uint32_t>(transform(w[8 * g + i]));
+        pack_group<kBits>(c, out + static_cast<std::size_t>(kBits) * g);
     }
+}
+template <int kBits, class Transform>
+void unpack_poly(const std::uint8_t* in, std::int32_t* w, Transform transform) noexcept {
+    for (std::size_t g = 0; g < kN / 8; ++g) {
+        std::uint32_t c[8];
+        unpack_group<kBits>(in + static_cast<std::size_t>(kBits) * g, c);
+        for (std::size_t i = 0; i < 8; ++i)
+            w[8 * g + i] = transform(static_cast<std::int32_t>(c[i]));
+    }
+}
+
+// The widths ML-DSA uses: 3, 4 (s1, s2; w1), 6 (w1), 10 (t1), 13 (t0), 18, 20 (z).
+template <class Function>
+void with_width(int bits, Function f) noexcept {
+    switch (bits) {
+        case 3:
+            return f(std::integral_constant<int, 3>{});
+        case 4:
+            return f(std::integral_constant<int, 4>{});
+        case 6:
+            return f(std::integral_constant<int, 6>{});
+        case 10:
+            return f(std::integral_constant<int, 10>{});
+        case 13:
+            return f(std::integral_constant<int, 13>{});
+        case 18:
+            return f(std::integral_constant<int, 18>{});
+        default:
+            return f(std::integral_constant<int, 20>{});
+    }
+}
+
+}  // namespace
+
+void simple_bit_pack(const Poly& w, int bits, std::uint8_t* out) noexcept {
+    with_width(bits, [&](auto width) {
+        pack_poly<decltype(width)::value>(w.data(), out, [](std::int32_t c) { return c; });
+    });
+}
+
+Poly simple_bit_unpack(const std::uint8_t* in, int bits) noexcept {
+    Poly w;
+    with_width(bits, [&](auto width) {
+        unpack_poly<decltype(width)::value>(in, w.data(), [](std::int32_t c) { return c; });
+    });
     return w;
 }
 
 void bit_pack(const Poly& w, int bits, std::int32_t b, std::uint8_t* out) noexcept {
-    Poly shifted;
-    for (std::size_t i = 0; i < kN; ++i)
-        shifted[i] = b - centered(w[i]);
-    simple_bit_pack(shifted, bits, out);
+    with_width(bits, [&](auto width) {
+        pack_poly<decltype(width)::value>(w.data(), out,
+                                          [b](std::int32_t c) { return b - centered(c); });
+    });
 }
 
 Poly bit_unpack(const std::uint8_t* in, int bits, std::int32_t b) noexcept {
-    Poly w = simple_bit_unpack(in, bits);
     // b - raw lies in (-q, q) for any input bytes, so to_field is enough.
-    for (auto& c : w)
-        c = to_field(b - c);
+    Poly w;
+    with_width(bits, [&](auto width) {
+        unpack_poly<decltype(width)::value>(in, w.data(),
+                                            [b](std::int32_t c) { return to_field(b - c); });
+    });
     return w;
 }
+
+namespace detail {
+
+void unpack_z_portable(const std::uint8_t* in, std::int32_t* z, int bits) noexcept {
+    const auto transform = [bits](std::int32_t c) {
+        return to_field((std::int32_t{1} << (bits - 1)) - c);
+    };
+    if (bits == 18) return unpack_poly<18>(in, z, transform);
+    unpack_poly<20>(in, z, transform);
+}
+
+void unpack_t1_portable(const std::uint8_t* in, std::int32_t* t1) noexcept {
+    unpack_poly<10>(in, t1, [](std::int32_t c) { return c; });
+}
+
+void pack_w1_portable(const std::int32_t* w1, std::uint8_t* out, int bits) noexcept {
+    const auto identity = [](std::int32_t c) { return c; };
+    if (bits == 4) return pack_poly<4>(w1, out, identity);
+    pack_poly<6>(w1, out, identity);
+}
+
+}  // namespace detail
 
 SecretKeyParts::~SecretKeyParts() {
     secure_wipe(key.data(), key.size());
@@ -69,7 +160,7 @@ void pk_encode(const Params& p, const ByteArray<32>& rho, const PolyVecK& t1,
 void pk_decode(const Params& p, const std::uint8_t* pk, ByteArray<32>& rho, PolyVecK& t1) noexcept {
     std::copy(pk, pk + 32, rho.begin());
     for (std::size_t i = 0; i < p.k; ++i)
-        t1[i] = simple_bit_unpack(pk + 32 + 320 * i, 10);
+        detail::kernels().unpack_t1(pk + 32 + 320 * i, t1[i].data());
 }
 
 namespace {
@@ -127,8 +218,9 @@ void sig_encode(const Params& p, ByteView c_tilde, const PolyVecL& z, const Poly
 bool sig_decode(const Params& p, const std::uint8_t* sig, PolyVecL& z, PolyVecK& h) noexcept {
     sig += p.c_tilde_bytes;
     const std::size_t z_bytes = 32 * static_cast<std::size_t>(p.gamma1_bits);
+    const detail::Kernels& kernels = detail::kernels();
     for (std::size_t i = 0; i < p.l; ++i, sig += z_bytes)
-        z[i] = bit_unpack(sig, p.gamma1_bits, p.gamma1);
+        kernels.unpack_z(sig, z[i].data(), p.gamma1_bits);
     // Algorithm 21 HintBitUnpack, on public data.
     std::size_t index = 0;
     for (std::size_t i = 0; i < p.k; ++i) {
@@ -150,8 +242,9 @@ bool sig_decode(const Params& p, const std::uint8_t* sig, PolyVecL& z, PolyVecK&
 
 void w1_encode(const Params& p, const PolyVecK& w1, std::uint8_t* out) noexcept {
     const std::size_t poly_bytes = 32 * static_cast<std::size_t>(p.w1_bits);
+    const detail::Kernels& kernels = detail::kernels();
     for (std::size_t i = 0; i < p.k; ++i)
-        simple_bit_pack(w1[i], p.w1_bits, out + poly_bytes * i);
+        kernels.pack_w1(w1[i].data(), out + poly_bytes * i, p.w1_bits);
 }
 
 }  // namespace qtm::crypto::mldsa

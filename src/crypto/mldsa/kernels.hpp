@@ -3,6 +3,7 @@
 // on the same inputs. poly.cpp dispatches between them (crypto/cpu.hpp).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 
 #include "crypto/mldsa/params.hpp"
@@ -23,6 +24,64 @@ void ntt_avx2(std::int32_t* w) noexcept;
 void inverse_ntt_avx2(std::int32_t* w, std::int32_t scale) noexcept;
 void multiply_montgomery_avx2(const std::int32_t* a, const std::int32_t* b, std::int32_t* c,
                               bool accumulate) noexcept;
+
+// The rounding, norm, packing and sampling kernels (FIPS 204 §7.1-7.4 on whole
+// polynomials); r, t, w in [0, q) unless said otherwise. gamma2 is (q-1)/88 or (q-1)/32.
+// Power2Round: t1 = high bits, t0 = low bits mod q (in [0, q)).
+void power2round_portable(const std::int32_t* t, std::int32_t* t1, std::int32_t* t0) noexcept;
+void power2round_avx2(const std::int32_t* t, std::int32_t* t1, std::int32_t* t0) noexcept;
+// HighBits of each coefficient.
+void high_bits_portable(const std::int32_t* r, std::int32_t* high, std::int32_t gamma2) noexcept;
+void high_bits_avx2(const std::int32_t* r, std::int32_t* high, std::int32_t gamma2) noexcept;
+// max |LowBits(r_i)| (constant time).
+std::int32_t low_bits_norm_portable(const std::int32_t* r, std::int32_t gamma2) noexcept;
+std::int32_t low_bits_norm_avx2(const std::int32_t* r, std::int32_t gamma2) noexcept;
+// h_i = MakeHint(-ct0_i, r_i + ct0_i) = [HighBits(r_i) != HighBits(r_i + ct0_i)] for r the
+// w - c s2 of Algorithm 7 and ct0 in [0, q); returns the number of ones (constant time).
+std::int32_t make_hints_portable(const std::int32_t* r, const std::int32_t* ct0, std::int32_t* h,
+                                 std::int32_t gamma2) noexcept;
+std::int32_t make_hints_avx2(const std::int32_t* r, const std::int32_t* ct0, std::int32_t* h,
+                             std::int32_t gamma2) noexcept;
+// w_i = UseHint(h_i, w_i) in place, h_i in {0, 1}.
+void use_hints_portable(const std::int32_t* h, std::int32_t* w, std::int32_t gamma2) noexcept;
+void use_hints_avx2(const std::int32_t* h, std::int32_t* w, std::int32_t gamma2) noexcept;
+// max_i |a_i mod ± q| (constant time).
+std::int32_t infinity_norm_portable(const std::int32_t* a) noexcept;
+std::int32_t infinity_norm_avx2(const std::int32_t* a) noexcept;
+// Algorithm 19 BitUnpack with b = gamma1 (bits = 18 or 20): z from 32 * bits bytes.
+void unpack_z_portable(const std::uint8_t* in, std::int32_t* z, int bits) noexcept;
+void unpack_z_avx2(const std::uint8_t* in, std::int32_t* z, int bits) noexcept;
+// Algorithm 18 SimpleBitUnpack with 10 bits (t1 of the public key).
+void unpack_t1_portable(const std::uint8_t* in, std::int32_t* t1) noexcept;
+void unpack_t1_avx2(const std::uint8_t* in, std::int32_t* t1) noexcept;
+// Algorithm 16 SimpleBitPack of w1 with bits = 4 or 6 (w1Encode, one polynomial).
+void pack_w1_portable(const std::int32_t* w1, std::uint8_t* out, int bits) noexcept;
+void pack_w1_avx2(const std::int32_t* w1, std::uint8_t* out, int bits) noexcept;
+// Algorithm 30 RejNTTPoly, resumable: appends to a[j..256) the coefficients that `bytes`
+// (length a multiple of 3) yields; returns the new count. Public data only.
+std::size_t rej_ntt_portable(std::int32_t* a, std::size_t j, const std::uint8_t* bytes,
+                             std::size_t length) noexcept;
+std::size_t rej_ntt_avx2(std::int32_t* a, std::size_t j, const std::uint8_t* bytes,
+                         std::size_t length) noexcept;
+
+// The kernels in use, chosen once (crypto/cpu.hpp) or by select_kernels_for_testing.
+struct Kernels {
+    void (*ntt)(std::int32_t*) noexcept;
+    void (*inverse)(std::int32_t*, std::int32_t) noexcept;
+    void (*multiply)(const std::int32_t*, const std::int32_t*, std::int32_t*, bool) noexcept;
+    void (*power2round)(const std::int32_t*, std::int32_t*, std::int32_t*) noexcept;
+    void (*high_bits)(const std::int32_t*, std::int32_t*, std::int32_t) noexcept;
+    std::int32_t (*low_bits_norm)(const std::int32_t*, std::int32_t) noexcept;
+    std::int32_t (*make_hints)(const std::int32_t*, const std::int32_t*, std::int32_t*,
+                               std::int32_t) noexcept;
+    void (*use_hints)(const std::int32_t*, std::int32_t*, std::int32_t) noexcept;
+    std::int32_t (*infinity_norm)(const std::int32_t*) noexcept;
+    void (*unpack_z)(const std::uint8_t*, std::int32_t*, int) noexcept;
+    void (*unpack_t1)(const std::uint8_t*, std::int32_t*) noexcept;
+    void (*pack_w1)(const std::int32_t*, std::uint8_t*, int) noexcept;
+    std::size_t (*rej_ntt)(std::int32_t*, std::size_t, const std::uint8_t*, std::size_t) noexcept;
+};
+[[nodiscard]] const Kernels& kernels() noexcept;
 
 // Makes every ML-DSA operation of this process use the AVX2 (true) or portable kernels;
 // false (and no change) if AVX2 is asked for on a CPU without it. For tests that compare

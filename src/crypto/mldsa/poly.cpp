@@ -61,37 +61,41 @@ constexpr detail::Twiddles make_twiddles() noexcept {
     return t;
 }
 
-using NttFunction = void (*)(std::int32_t*) noexcept;
-using InverseFunction = void (*)(std::int32_t*, std::int32_t) noexcept;
-using MultiplyFunction = void (*)(const std::int32_t*, const std::int32_t*, std::int32_t*,
-                                  bool) noexcept;
-
-struct Kernels {
-    NttFunction ntt;
-    InverseFunction inverse;
-    MultiplyFunction multiply;
-};
-
-constexpr Kernels kAvx2{detail::ntt_avx2, detail::inverse_ntt_avx2,
-                        detail::multiply_montgomery_avx2};
-constexpr Kernels kPortable{detail::ntt_portable, detail::inverse_ntt_portable,
-                            detail::multiply_montgomery_portable};
+constexpr detail::Kernels kAvx2{
+    detail::ntt_avx2,         detail::inverse_ntt_avx2, detail::multiply_montgomery_avx2,
+    detail::power2round_avx2, detail::high_bits_avx2,   detail::low_bits_norm_avx2,
+    detail::make_hints_avx2,  detail::use_hints_avx2,   detail::infinity_norm_avx2,
+    detail::unpack_z_avx2,    detail::unpack_t1_avx2,   detail::pack_w1_avx2,
+    detail::rej_ntt_avx2};
+constexpr detail::Kernels kPortable{detail::ntt_portable,
+                                    detail::inverse_ntt_portable,
+                                    detail::multiply_montgomery_portable,
+                                    detail::power2round_portable,
+                                    detail::high_bits_portable,
+                                    detail::low_bits_norm_portable,
+                                    detail::make_hints_portable,
+                                    detail::use_hints_portable,
+                                    detail::infinity_norm_portable,
+                                    detail::unpack_z_portable,
+                                    detail::unpack_t1_portable,
+                                    detail::pack_w1_portable,
+                                    detail::rej_ntt_portable};
 
 // Chosen on first use (crypto/cpu.hpp); tests may switch it (select_kernels_for_testing).
-std::atomic<const Kernels*> active_kernels{nullptr};
+std::atomic<const detail::Kernels*> active_kernels{nullptr};
+
+}  // namespace
+
+namespace detail {
 
 const Kernels& kernels() noexcept {
     const Kernels* k = active_kernels.load(std::memory_order_relaxed);
-    if (k == nullptr) {
+    if (k == nullptr) [[unlikely]] {
         k = use_avx2() ? &kAvx2 : &kPortable;
         active_kernels.store(k, std::memory_order_relaxed);
     }
     return *k;
 }
-
-}  // namespace
-
-namespace detail {
 
 bool select_kernels_for_testing(bool avx2) noexcept {
     if (avx2 && !cpu_has_avx2()) return false;
@@ -157,6 +161,8 @@ void multiply_montgomery_portable(const std::int32_t* a, const std::int32_t* b, 
 
 }  // namespace detail
 
+using detail::kernels;
+
 void ntt(Poly& w) noexcept {
     kernels().ntt(w.data());
 }
@@ -204,13 +210,7 @@ void matrix_vector_ntt(const Params& p, const std::array<PolyVecL, kMaxK>& a_hat
 }
 
 std::int32_t infinity_norm(const Poly& a) noexcept {
-    std::int32_t norm = 0;
-    for (const std::int32_t c : a) {
-        std::int32_t v = centered(c);
-        v = (v ^ (v >> 31)) - (v >> 31);          // |v| without a branch
-        norm += ((norm - v) >> 31) & (v - norm);  // norm = max(norm, v) without a branch
-    }
-    return norm;
+    return kernels().infinity_norm(a.data());
 }
 
 }  // namespace qtm::crypto::mldsa

@@ -1,6 +1,5 @@
 // Rounding of FIPS 204 §7.4: Power2Round, Decompose, HighBits/LowBits, MakeHint, UseHint.
-// Every function on secret-derived values is branch-free; division by 2 gamma2 is by a
-// compile-time constant (one instantiation per gamma2), so no variable-time divide is used.
+// Every function on secret-derived values is branch-free; no divide is used (rounding.cpp).
 #pragma once
 
 #include "crypto/mldsa/params.hpp"
@@ -24,5 +23,16 @@ struct Split {
 
 // Algorithm 40 UseHint: the high bits of r, corrected by the hint bit h. Used on public data.
 [[nodiscard]] std::int32_t use_hint(std::int32_t h, std::int32_t r, std::int32_t gamma2) noexcept;
+
+// The same on whole polynomials, through the kernels in use (kernels.hpp), all in [0, q):
+// Power2Round (t0 as its low bits mod q), HighBits, max |LowBits|, the hints of Algorithm 7
+// line 26 (h = MakeHint(-ct0, r + ct0) for r = w - c s2; returns the number of ones) and
+// UseHint in place.
+void power2round_poly(const Poly& t, Poly& t1, Poly& t0) noexcept;
+void high_bits_poly(const Poly& r, Poly& high, std::int32_t gamma2) noexcept;
+[[nodiscard]] std::int32_t low_bits_norm(const Poly& r, std::int32_t gamma2) noexcept;
+[[nodiscard]] std::int32_t make_hints(const Poly& r, const Poly& ct0, Poly& h,
+                                      std::int32_t gamma2) noexcept;
+void use_hints(const Poly& h, Poly& w, std::int32_t gamma2) noexcept;
 
 }  // namespace qtm::crypto::mldsa

@@ -3,6 +3,7 @@
 #include "crypto/declassify.hpp"
 #include "crypto/keccak.hpp"
 #include "crypto/mldsa/encoding.hpp"
+#include "crypto/mldsa/kernels.hpp"
 #include "crypto/mldsa/poly.hpp"
 
 namespace qtm::crypto::mldsa {
@@ -26,20 +27,10 @@ void for_each_stream_x4(std::size_t rate, std::size_t count, Seed seed, Consume 
     }
 }
 
-// Algorithm 30 RejNTTPoly, resumable: adds to a[j..] the coefficients that `bytes` (a
-// multiple of 3 long) yields and returns the new count. A is public, so the rejection
-// loop on the stream may branch freely.
+// Algorithm 30 RejNTTPoly, resumable, through the kernels in use (kernels.hpp).
 std::size_t rej_ntt_coefficients(Poly& a, std::size_t j, const std::uint8_t* bytes,
                                  std::size_t length) noexcept {
-    for (std::size_t position = 0; position + 3 <= length && j < kN; position += 3) {
-        // Algorithm 14 CoeffFromThreeBytes: 23 bits, accepted if below q.
-        const std::int32_t candidate = static_cast<std::int32_t>(
-            static_cast<std::uint32_t>(bytes[position]) |
-            static_cast<std::uint32_t>(bytes[position + 1]) << 8 |
-            (static_cast<std::uint32_t>(bytes[position + 2]) & 0x7FU) << 16);
-        if (candidate < kQ) a[j++] = candidate;
-    }
-    return j;
+    return detail::kernels().rej_ntt(a.data(), j, bytes, length);
 }
 
 constexpr std::int32_t kRejected = 1000;  // outside [-eta, eta]
@@ -194,5 +185,24 @@ void expand_mask(const Params& p, const ByteArray<64>& rho_second, std::uint16_t
             secure_wipe(buffers, sizeof buffers);
         });
 }
+
+namespace detail {
+
+// A is public, so the rejection loop on the stream may branch freely.
+std::size_t rej_ntt_portable(std::int32_t* a, std::size_t j, const std::uint8_t* bytes,
+                             std::size_t length) noexcept {
+    for (std::size_t position = 0; position + 3 <= length && j < kN; position += 3) {
+        // Algorithm 14 CoeffFromThreeBytes: 23 bits, accepted if below q.
+        const std::int32_t candidate = static_cast<std::int32_t>(
+            static_cast<std::uint32_t>(bytes[position]) |
+            static_cast<std::uint32_t>(bytes[position + 1]) << 8 |
+            (static_cast<std::uint32_t>(bytes[position + 2]) & 0x7FU) << 16);
+        a[j] = candidate;
+        j += static_cast<std::size_t>(candidate < kQ);
+    }
+    return j;
+}
+
+}  // namespace detail
 
 }  // namespace qtm::crypto::mldsa

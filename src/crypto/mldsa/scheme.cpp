@@ -18,10 +18,6 @@ bool is_known(SignatureScheme scheme) noexcept {
     return parse_signature_scheme(to_byte(scheme)).has_value();
 }
 
-// |a| for a in (-2^31, 2^31), without a branch.
-std::int32_t absolute(std::int32_t a) noexcept {
-    return (a ^ (a >> 31)) - (a >> 31);
-}
 std::int32_t maximum(std::int32_t a, std::int32_t b) noexcept {
     return a + (((a - b) >> 31) & (b - a));
 }
@@ -88,8 +84,7 @@ void sign_core(const Params& p, const std::uint8_t* sk, const std::uint8_t* mu,
         matrix_vector_ntt(p, s.a_hat, z, w);
         for (std::size_t i = 0; i < p.k; ++i) {
             inverse_ntt_montgomery(w[i]);
-            for (std::size_t j = 0; j < kN; ++j)
-                s.w1_then_h[i][j] = decompose(w[i][j], p.gamma2).high;
+            high_bits_poly(w[i], s.w1_then_h[i], p.gamma2);
         }
         {
             Shake256 hash;  // c_tilde = H(mu || w1Encode(w1), lambda / 4)
@@ -119,8 +114,7 @@ void sign_core(const Params& p, const std::uint8_t* sk, const std::uint8_t* mu,
             multiply_ntt_montgomery(c_hat, s.key.s2[i], product);
             inverse_ntt_montgomery(product);  // c s2
             subtract_from(w[i], product);     // r = w - c s2
-            for (std::size_t j = 0; j < kN; ++j)
-                r0_norm = maximum(r0_norm, absolute(decompose(w[i][j], p.gamma2).low));
+            r0_norm = maximum(r0_norm, low_bits_norm(w[i], p.gamma2));
         }
         // Line 23: the rejection decision is public (it only says whether to retry).
         // Computed with masks (-1 iff a bound is reached): a short-circuit || would branch
@@ -136,12 +130,7 @@ void sign_core(const Params& p, const std::uint8_t* sk, const std::uint8_t* mu,
             multiply_ntt_montgomery(c_hat, s.key.t0[i], product);
             inverse_ntt_montgomery(product);  // c t0
             ct0_norm = maximum(ct0_norm, infinity_norm(product));
-            for (std::size_t j = 0; j < kN; ++j) {
-                // MakeHint(-ct0, w - cs2 + ct0)
-                h[i][j] =
-                    make_hint(to_field(-product[j]), reduce_add(w[i][j], product[j]), p.gamma2);
-                ones += h[i][j];
-            }
+            ones += make_hints(w[i], product, h[i], p.gamma2);  // MakeHint(-ct0, w - cs2 + ct0)
         }
         secure_wipe(product.data(), sizeof product);
         // Line 28: again only the retry decision is made public.
@@ -215,11 +204,7 @@ void keygen_internal(SignatureScheme scheme, const ByteArray<32>& xi, MutableByt
     for (std::size_t i = 0; i < p.k; ++i) {
         inverse_ntt_montgomery(s.t[i]);
         add_to(s.t[i], s.key.s2[i]);
-        for (std::size_t j = 0; j < kN; ++j) {
-            const Split split = power2round(s.t[i][j]);
-            s.t1[i][j] = split.high;
-            s.key.t0[i][j] = to_field(split.low);
-        }
+        power2round_poly(s.t[i], s.t1[i], s.key.t0[i]);
     }
     // t1 is the public key.
     declassify(s.t1.data(), sizeof s.t1);

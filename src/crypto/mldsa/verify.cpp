@@ -48,8 +48,7 @@ bool verify_expanded(const Params& p, const ExpandedKeyView& key, const std::uin
         for (std::size_t j = 0; j < kN; ++j)
             w[i][j] -= ct1[j];
         inverse_ntt_montgomery(w[i]);
-        for (std::size_t j = 0; j < kN; ++j)
-            w[i][j] = use_hint(h[i][j], w[i][j], p.gamma2);
+        use_hints(h[i], w[i], p.gamma2);
     }
     std::uint8_t w1_encoded[kMaxW1EncodedBytes];
     w1_encode(p, w, w1_encoded);
