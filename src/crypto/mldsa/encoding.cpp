@@ -23,19 +23,24 @@ template <int kBits>
         if (at % 64 + kBits > 64)
             words[at / 64 + 1] |= static_cast<std::uint64_t>(c[i]) >> (64 - at % 64);
     }
-    std::uint8_t bytes[32];
-    for (int w = 0; w < 4; ++w)
-        std::memcpy(bytes + 8 * w, &words[w], 8);  // little-endian hosts
-    std::memcpy(out, bytes, kBits);
+    // Whole words straight to the output, then the last kBits % 8 bytes (little-endian
+    // hosts). No staging buffer: a byte copy read back as words would stall store
+    // forwarding.
+    constexpr int kWhole = kBits / 8;
+    for (int w = 0; w < kWhole; ++w)
+        std::memcpy(out + 8 * w, &words[w], 8);
+    for (int b = 8 * kWhole; b < kBits; ++b)
+        out[b] = static_cast<std::uint8_t>(words[kWhole] >> (8 * (b - 8 * kWhole)));
 }
 
 template <int kBits>
 [[gnu::always_inline]] inline void unpack_group(const std::uint8_t* in, std::uint32_t* c) noexcept {
-    std::uint8_t bytes[32] = {};
-    std::memcpy(bytes, in, kBits);
-    std::uint64_t words[4];
-    for (int w = 0; w < 4; ++w)
-        std::memcpy(&words[w], bytes + 8 * w, 8);
+    constexpr int kWhole = kBits / 8;
+    std::uint64_t words[4] = {0, 0, 0, 0};
+    for (int w = 0; w < kWhole; ++w)
+        std::memcpy(&words[w], in + 8 * w, 8);
+    for (int b = 8 * kWhole; b < kBits; ++b)
+        words[kWhole] |= static_cast<std::uint64_t>(in[b]) << (8 * (b - 8 * kWhole));
     constexpr std::uint64_t kMask = (std::uint64_t{1} << kBits) - 1;
 #pragma GCC unroll 8
     for (int i = 0; i < 8; ++i) {

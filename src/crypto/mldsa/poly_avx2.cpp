@@ -19,6 +19,7 @@
 #include <immintrin.h>
 
 #define QTM_AVX2 [[gnu::target("avx2")]]
+#define QTM_AVX2_LAMBDA __attribute__((target("avx2")))
 
 namespace qtm::crypto::mldsa::detail {
 namespace {
@@ -27,18 +28,30 @@ QTM_AVX2 inline __m256i q_vector() noexcept {
     return _mm256_set1_epi32(kQ);
 }
 
+// The odd 32-bit lanes moved to the even positions (vmovshdup: a shuffle, not a shift, so
+// it runs beside the multiplies).
+QTM_AVX2 inline __m256i odd_lanes(__m256i a) noexcept {
+    return _mm256_castps_si256(_mm256_movehdup_ps(_mm256_castsi256_ps(a)));
+}
+
+// The Montgomery product of the even lanes (in the high halves of the 64-bit results) and
+// of the odd lanes given at even positions: t = a (b q^-1) mod 2^32 from a 32x32->64
+// multiply whose low half is all that the next multiply by q reads.
+QTM_AVX2 inline __m256i montgomery_halves(__m256i a_even, __m256i a_odd, __m256i b_even,
+                                          __m256i bq_even, __m256i b_odd, __m256i bq_odd) noexcept {
+    const __m256i q = q_vector();
+    const __m256i product_even = _mm256_mul_epi32(a_even, b_even);
+    const __m256i product_odd = _mm256_mul_epi32(a_odd, b_odd);
+    const __m256i t_even = _mm256_mul_epi32(a_even, bq_even);
+    const __m256i t_odd = _mm256_mul_epi32(a_odd, bq_odd);
+    const __m256i even = _mm256_sub_epi64(product_even, _mm256_mul_epi32(t_even, q));
+    const __m256i odd = _mm256_sub_epi64(product_odd, _mm256_mul_epi32(t_odd, q));
+    return _mm256_blend_epi32(odd_lanes(even), odd, 0xAA);
+}
+
 // a * b * 2^-32 in (-q, q) per lane, with bq = b * q^-1 mod 2^32.
 QTM_AVX2 inline __m256i montgomery(__m256i a, __m256i b, __m256i bq) noexcept {
-    const __m256i q = q_vector();
-    const __m256i t = _mm256_mullo_epi32(a, bq);
-    const __m256i product_even = _mm256_mul_epi32(a, b);
-    const __m256i product_odd =
-        _mm256_mul_epi32(_mm256_srli_epi64(a, 32), _mm256_srli_epi64(b, 32));
-    const __m256i tq_even = _mm256_mul_epi32(t, q);
-    const __m256i tq_odd = _mm256_mul_epi32(_mm256_srli_epi64(t, 32), q);
-    const __m256i even = _mm256_srli_epi64(_mm256_sub_epi64(product_even, tq_even), 32);
-    const __m256i odd = _mm256_sub_epi64(product_odd, tq_odd);
-    return _mm256_blend_epi32(even, odd, 0xAA);
+    return montgomery_halves(a, odd_lanes(a), b, bq, odd_lanes(b), odd_lanes(bq));
 }
 
 // reduce32 of poly.hpp per lane: a - round(a / 2^23) q, with t q = (t << 23) - (t << 13) + t.
@@ -64,6 +77,28 @@ QTM_AVX2 inline void store(std::int32_t* p, __m256i v) noexcept {
 QTM_AVX2 inline __m256i gather(const std::int32_t* table, std::size_t first,
                                __m256i index) noexcept {
     return _mm256_permutevar8x32_epi32(load(table + first), index);
+}
+
+// A broadcast twiddle and its q^-1 multiple.
+struct Twiddle {
+    __m256i z;
+    __m256i zq;
+};
+
+// montgomery() for a twiddle that is the same in every lane: its odd lanes need no shift.
+QTM_AVX2 inline __m256i montgomery_broadcast(__m256i a, Twiddle b) noexcept {
+    return montgomery_halves(a, odd_lanes(a), b.z, b.zq, b.z, b.zq);
+}
+
+QTM_AVX2 inline void forward_butterfly(__m256i& low, __m256i& high, Twiddle z) noexcept {
+    const __m256i t = montgomery_broadcast(high, z);
+    high = _mm256_sub_epi32(low, t);
+    low = _mm256_add_epi32(low, t);
+}
+QTM_AVX2 inline void inverse_butterfly(__m256i& low, __m256i& high, Twiddle z) noexcept {
+    const __m256i t = low;
+    low = _mm256_add_epi32(t, high);
+    high = montgomery_broadcast(_mm256_sub_epi32(t, high), z);
 }
 
 struct Pair {
@@ -100,91 +135,139 @@ QTM_AVX2 inline void inverse_butterfly(Pair& x, __m256i z, __m256i zq) noexcept 
 
 QTM_AVX2 void ntt_avx2(std::int32_t* w) noexcept {
     const Twiddles& tw = kTwiddles;
-    std::size_t m = 0;
-    for (std::size_t len = 128; len >= 8; len /= 2) {
-        for (std::size_t start = 0; start < kN; start += 2 * len) {
-            ++m;
-            const __m256i z = _mm256_set1_epi32(tw.forward[m]);
-            const __m256i zq = _mm256_set1_epi32(tw.forward_qinv[m]);
-            for (std::size_t j = start; j < start + len; j += 8) {
-                Pair x{load(w + j), load(w + j + len)};
-                forward_butterfly(x, z, zq);
-                store(w + j, x.low);
-                store(w + j + len, x.high);
-            }
+    const auto zeta = [&tw](std::size_t m) QTM_AVX2_LAMBDA {
+        return Twiddle{_mm256_set1_epi32(tw.forward[m]), _mm256_set1_epi32(tw.forward_qinv[m])};
+    };
+    // Layers 128, 64, 32 in registers: eight vectors 32 coefficients apart, four times.
+    for (std::size_t j = 0; j < 32; j += 8) {
+        __m256i x[8];
+        for (std::size_t t = 0; t < 8; ++t)
+            x[t] = load(w + j + 32 * t);
+        const Twiddle z1 = zeta(1);
+        for (std::size_t t = 0; t < 4; ++t)
+            forward_butterfly(x[t], x[t + 4], z1);
+        for (std::size_t h = 0; h < 2; ++h) {
+            const Twiddle z = zeta(2 + h);
+            for (std::size_t t = 4 * h; t < 4 * h + 2; ++t)
+                forward_butterfly(x[t], x[t + 2], z);
         }
+        for (std::size_t h = 0; h < 4; ++h)
+            forward_butterfly(x[2 * h], x[2 * h + 1], zeta(4 + h));
+        for (std::size_t t = 0; t < 8; ++t)
+            store(w + j + 32 * t, x[t]);
     }
+    // Layers 16, 8, 4, 2, 1 in registers: 32 coefficients (four vectors) at a time; the last
+    // three on pairs of vectors rearranged so that lane i of one pairs with lane i of the
+    // other.
     const __m256i index4 = _mm256_setr_epi32(0, 0, 0, 0, 1, 1, 1, 1);
     const __m256i index2 = _mm256_setr_epi32(0, 0, 1, 1, 2, 2, 3, 3);
-    for (std::size_t g = 0; g < kN / 16; ++g) {
-        std::int32_t* p = w + 16 * g;
-        Pair x = split4(load(p), load(p + 8));
-        forward_butterfly(x, gather(tw.forward, 32 + 2 * g, index4),
-                          gather(tw.forward_qinv, 32 + 2 * g, index4));
-        x = swap64(x);
-        forward_butterfly(x, gather(tw.forward, 64 + 4 * g, index2),
-                          gather(tw.forward_qinv, 64 + 4 * g, index2));
-        x = swap32(x);
-        forward_butterfly(x, load(tw.forward + 128 + 8 * g), load(tw.forward_qinv + 128 + 8 * g));
-        // Back to natural order, then frozen into [0, q).
-        const __m256i low = _mm256_unpacklo_epi32(x.low, x.high);
-        const __m256i high = _mm256_unpackhi_epi32(x.low, x.high);
-        store(p, to_field(reduce32(_mm256_permute2x128_si256(low, high, 0x20))));
-        store(p + 8, to_field(reduce32(_mm256_permute2x128_si256(low, high, 0x31))));
+    for (std::size_t b = 0; b < kN / 32; ++b) {
+        std::int32_t* p = w + 32 * b;
+        __m256i x[4] = {load(p), load(p + 8), load(p + 16), load(p + 24)};
+        const Twiddle z16 = zeta(8 + b);
+        forward_butterfly(x[0], x[2], z16);
+        forward_butterfly(x[1], x[3], z16);
+        forward_butterfly(x[0], x[1], zeta(16 + 2 * b));
+        forward_butterfly(x[2], x[3], zeta(17 + 2 * b));
+        for (std::size_t half = 0; half < 2; ++half) {
+            const std::size_t g = 2 * b + half;
+            Pair y = split4(x[2 * half], x[2 * half + 1]);
+            forward_butterfly(y, gather(tw.forward, 32 + 2 * g, index4),
+                              gather(tw.forward_qinv, 32 + 2 * g, index4));
+            y = swap64(y);
+            forward_butterfly(y, gather(tw.forward, 64 + 4 * g, index2),
+                              gather(tw.forward_qinv, 64 + 4 * g, index2));
+            y = swap32(y);
+            forward_butterfly(y, load(tw.forward + 128 + 8 * g),
+                              load(tw.forward_qinv + 128 + 8 * g));
+            // Back to natural order, then frozen into [0, q).
+            const __m256i low = _mm256_unpacklo_epi32(y.low, y.high);
+            const __m256i high = _mm256_unpackhi_epi32(y.low, y.high);
+            store(p + 16 * half, to_field(reduce32(_mm256_permute2x128_si256(low, high, 0x20))));
+            store(p + 16 * half + 8,
+                  to_field(reduce32(_mm256_permute2x128_si256(low, high, 0x31))));
+        }
     }
 }
 
 QTM_AVX2 void inverse_ntt_avx2(std::int32_t* w, std::int32_t scale) noexcept {
     const Twiddles& tw = kTwiddles;
+    const auto zeta = [&tw](std::size_t m) QTM_AVX2_LAMBDA {
+        return Twiddle{_mm256_set1_epi32(tw.inverse[m]), _mm256_set1_epi32(tw.inverse_qinv[m])};
+    };
     const __m256i index1 = _mm256_setr_epi32(7, 6, 5, 4, 3, 2, 1, 0);
     const __m256i index2 = _mm256_setr_epi32(3, 3, 2, 2, 1, 1, 0, 0);
     const __m256i index4 = _mm256_setr_epi32(1, 1, 1, 1, 0, 0, 0, 0);
-    for (std::size_t g = 0; g < kN / 16; ++g) {
-        std::int32_t* p = w + 16 * g;
-        // [0..3 8..11], [4..7 12..15] -> evens and odds.
-        const Pair halves = split4(reduce32(load(p)), reduce32(load(p + 8)));
-        const __m256i a = _mm256_shuffle_epi32(halves.low, 0xD8);  // 0 2 1 3 per 128 bits
-        const __m256i b = _mm256_shuffle_epi32(halves.high, 0xD8);
-        Pair x{_mm256_unpacklo_epi64(a, b), _mm256_unpackhi_epi64(a, b)};
-        inverse_butterfly(x, gather(tw.inverse, 248 - 8 * g, index1),
-                          gather(tw.inverse_qinv, 248 - 8 * g, index1));
-        x = swap32(x);
-        inverse_butterfly(x, gather(tw.inverse, 124 - 4 * g, index2),
-                          gather(tw.inverse_qinv, 124 - 4 * g, index2));
-        x = swap64(x);
-        inverse_butterfly(x, gather(tw.inverse, 62 - 2 * g, index4),
-                          gather(tw.inverse_qinv, 62 - 2 * g, index4));
-        store(p, _mm256_permute2x128_si256(x.low, x.high, 0x20));
-        store(p + 8, _mm256_permute2x128_si256(x.low, x.high, 0x31));
-    }
-    std::size_t m = 32;
-    for (std::size_t len = 8; len < kN; len *= 2) {
-        for (std::size_t start = 0; start < kN; start += 2 * len) {
-            --m;
-            const __m256i z = _mm256_set1_epi32(tw.inverse[m]);
-            const __m256i zq = _mm256_set1_epi32(tw.inverse_qinv[m]);
-            for (std::size_t j = start; j < start + len; j += 8) {
-                Pair x{load(w + j), load(w + j + len)};
-                inverse_butterfly(x, z, zq);
-                store(w + j, x.low);
-                store(w + j + len, x.high);
-            }
+    // Layers 1, 2, 4, 8, 16 in registers, 32 coefficients at a time.
+    for (std::size_t b = 0; b < kN / 32; ++b) {
+        std::int32_t* p = w + 32 * b;
+        __m256i x[4];
+        for (std::size_t half = 0; half < 2; ++half) {
+            const std::size_t g = 2 * b + half;
+            // [0..3 8..11], [4..7 12..15] -> evens and odds.
+            const Pair halves =
+                split4(reduce32(load(p + 16 * half)), reduce32(load(p + 16 * half + 8)));
+            const __m256i a = _mm256_shuffle_epi32(halves.low, 0xD8);  // 0 2 1 3 per 128 bits
+            const __m256i c = _mm256_shuffle_epi32(halves.high, 0xD8);
+            Pair y{_mm256_unpacklo_epi64(a, c), _mm256_unpackhi_epi64(a, c)};
+            inverse_butterfly(y, gather(tw.inverse, 248 - 8 * g, index1),
+                              gather(tw.inverse_qinv, 248 - 8 * g, index1));
+            y = swap32(y);
+            inverse_butterfly(y, gather(tw.inverse, 124 - 4 * g, index2),
+                              gather(tw.inverse_qinv, 124 - 4 * g, index2));
+            y = swap64(y);
+            inverse_butterfly(y, gather(tw.inverse, 62 - 2 * g, index4),
+                              gather(tw.inverse_qinv, 62 - 2 * g, index4));
+            x[2 * half] = _mm256_permute2x128_si256(y.low, y.high, 0x20);
+            x[2 * half + 1] = _mm256_permute2x128_si256(y.low, y.high, 0x31);
         }
+        inverse_butterfly(x[0], x[1], zeta(31 - 2 * b));
+        inverse_butterfly(x[2], x[3], zeta(30 - 2 * b));
+        const Twiddle z16 = zeta(15 - b);
+        inverse_butterfly(x[0], x[2], z16);
+        inverse_butterfly(x[1], x[3], z16);
+        for (std::size_t t = 0; t < 4; ++t)
+            store(p + 8 * t, x[t]);
     }
-    const __m256i f = _mm256_set1_epi32(scale);
-    const __m256i fq = _mm256_set1_epi32(static_cast<std::int32_t>(
-        static_cast<std::uint32_t>(scale) * static_cast<std::uint32_t>(kQInverse)));
-    for (std::size_t j = 0; j < kN; j += 8)
-        store(w + j, to_field(montgomery(load(w + j), f, fq)));
+    // Layers 32, 64, 128 and the scale in registers: eight vectors 32 apart, four times.
+    const Twiddle f{
+        _mm256_set1_epi32(scale),
+        _mm256_set1_epi32(static_cast<std::int32_t>(static_cast<std::uint32_t>(scale) *
+                                                    static_cast<std::uint32_t>(kQInverse)))};
+    for (std::size_t j = 0; j < 32; j += 8) {
+        __m256i x[8];
+        for (std::size_t t = 0; t < 8; ++t)
+            x[t] = load(w + j + 32 * t);
+        for (std::size_t h = 0; h < 4; ++h)
+            inverse_butterfly(x[2 * h], x[2 * h + 1], zeta(7 - h));
+        for (std::size_t h = 0; h < 2; ++h) {
+            const Twiddle z = zeta(3 - h);
+            for (std::size_t t = 4 * h; t < 4 * h + 2; ++t)
+                inverse_butterfly(x[t], x[t + 2], z);
+        }
+        const Twiddle z1 = zeta(1);
+        for (std::size_t t = 0; t < 4; ++t)
+            inverse_butterfly(x[t], x[t + 4], z1);
+        for (std::size_t t = 0; t < 8; ++t)
+            store(w + j + 32 * t, to_field(montgomery_broadcast(x[t], f)));
+    }
 }
 
 QTM_AVX2 void multiply_montgomery_avx2(const std::int32_t* a, const std::int32_t* b,
                                        std::int32_t* c, bool accumulate) noexcept {
+    // t = (a b mod 2^32) q^-1 mod 2^32 from the low half of each 64-bit product.
     const __m256i qinv = _mm256_set1_epi32(kQInverse);
+    const __m256i q = q_vector();
     for (std::size_t j = 0; j < kN; j += 8) {
         const __m256i x = load(a + j);
         const __m256i y = load(b + j);
-        const __m256i product = montgomery(x, y, _mm256_mullo_epi32(y, qinv));
+        const __m256i product_even = _mm256_mul_epi32(x, y);
+        const __m256i product_odd = _mm256_mul_epi32(odd_lanes(x), odd_lanes(y));
+        const __m256i t_even = _mm256_mul_epi32(product_even, qinv);
+        const __m256i t_odd = _mm256_mul_epi32(product_odd, qinv);
+        const __m256i even = _mm256_sub_epi64(product_even, _mm256_mul_epi32(t_even, q));
+        const __m256i odd = _mm256_sub_epi64(product_odd, _mm256_mul_epi32(t_odd, q));
+        const __m256i product = _mm256_blend_epi32(odd_lanes(even), odd, 0xAA);
         store(c + j, accumulate ? _mm256_add_epi32(load(c + j), product) : product);
     }
 }

@@ -181,7 +181,7 @@ void expand_mask(const Params& p, const ByteArray<64>& rho_second, std::uint16_t
             std::uint8_t* out[4] = {buffers[0], buffers[1], buffers[2], buffers[3]};
             xof.squeeze_blocks(out, 5);
             for (std::size_t lane = 0; lane < used; ++lane)
-                y[first + lane] = bit_unpack(buffers[lane], p.gamma1_bits, p.gamma1);
+                detail::kernels().unpack_z(buffers[lane], y[first + lane].data(), p.gamma1_bits);
             secure_wipe(buffers, sizeof buffers);
         });
 }
