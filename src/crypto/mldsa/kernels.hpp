@@ -63,6 +63,21 @@ std::size_t rej_ntt_portable(std::int32_t* a, std::size_t j, const std::uint8_t*
                              std::size_t length) noexcept;
 std::size_t rej_ntt_avx2(std::int32_t* a, std::size_t j, const std::uint8_t* bytes,
                          std::size_t length) noexcept;
+// Algorithm 31 RejBoundedPoly, resumable likewise: the coefficients of [-eta, eta] (as values
+// mod q) that the nibbles of `bytes` yield. Only the accept bits are declassified.
+std::size_t rej_eta_portable(std::int32_t* a, std::size_t j, const std::uint8_t* bytes,
+                             std::size_t length, std::int32_t eta) noexcept;
+std::size_t rej_eta_avx2(std::int32_t* a, std::size_t j, const std::uint8_t* bytes,
+                         std::size_t length, std::int32_t eta) noexcept;
+// c * s for a challenge c given by its nonzero positions (plus: +1, minus: -1; public) and
+// s with small centred coefficients (|s_i| * (number of positions) < 2^15): the
+// negacyclic sum of shifted copies of s, as values mod q in [0, q).
+void sparse_multiply_portable(const std::uint8_t* plus, std::size_t plus_count,
+                              const std::uint8_t* minus, std::size_t minus_count,
+                              const std::int16_t* s, std::int32_t* out) noexcept;
+void sparse_multiply_avx2(const std::uint8_t* plus, std::size_t plus_count,
+                          const std::uint8_t* minus, std::size_t minus_count, const std::int16_t* s,
+                          std::int32_t* out) noexcept;
 
 // The kernels in use, chosen once (crypto/cpu.hpp) or by select_kernels_for_testing.
 struct Kernels {
@@ -80,6 +95,10 @@ struct Kernels {
     void (*unpack_t1)(const std::uint8_t*, std::int32_t*) noexcept;
     void (*pack_w1)(const std::int32_t*, std::uint8_t*, int) noexcept;
     std::size_t (*rej_ntt)(std::int32_t*, std::size_t, const std::uint8_t*, std::size_t) noexcept;
+    std::size_t (*rej_eta)(std::int32_t*, std::size_t, const std::uint8_t*, std::size_t,
+                           std::int32_t) noexcept;
+    void (*sparse_multiply)(const std::uint8_t*, std::size_t, const std::uint8_t*, std::size_t,
+                            const std::int16_t*, std::int32_t*) noexcept;
 };
 [[nodiscard]] const Kernels& kernels() noexcept;
 

@@ -2,6 +2,7 @@
 
 #include <atomic>
 
+#include "base/bytes.hpp"
 #include "crypto/cpu.hpp"
 #include "crypto/mldsa/kernels.hpp"
 
@@ -66,7 +67,7 @@ constexpr detail::Kernels kAvx2{
     detail::power2round_avx2, detail::high_bits_avx2,   detail::low_bits_norm_avx2,
     detail::make_hints_avx2,  detail::use_hints_avx2,   detail::infinity_norm_avx2,
     detail::unpack_z_avx2,    detail::unpack_t1_avx2,   detail::pack_w1_avx2,
-    detail::rej_ntt_avx2};
+    detail::rej_ntt_avx2,     detail::rej_eta_avx2,     detail::sparse_multiply_avx2};
 constexpr detail::Kernels kPortable{detail::ntt_portable,
                                     detail::inverse_ntt_portable,
                                     detail::multiply_montgomery_portable,
@@ -79,7 +80,9 @@ constexpr detail::Kernels kPortable{detail::ntt_portable,
                                     detail::unpack_z_portable,
                                     detail::unpack_t1_portable,
                                     detail::pack_w1_portable,
-                                    detail::rej_ntt_portable};
+                                    detail::rej_ntt_portable,
+                                    detail::rej_eta_portable,
+                                    detail::sparse_multiply_portable};
 
 // Chosen on first use (crypto/cpu.hpp); tests may switch it (select_kernels_for_testing).
 std::atomic<const detail::Kernels*> active_kernels{nullptr};
@@ -159,9 +162,56 @@ void multiply_montgomery_portable(const std::int32_t* a, const std::int32_t* b, 
     }
 }
 
+void sparse_multiply_portable(const std::uint8_t* plus, std::size_t plus_count,
+                              const std::uint8_t* minus, std::size_t minus_count,
+                              const std::int16_t* s, std::int32_t* out) noexcept {
+    // extended[256 - p + i] is (X^p s)_i: s_(i-p) for i >= p, -s_(i-p+256) below.
+    std::int16_t extended[2 * kN];
+    std::int16_t sum[kN] = {};
+    for (std::size_t i = 0; i < kN; ++i) {
+        extended[i] = static_cast<std::int16_t>(-s[i]);
+        extended[kN + i] = s[i];
+    }
+    for (std::size_t k = 0; k < plus_count; ++k) {
+        const std::int16_t* shifted = extended + kN - plus[k];
+        for (std::size_t i = 0; i < kN; ++i)
+            sum[i] = static_cast<std::int16_t>(sum[i] + shifted[i]);
+    }
+    for (std::size_t k = 0; k < minus_count; ++k) {
+        const std::int16_t* shifted = extended + kN - minus[k];
+        for (std::size_t i = 0; i < kN; ++i)
+            sum[i] = static_cast<std::int16_t>(sum[i] - shifted[i]);
+    }
+    for (std::size_t i = 0; i < kN; ++i)
+        out[i] = to_field(sum[i]);
+    secure_wipe(extended, sizeof extended);
+    secure_wipe(sum, sizeof sum);
+}
+
 }  // namespace detail
 
 using detail::kernels;
+
+SparseChallenge sparse_challenge(const Poly& c) noexcept {
+    SparseChallenge sparse{};
+    for (std::size_t i = 0; i < kN; ++i) {
+        // c is public (from c_tilde): branching on it is fine.
+        if (c[i] == 1) sparse.plus[sparse.plus_count++] = static_cast<std::uint8_t>(i);
+        if (c[i] == kQ - 1) sparse.minus[sparse.minus_count++] = static_cast<std::uint8_t>(i);
+    }
+    return sparse;
+}
+
+void sparse_multiply(const SparseChallenge& c, const SmallPoly& s, Poly& out) noexcept {
+    kernels().sparse_multiply(c.plus, c.plus_count, c.minus, c.minus_count, s.data(), out.data());
+}
+
+SmallPoly to_small(const Poly& a) noexcept {
+    SmallPoly s;
+    for (std::size_t i = 0; i < kN; ++i)
+        s[i] = static_cast<std::int16_t>(centered(a[i]));
+    return s;
+}
 
 void ntt(Poly& w) noexcept {
     kernels().ntt(w.data());

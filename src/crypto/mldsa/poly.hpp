@@ -78,6 +78,24 @@ void multiply_add_ntt_montgomery(const Poly& a, const Poly& b, Poly& c) noexcept
 void matrix_vector_ntt(const Params& p, const std::array<PolyVecL, kMaxK>& a_hat,
                        const PolyVecL& v_hat, PolyVecK& out) noexcept;
 
+// A challenge c of SampleInBall (tau coefficients 1 or q - 1) as its positions, and
+// polynomials with small centred coefficients (s1, s2: |s_i| <= eta) as 16-bit values:
+// c s is then tau shifted copies of s added up, cheaper than NTT products and NTT^-1.
+// The positions are public (c comes from c_tilde, part of the signature).
+struct SparseChallenge {
+    std::uint8_t plus[64];
+    std::uint8_t minus[64];
+    std::size_t plus_count;
+    std::size_t minus_count;
+};
+using SmallPoly = std::array<std::int16_t, kN>;
+[[nodiscard]] SparseChallenge sparse_challenge(const Poly& c) noexcept;
+// c s mod q in [0, q), for |s_i| tau < 2^15 (s = s1 or s2 of a well-formed or malformed key:
+// skDecode gives |s_i| <= 2^eta_bits).
+void sparse_multiply(const SparseChallenge& c, const SmallPoly& s, Poly& out) noexcept;
+// a in [0, q) with small centred values -> 16 bits.
+[[nodiscard]] SmallPoly to_small(const Poly& a) noexcept;
+
 // max_i |coefficient mod ± q| over one polynomial, computed without secret branches.
 [[nodiscard]] std::int32_t infinity_norm(const Poly& a) noexcept;
 

@@ -12,6 +12,7 @@
 // Layers with butterflies 8 or more apart work on whole vectors; the last three (4, 2, 1
 // apart) work on 16 coefficients in two vectors, rearranged so that each lane of one vector
 // pairs with the same lane of the other, with the twiddles laid out to match.
+#include "base/bytes.hpp"
 #include "crypto/mldsa/kernels.hpp"
 #include "crypto/mldsa/poly.hpp"
 
@@ -272,6 +273,48 @@ QTM_AVX2 void multiply_montgomery_avx2(const std::int32_t* a, const std::int32_t
     }
 }
 
+// sparse_multiply_portable in sixteen 16-bit lanes: each position adds (or subtracts) one
+// unaligned window of the extended copy [-s, s]; the sums stay in registers.
+QTM_AVX2 void sparse_multiply_avx2(const std::uint8_t* plus, std::size_t plus_count,
+                                   const std::uint8_t* minus, std::size_t minus_count,
+                                   const std::int16_t* s, std::int32_t* out) noexcept {
+    alignas(32) std::int16_t extended[2 * kN];
+    const auto* in = reinterpret_cast<const __m256i*>(s);
+    auto* ext = reinterpret_cast<__m256i*>(extended);
+    for (std::size_t v = 0; v < kN / 16; ++v) {
+        const __m256i x = _mm256_loadu_si256(in + v);
+        _mm256_store_si256(ext + v, _mm256_sub_epi16(_mm256_setzero_si256(), x));
+        _mm256_store_si256(ext + kN / 16 + v, x);
+    }
+    const __m256i q = q_vector();
+    // Half a polynomial (8 vectors of 16) at a time, so the sums fit in registers.
+    for (std::size_t half = 0; half < 2; ++half) {
+        __m256i sum[8];
+        for (auto& v : sum)
+            v = _mm256_setzero_si256();
+        for (std::size_t k = 0; k < plus_count; ++k) {
+            const std::int16_t* shifted = extended + kN - plus[k] + 128 * half;
+            for (std::size_t v = 0; v < 8; ++v)
+                sum[v] = _mm256_add_epi16(
+                    sum[v], _mm256_loadu_si256(reinterpret_cast<const __m256i*>(shifted + 16 * v)));
+        }
+        for (std::size_t k = 0; k < minus_count; ++k) {
+            const std::int16_t* shifted = extended + kN - minus[k] + 128 * half;
+            for (std::size_t v = 0; v < 8; ++v)
+                sum[v] = _mm256_sub_epi16(
+                    sum[v], _mm256_loadu_si256(reinterpret_cast<const __m256i*>(shifted + 16 * v)));
+        }
+        for (std::size_t v = 0; v < 8; ++v) {
+            const __m256i low = _mm256_cvtepi16_epi32(_mm256_castsi256_si128(sum[v]));
+            const __m256i high = _mm256_cvtepi16_epi32(_mm256_extracti128_si256(sum[v], 1));
+            std::int32_t* o = out + 128 * half + 16 * v;
+            store(o, _mm256_add_epi32(low, _mm256_and_si256(_mm256_srai_epi32(low, 31), q)));
+            store(o + 8, _mm256_add_epi32(high, _mm256_and_si256(_mm256_srai_epi32(high, 31), q)));
+        }
+    }
+    secure_wipe(extended, sizeof extended);
+}
+
 }  // namespace qtm::crypto::mldsa::detail
 
 #else  // not x86-64: poly.cpp never calls these (use_avx2() is false).
@@ -286,6 +329,11 @@ void inverse_ntt_avx2(std::int32_t* w, std::int32_t scale) noexcept {
 void multiply_montgomery_avx2(const std::int32_t* a, const std::int32_t* b, std::int32_t* c,
                               bool accumulate) noexcept {
     multiply_montgomery_portable(a, b, c, accumulate);
+}
+void sparse_multiply_avx2(const std::uint8_t* plus, std::size_t plus_count,
+                          const std::uint8_t* minus, std::size_t minus_count, const std::int16_t* s,
+                          std::int32_t* out) noexcept {
+    sparse_multiply_portable(plus, plus_count, minus, minus_count, s, out);
 }
 }  // namespace qtm::crypto::mldsa::detail
 #endif

@@ -33,35 +33,10 @@ std::size_t rej_ntt_coefficients(Poly& a, std::size_t j, const std::uint8_t* byt
     return detail::kernels().rej_ntt(a.data(), j, bytes, length);
 }
 
-constexpr std::int32_t kRejected = 1000;  // outside [-eta, eta]
-
-// Algorithm 15 CoeffFromHalfByte, branch-free on the nibble; kRejected encodes the
-// algorithm's "bottom".
-std::int32_t coefficient_from_half_byte(std::int32_t b, std::int32_t eta) noexcept {
-    if (eta == 2) {                                  // eta is public
-        const std::int32_t accept = (b - 15) >> 31;  // all ones iff b < 15
-        return ((2 - b % 5) & accept) | (kRejected & ~accept);
-    }
-    const std::int32_t accept = (b - 9) >> 31;  // all ones iff b < 9
-    return ((4 - b) & accept) | (kRejected & ~accept);
-}
-
-// Algorithm 31 RejBoundedPoly, resumable like rej_ntt_coefficients. The values are
-// secret; which nibbles are rejected depends only on the discarded nibbles, which never
-// reach the key, so only that decision is declassified.
+// Algorithm 31 RejBoundedPoly, resumable like rej_ntt_coefficients, through the kernels.
 std::size_t rej_bounded_coefficients(const Params& p, Poly& a, std::size_t j,
                                      const std::uint8_t* bytes, std::size_t length) noexcept {
-    for (std::size_t position = 0; position < length && j < kN; ++position) {
-        const std::int32_t z = bytes[position];
-        const std::int32_t halves[2] = {coefficient_from_half_byte(z & 15, p.eta),
-                                        coefficient_from_half_byte(z >> 4, p.eta)};
-        for (const std::int32_t value : halves) {
-            bool accepted = value != kRejected;
-            declassify(&accepted, sizeof accepted);
-            if (accepted && j < kN) a[j++] = to_field(value);
-        }
-    }
-    return j;
+    return detail::kernels().rej_eta(a.data(), j, bytes, length, p.eta);
 }
 
 }  // namespace
@@ -187,6 +162,36 @@ void expand_mask(const Params& p, const ByteArray<64>& rho_second, std::uint16_t
 }
 
 namespace detail {
+
+// Algorithm 15 CoeffFromHalfByte for an accepted nibble b, branch-free: eta - (b mod 5)
+// (eta = 2, b < 15; b mod 5 by the reciprocal 205 / 1024, exact for b < 16) or eta - b
+// (eta = 4, b < 9), as a value mod q.
+std::int32_t coefficient_from_half_byte(std::int32_t b, std::int32_t eta) noexcept {
+    const std::int32_t value = eta == 2 ? 2 - (b - 5 * ((b * 205) >> 10)) : 4 - b;
+    return to_field(value);
+}
+
+// The values are secret; which nibbles are rejected depends only on the discarded
+// nibbles, which never reach the key, so only the accept bits are declassified (eight
+// bytes' worth at a time).
+std::size_t rej_eta_portable(std::int32_t* a, std::size_t j, const std::uint8_t* bytes,
+                             std::size_t length, std::int32_t eta) noexcept {
+    const std::int32_t bound = eta == 2 ? 15 : 9;  // eta is public
+    for (std::size_t position = 0; position < length && j < kN; position += 8) {
+        const std::size_t count = length - position < 8 ? length - position : 8;
+        std::int32_t values[16];
+        std::uint32_t accept = 0;
+        for (std::size_t i = 0; i < 2 * count; ++i) {
+            const std::int32_t b = (bytes[position + i / 2] >> (4 * (i % 2))) & 15;
+            accept |= (static_cast<std::uint32_t>(b - bound) >> 31) << i;
+            values[i] = coefficient_from_half_byte(b, eta);
+        }
+        declassify(&accept, sizeof accept);
+        for (; accept != 0 && j < kN; accept &= accept - 1)
+            a[j++] = values[__builtin_ctz(accept)];
+    }
+    return j;
+}
 
 // A is public, so the rejection loop on the stream may branch freely.
 std::size_t rej_ntt_portable(std::int32_t* a, std::size_t j, const std::uint8_t* bytes,

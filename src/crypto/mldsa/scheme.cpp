@@ -31,7 +31,9 @@ std::int32_t at_least(std::int32_t value, std::int32_t bound) noexcept {
 // the caller's stack: signing allocates nothing. Buffers are shared where lifetimes allow:
 // y_hat becomes z, w becomes r = w - c s2, and w1 (hashed into c_tilde) becomes h.
 struct SignState {
-    SecretKeyParts key;  // s1, s2, t0 replaced by their NTTs
+    SecretKeyParts key;               // t0 replaced by its NTT
+    std::array<SmallPoly, kMaxL> s1;  // s1, s2 as small centred values (sparse_multiply)
+    std::array<SmallPoly, kMaxK> s2;
     Matrix a_hat;
     PolyVecL y;
     PolyVecL y_hat_then_z;
@@ -43,6 +45,8 @@ struct SignState {
     SignState(const SignState&) = delete;
     SignState& operator=(const SignState&) = delete;
     ~SignState() {
+        secure_wipe(s1.data(), sizeof s1);
+        secure_wipe(s2.data(), sizeof s2);
         secure_wipe(y.data(), sizeof y);
         secure_wipe(y_hat_then_z.data(), sizeof y_hat_then_z);
         secure_wipe(w_then_r.data(), sizeof w_then_r);
@@ -57,9 +61,9 @@ void sign_core(const Params& p, const std::uint8_t* sk, const std::uint8_t* mu,
     SignState s;
     sk_decode(p, sk, s.key);
     for (std::size_t i = 0; i < p.l; ++i)
-        ntt(s.key.s1[i]);
+        s.s1[i] = to_small(s.key.s1[i]);
     for (std::size_t i = 0; i < p.k; ++i)
-        ntt(s.key.s2[i]);
+        s.s2[i] = to_small(s.key.s2[i]);
     for (std::size_t i = 0; i < p.k; ++i)
         ntt(s.key.t0[i]);
     expand_a(p, s.key.rho, s.a_hat);
@@ -98,22 +102,21 @@ void sign_core(const Params& p, const std::uint8_t* sk, const std::uint8_t* mu,
         // public, as the reference implementations do.
         declassify(c_tilde.data(), c_tilde.size());
         Poly c_hat = sample_in_ball(p, c_tilde_view);
-        ntt(c_hat);
+        // c s1 and c s2 as sums of tau shifted copies (c is public, s1 and s2 small).
+        const SparseChallenge c_sparse = sparse_challenge(c_hat);
 
         Poly product;
         std::int32_t z_norm = 0;
         for (std::size_t i = 0; i < p.l; ++i) {
-            multiply_ntt_montgomery(c_hat, s.key.s1[i], product);
-            inverse_ntt_montgomery(product);  // c s1
+            sparse_multiply(c_sparse, s.s1[i], product);  // c s1
             z[i] = s.y[i];
             add_to(z[i], product);
             z_norm = maximum(z_norm, infinity_norm(z[i]));
         }
         std::int32_t r0_norm = 0;
         for (std::size_t i = 0; i < p.k; ++i) {
-            multiply_ntt_montgomery(c_hat, s.key.s2[i], product);
-            inverse_ntt_montgomery(product);  // c s2
-            subtract_from(w[i], product);     // r = w - c s2
+            sparse_multiply(c_sparse, s.s2[i], product);  // c s2
+            subtract_from(w[i], product);                 // r = w - c s2
             r0_norm = maximum(r0_norm, low_bits_norm(w[i], p.gamma2));
         }
         // Line 23: the rejection decision is public (it only says whether to retry).
@@ -124,6 +127,7 @@ void sign_core(const Params& p, const std::uint8_t* sk, const std::uint8_t* mu,
         declassify(&reject, sizeof reject);
         if (reject != 0) continue;
 
+        ntt(c_hat);
         std::int32_t ct0_norm = 0;
         std::int32_t ones = 0;
         for (std::size_t i = 0; i < p.k; ++i) {
