@@ -58,22 +58,17 @@ void pke_keygen(const Params& params, const ByteArray<32>& d, std::uint8_t* encr
     declassify(rho.data(), rho.size());
 
     const Matrix a = expand_matrix(params, rho, /*transposed=*/false);
-    PolyVector s;
-    PolyVector e;
-    // s from nonces 0..k-1 and e from k..2k-1, with one eta: one batch of 2k streams.
+    // s from nonces 0..k-1 and e from k..2k-1, with one eta: one batch of 2k streams,
+    // used where they were sampled.
     Poly noise[2 * kMaxK];
+    const std::size_t noise_bytes = 2 * params.k * sizeof(Poly);
     sample_cbd_many(sigma, params.eta1, 2 * params.k, params.eta1, noise, 2 * params.k);
+    Poly* s = noise;
+    Poly* e = noise + params.k;
+    for (unsigned i = 0; i < 2 * params.k; ++i)
+        ntt(noise[i]);
     for (unsigned i = 0; i < params.k; ++i) {
-        s[i] = noise[i];
-        e[i] = noise[params.k + i];
-    }
-    secure_wipe(noise, sizeof noise);
-    for (unsigned i = 0; i < params.k; ++i) {
-        ntt(s[i]);
-        ntt(e[i]);
-    }
-    for (unsigned i = 0; i < params.k; ++i) {
-        Poly t = inner_product(params, a[i], s);
+        Poly t = inner_product_ntt(a[i].data(), s, params.k);
         add_to(t, e[i]);
         byte_encode(t, 12, encryption_key + 384 * i);
         byte_encode(s[i], 12, decryption_key + 384 * i);
@@ -83,8 +78,7 @@ void pke_keygen(const Params& params, const ByteArray<32>& d, std::uint8_t* encr
     secure_wipe(seed_input, sizeof seed_input);
     secure_wipe(expanded.data(), expanded.size());
     secure_wipe(sigma.data(), sigma.size());
-    secure_wipe(s.data(), sizeof s);
-    secure_wipe(e.data(), sizeof e);
+    secure_wipe(noise, noise_bytes);
 }
 
 void pke_encrypt(const Params& params, const std::uint8_t* encryption_key,
@@ -97,23 +91,19 @@ void pke_encrypt(const Params& params, const std::uint8_t* encryption_key,
     std::copy_n(encryption_key + 384 * params.k, 32, rho.begin());
     const Matrix a_transposed = expand_matrix(params, rho, /*transposed=*/true);
 
-    PolyVector y;
-    PolyVector e1;
     // y from nonces 0..k-1 (eta1), then e1 from k..2k-1 and e2 from 2k (eta2): one batch of
-    // 2k + 1 streams.
+    // 2k + 1 streams, used where they were sampled.
     Poly noise[2 * kMaxK + 1];
+    const std::size_t noise_bytes = (2 * params.k + 1) * sizeof(Poly);
     sample_cbd_many(randomness, params.eta1, params.k, params.eta2, noise, 2 * params.k + 1);
-    for (unsigned i = 0; i < params.k; ++i) {
-        y[i] = noise[i];
-        e1[i] = noise[params.k + i];
-    }
-    Poly e2 = noise[2 * params.k];
-    secure_wipe(noise, sizeof noise);
+    Poly* y = noise;
+    const Poly* e1 = noise + params.k;
+    const Poly& e2 = noise[2 * params.k];
     for (unsigned i = 0; i < params.k; ++i)
         ntt(y[i]);
 
     for (unsigned i = 0; i < params.k; ++i) {
-        Poly u = inner_product(params, a_transposed[i], y);
+        Poly u = inner_product_ntt(a_transposed[i].data(), y, params.k);
         inverse_ntt(u);
         add_to(u, e1[i]);
         compress(u, params.du);
@@ -121,16 +111,14 @@ void pke_encrypt(const Params& params, const std::uint8_t* encryption_key,
     }
     Poly mu = byte_decode(message.data(), 1);
     decompress(mu, 1);
-    Poly v = inner_product(params, t, y);
+    Poly v = inner_product_ntt(t.data(), y, params.k);
     inverse_ntt(v);
     add_to(v, e2);
     add_to(v, mu);
     compress(v, params.dv);
     byte_encode(v, params.dv, ciphertext + 32 * params.du * params.k);
 
-    secure_wipe(y.data(), sizeof y);
-    secure_wipe(e1.data(), sizeof e1);
-    secure_wipe(e2.data(), sizeof e2);
+    secure_wipe(noise, noise_bytes);
     secure_wipe(mu.data(), sizeof mu);
     secure_wipe(v.data(), sizeof v);
 }
@@ -157,7 +145,7 @@ ByteArray<32> pke_decrypt(const Params& params, const std::uint8_t* decryption_k
     ByteArray<32> message;
     byte_encode(message_poly, 1, message.data());
 
-    secure_wipe(s.data(), sizeof s);
+    secure_wipe(s.data(), params.k * sizeof(Poly));
     secure_wipe(w.data(), sizeof w);
     secure_wipe(message_poly.data(), sizeof message_poly);
     return message;
