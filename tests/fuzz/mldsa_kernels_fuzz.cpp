@@ -1,9 +1,11 @@
 // Differential fuzzing of ML-DSA's two code paths (mldsa/kernels.hpp): the fuzzed bytes
 // become coefficients at the edges of each kernel's input bounds, and the AVX2 and portable
-// NTT, inverse NTT and Montgomery products must agree bit for bit; then a key pair, a
-// signature and a verification of a damaged copy are made on both paths from fuzzed seeds,
-// and must agree too. On a CPU without AVX2 there is nothing to compare: the target aborts
+// NTT, inverse NTT, Montgomery products, rounding/hint/norm kernels, z/t1 unpacking, w1
+// packing, both rejection samplers and the sparse challenge product must agree bit for bit; then a
+// key pair, a signature and a verification of a damaged copy are made on both paths from fuzzed
+// seeds, and must agree too. On a CPU without AVX2 there is nothing to compare: the target aborts
 // at once, saying so, rather than pass without testing.
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -34,6 +36,16 @@ Poly coefficients(const std::uint8_t* data, std::size_t size, std::size_t offset
         const auto span = static_cast<std::uint64_t>(2 * bound + 1);
         p[i] = static_cast<std::int32_t>(static_cast<std::int64_t>(raw % span) - bound);
     }
+    return p;
+}
+
+std::uint8_t byte_at(const std::uint8_t* data, std::size_t size, std::size_t at) {
+    return at < size ? data[at] : 0;
+}
+
+Poly in_field(Poly p) {
+    for (auto& c : p)
+        c = mldsa::to_field(c);
     return p;
 }
 
@@ -70,6 +82,98 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     mldsa::detail::multiply_montgomery_portable(a.data(), c.data(), pc.data(), false);
     mldsa::detail::multiply_montgomery_avx2(a.data(), c.data(), vc.data(), false);
     check(pc == vc, "product");
+
+    // Rounding, hints and norms on coefficients in [0, q), for both gamma2; hint bits from
+    // the input too.
+    namespace d = mldsa::detail;
+    const Poly r = in_field(coefficients(data, size, 3, kQ - 1));
+    const Poly ct0 = in_field(coefficients(data, size, 5, kQ - 1));
+    Poly hints;
+    for (std::size_t i = 0; i < kN; ++i)
+        hints[i] = static_cast<std::int32_t>(byte_at(data, size, 7 + i) & 1U);
+    Poly x1{}, x2{}, y1{}, y2{};
+    d::power2round_portable(r.data(), x1.data(), x2.data());
+    d::power2round_avx2(r.data(), y1.data(), y2.data());
+    check(x1 == y1 && x2 == y2, "power2round");
+    check(d::infinity_norm_portable(r.data()) == d::infinity_norm_avx2(r.data()), "norm");
+    for (const std::int32_t gamma2 : {(kQ - 1) / 88, (kQ - 1) / 32}) {
+        d::high_bits_portable(r.data(), x1.data(), gamma2);
+        d::high_bits_avx2(r.data(), y1.data(), gamma2);
+        check(x1 == y1, "high bits");
+        check(
+            d::low_bits_norm_portable(r.data(), gamma2) == d::low_bits_norm_avx2(r.data(), gamma2),
+            "low bits norm");
+        const std::int32_t ones = d::make_hints_portable(r.data(), ct0.data(), x1.data(), gamma2);
+        check(ones == d::make_hints_avx2(r.data(), ct0.data(), y1.data(), gamma2) && x1 == y1,
+              "make hints");
+        x2 = r, y2 = r;
+        d::use_hints_portable(hints.data(), x2.data(), gamma2);
+        d::use_hints_avx2(hints.data(), y2.data(), gamma2);
+        check(x2 == y2, "use hints");
+    }
+
+    // Unpacking and packing from the raw input bytes (zeros past the end).
+    std::uint8_t bytes[840];
+    for (std::size_t i = 0; i < sizeof bytes; ++i)
+        bytes[i] = byte_at(data, size, i);
+    for (const int bits : {18, 20}) {
+        d::unpack_z_portable(bytes, x1.data(), bits);
+        d::unpack_z_avx2(bytes, y1.data(), bits);
+        check(x1 == y1, "z unpacking");
+    }
+    d::unpack_t1_portable(bytes, x1.data());
+    d::unpack_t1_avx2(bytes, y1.data());
+    check(x1 == y1, "t1 unpacking");
+    for (const int bits : {4, 6}) {
+        Poly w1;
+        for (std::size_t i = 0; i < kN; ++i)
+            w1[i] = static_cast<std::int32_t>(bytes[i] & ((1U << bits) - 1));
+        std::uint8_t packed_portable[192] = {}, packed_avx2[192] = {};
+        d::pack_w1_portable(w1.data(), packed_portable, bits);
+        d::pack_w1_avx2(w1.data(), packed_avx2, bits);
+        check(std::memcmp(packed_portable, packed_avx2, sizeof packed_portable) == 0, "w1 packing");
+    }
+
+    // Rejection sampling from the input bytes, resumed at a fuzzed count, over a fuzzed
+    // length.
+    const std::size_t start = byte_at(data, size, 0);
+    const std::size_t length = std::min<std::size_t>(size, sizeof bytes);
+    {
+        Poly a1{}, a2{};
+        const std::size_t j1 = d::rej_ntt_portable(a1.data(), start, bytes, length / 3 * 3);
+        const std::size_t j2 = d::rej_ntt_avx2(a2.data(), start, bytes, length / 3 * 3);
+        check(j1 == j2 && std::equal(a1.begin() + static_cast<std::ptrdiff_t>(start),
+                                     a1.begin() + static_cast<std::ptrdiff_t>(j1),
+                                     a2.begin() + static_cast<std::ptrdiff_t>(start)),
+              "RejNTTPoly");
+        for (const std::int32_t eta : {2, 4}) {
+            const std::size_t k1 = d::rej_eta_portable(a1.data(), start, bytes, length, eta);
+            const std::size_t k2 = d::rej_eta_avx2(a2.data(), start, bytes, length, eta);
+            check(k1 == k2 && std::equal(a1.begin() + static_cast<std::ptrdiff_t>(start),
+                                         a1.begin() + static_cast<std::ptrdiff_t>(k1),
+                                         a2.begin() + static_cast<std::ptrdiff_t>(start)),
+                  "RejBoundedPoly");
+        }
+    }
+
+    // c s for a challenge of fuzzed positions and signs and s in [-11, 4] (the widest a
+    // malformed key decodes to).
+    {
+        Poly challenge{};
+        for (std::size_t k = 0; k < 60; ++k) {
+            const std::uint8_t at = byte_at(data, size, 2 * k);
+            challenge[at] = (byte_at(data, size, 2 * k + 1) & 1U) != 0 ? 1 : kQ - 1;
+        }
+        mldsa::SmallPoly small;
+        for (std::size_t i = 0; i < kN; ++i)
+            small[i] = static_cast<std::int16_t>(byte_at(data, size, 300 + i) % 16 - 11);
+        const mldsa::SparseChallenge sparse = mldsa::sparse_challenge(challenge);
+        d::sparse_multiply_portable(sparse.plus, sparse.plus_count, sparse.minus,
+                                    sparse.minus_count, small.data(), x1.data());
+        d::sparse_multiply_avx2(sparse.plus, sparse.plus_count, sparse.minus, sparse.minus_count,
+                                small.data(), y1.data());
+        check(x1 == y1, "sparse challenge product");
+    }
 
     // Whole operations: seed, rnd and a message from the input, ML-DSA-44/65/87 by byte 0.
     if (size < 64) return 0;

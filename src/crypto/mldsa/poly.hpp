@@ -83,8 +83,8 @@ void matrix_vector_ntt(const Params& p, const std::array<PolyVecL, kMaxK>& a_hat
 // c s is then tau shifted copies of s added up, cheaper than NTT products and NTT^-1.
 // The positions are public (c comes from c_tilde, part of the signature).
 struct SparseChallenge {
-    std::uint8_t plus[64];
-    std::uint8_t minus[64];
+    std::uint8_t plus[kN];
+    std::uint8_t minus[kN];
     std::size_t plus_count;
     std::size_t minus_count;
 };

@@ -20,7 +20,6 @@
 #include <immintrin.h>
 
 #define QTM_AVX2 [[gnu::target("avx2")]]
-#define QTM_AVX2_LAMBDA __attribute__((target("avx2")))
 
 namespace qtm::crypto::mldsa::detail {
 namespace {
@@ -91,6 +90,13 @@ QTM_AVX2 inline __m256i montgomery_broadcast(__m256i a, Twiddle b) noexcept {
     return montgomery_halves(a, odd_lanes(a), b.z, b.zq, b.z, b.zq);
 }
 
+QTM_AVX2 inline Twiddle forward_twiddle(std::size_t m) noexcept {
+    return {_mm256_set1_epi32(kTwiddles.forward[m]), _mm256_set1_epi32(kTwiddles.forward_qinv[m])};
+}
+QTM_AVX2 inline Twiddle inverse_twiddle(std::size_t m) noexcept {
+    return {_mm256_set1_epi32(kTwiddles.inverse[m]), _mm256_set1_epi32(kTwiddles.inverse_qinv[m])};
+}
+
 QTM_AVX2 inline void forward_butterfly(__m256i& low, __m256i& high, Twiddle z) noexcept {
     const __m256i t = montgomery_broadcast(high, z);
     high = _mm256_sub_epi32(low, t);
@@ -136,24 +142,21 @@ QTM_AVX2 inline void inverse_butterfly(Pair& x, __m256i z, __m256i zq) noexcept 
 
 QTM_AVX2 void ntt_avx2(std::int32_t* w) noexcept {
     const Twiddles& tw = kTwiddles;
-    const auto zeta = [&tw](std::size_t m) QTM_AVX2_LAMBDA {
-        return Twiddle{_mm256_set1_epi32(tw.forward[m]), _mm256_set1_epi32(tw.forward_qinv[m])};
-    };
     // Layers 128, 64, 32 in registers: eight vectors 32 coefficients apart, four times.
     for (std::size_t j = 0; j < 32; j += 8) {
         __m256i x[8];
         for (std::size_t t = 0; t < 8; ++t)
             x[t] = load(w + j + 32 * t);
-        const Twiddle z1 = zeta(1);
+        const Twiddle z1 = forward_twiddle(1);
         for (std::size_t t = 0; t < 4; ++t)
             forward_butterfly(x[t], x[t + 4], z1);
         for (std::size_t h = 0; h < 2; ++h) {
-            const Twiddle z = zeta(2 + h);
+            const Twiddle z = forward_twiddle(2 + h);
             for (std::size_t t = 4 * h; t < 4 * h + 2; ++t)
                 forward_butterfly(x[t], x[t + 2], z);
         }
         for (std::size_t h = 0; h < 4; ++h)
-            forward_butterfly(x[2 * h], x[2 * h + 1], zeta(4 + h));
+            forward_butterfly(x[2 * h], x[2 * h + 1], forward_twiddle(4 + h));
         for (std::size_t t = 0; t < 8; ++t)
             store(w + j + 32 * t, x[t]);
     }
@@ -165,11 +168,11 @@ QTM_AVX2 void ntt_avx2(std::int32_t* w) noexcept {
     for (std::size_t b = 0; b < kN / 32; ++b) {
         std::int32_t* p = w + 32 * b;
         __m256i x[4] = {load(p), load(p + 8), load(p + 16), load(p + 24)};
-        const Twiddle z16 = zeta(8 + b);
+        const Twiddle z16 = forward_twiddle(8 + b);
         forward_butterfly(x[0], x[2], z16);
         forward_butterfly(x[1], x[3], z16);
-        forward_butterfly(x[0], x[1], zeta(16 + 2 * b));
-        forward_butterfly(x[2], x[3], zeta(17 + 2 * b));
+        forward_butterfly(x[0], x[1], forward_twiddle(16 + 2 * b));
+        forward_butterfly(x[2], x[3], forward_twiddle(17 + 2 * b));
         for (std::size_t half = 0; half < 2; ++half) {
             const std::size_t g = 2 * b + half;
             Pair y = split4(x[2 * half], x[2 * half + 1]);
@@ -193,9 +196,6 @@ QTM_AVX2 void ntt_avx2(std::int32_t* w) noexcept {
 
 QTM_AVX2 void inverse_ntt_avx2(std::int32_t* w, std::int32_t scale) noexcept {
     const Twiddles& tw = kTwiddles;
-    const auto zeta = [&tw](std::size_t m) QTM_AVX2_LAMBDA {
-        return Twiddle{_mm256_set1_epi32(tw.inverse[m]), _mm256_set1_epi32(tw.inverse_qinv[m])};
-    };
     const __m256i index1 = _mm256_setr_epi32(7, 6, 5, 4, 3, 2, 1, 0);
     const __m256i index2 = _mm256_setr_epi32(3, 3, 2, 2, 1, 1, 0, 0);
     const __m256i index4 = _mm256_setr_epi32(1, 1, 1, 1, 0, 0, 0, 0);
@@ -222,9 +222,9 @@ QTM_AVX2 void inverse_ntt_avx2(std::int32_t* w, std::int32_t scale) noexcept {
             x[2 * half] = _mm256_permute2x128_si256(y.low, y.high, 0x20);
             x[2 * half + 1] = _mm256_permute2x128_si256(y.low, y.high, 0x31);
         }
-        inverse_butterfly(x[0], x[1], zeta(31 - 2 * b));
-        inverse_butterfly(x[2], x[3], zeta(30 - 2 * b));
-        const Twiddle z16 = zeta(15 - b);
+        inverse_butterfly(x[0], x[1], inverse_twiddle(31 - 2 * b));
+        inverse_butterfly(x[2], x[3], inverse_twiddle(30 - 2 * b));
+        const Twiddle z16 = inverse_twiddle(15 - b);
         inverse_butterfly(x[0], x[2], z16);
         inverse_butterfly(x[1], x[3], z16);
         for (std::size_t t = 0; t < 4; ++t)
@@ -240,13 +240,13 @@ QTM_AVX2 void inverse_ntt_avx2(std::int32_t* w, std::int32_t scale) noexcept {
         for (std::size_t t = 0; t < 8; ++t)
             x[t] = load(w + j + 32 * t);
         for (std::size_t h = 0; h < 4; ++h)
-            inverse_butterfly(x[2 * h], x[2 * h + 1], zeta(7 - h));
+            inverse_butterfly(x[2 * h], x[2 * h + 1], inverse_twiddle(7 - h));
         for (std::size_t h = 0; h < 2; ++h) {
-            const Twiddle z = zeta(3 - h);
+            const Twiddle z = inverse_twiddle(3 - h);
             for (std::size_t t = 4 * h; t < 4 * h + 2; ++t)
                 inverse_butterfly(x[t], x[t + 2], z);
         }
-        const Twiddle z1 = zeta(1);
+        const Twiddle z1 = inverse_twiddle(1);
         for (std::size_t t = 0; t < 4; ++t)
             inverse_butterfly(x[t], x[t + 4], z1);
         for (std::size_t t = 0; t < 8; ++t)
