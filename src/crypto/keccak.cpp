@@ -40,10 +40,10 @@ Permutation select_permutation() noexcept {
 
 namespace detail {
 void keccak_f1600_portable(std::uint64_t state[25]) noexcept {
-    permute<std::uint64_t>(state);
+    permute_rows(state);
 }
 [[gnu::target("bmi,bmi2")]] void keccak_f1600_bmi2(std::uint64_t state[25]) noexcept {
-    permute<std::uint64_t>(state);
+    permute_rows(state);
 }
 bool keccak_f1600_bmi2_supported() noexcept {
     __builtin_cpu_init();
