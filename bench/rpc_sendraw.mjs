@@ -35,6 +35,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
+import { submitBodies } from './lib/autocannon_submit.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const sdkEntry = path.resolve(here, '../sdk/js/dist/src/index.js');
@@ -180,38 +181,8 @@ function check(status, text) {
 const firstCount = Math.min(senderCount, signed.length);
 const phases = [[0, firstCount], [firstCount, signed.length]].filter(([from, to]) => to > from);
 
-// autocannon: `amount` gives each connection a fixed share of the requests (autocannon 9
-// closes a connection right after its share is sent, so with pipelining > 1 the last answers
-// would be lost: one request in flight per connection); setupRequest, called once per request,
-// hands out the next body from a shared cursor, so each transaction goes out exactly once.
-// The phase ends with its last answer (autocannon's own callback waits for its next tick).
 async function submitAutocannon(from, to) {
-  let cursor = from;
-  let answers = 0;
-  const transport = new Map();
-  await new Promise((resolve, reject) => {
-    autocannon({
-      url, connections: Math.min(concurrency, to - from), pipelining: 1, amount: to - from,
-      timeout: 60, sampleInt: 100, method: 'POST', headers: { 'content-type': 'application/json' },
-      requests: [{
-        setupRequest(request) {
-          // Never past the end with `amount`; a harmless read if it ever were.
-          request.body = cursor < to
-            ? bodies[cursor++] : '{"jsonrpc":"2.0","id":-1,"method":"eth_chainId","params":[]}';
-          return request;
-        },
-        onResponse(status, text) {
-          check(status, text);
-          if (++answers === to - from) resolve();
-        },
-      }],
-      setupClient(c) {
-        c.on('connError', (error) => transport.set(error.code ?? error.message, (transport.get(error.code ?? error.message) ?? 0) + 1));
-        c.on('timeout', () => transport.set('timeout', (transport.get('timeout') ?? 0) + 1));
-      },
-    }, (error) => (error ? reject(error) : resolve()));
-  });
-  if (cursor !== to) throw new Error(`autocannon sent ${cursor - from} of ${to - from} transactions`);
+  const transport = await submitBodies({ autocannon, url, connections: concurrency, bodies, from, to, onAnswer: check });
   for (const [what, count] of transport) console.error(`rpc_sendraw: autocannon ${what} × ${count}`);
 }
 

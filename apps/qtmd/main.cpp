@@ -67,6 +67,9 @@ int main(int argc, char** argv) {
         options.spec.staking.unbonding_seconds = *config.dev_unbonding_seconds;
     }
     if (config.dev_epoch_length) options.spec.epoch_length = *config.dev_epoch_length;
+    if (config.dev_gas_limit) options.spec.gas_limit = *config.dev_gas_limit;
+    if (config.dev_max_block_bytes) options.spec.max_block_bytes = *config.dev_max_block_bytes;
+    options.pool = qtmd::pool_config(config, options.spec);
     options.block_time = std::chrono::milliseconds{static_cast<long>(block_time * 1000)};
     options.state_history = config.state_history;
     const chain::AccountKey validator{crypto::SignatureScheme::kMlDsa65,

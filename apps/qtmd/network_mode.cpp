@@ -113,6 +113,7 @@ int run_network(const NodeConfig& config) {
     options.block_time =
         std::chrono::milliseconds{static_cast<std::int64_t>(start->spec.block_time_ms)};
     options.state_history = config.state_history;
+    options.pool = pool_config(config, options.spec);
     if (start->validator) options.proposer = start->validator->address();
     auto opened = node::Node::open(std::move(options));
     if (!opened) {

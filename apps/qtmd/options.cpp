@@ -5,6 +5,8 @@
 #include <cstdio>
 
 #include "base/hex.hpp"
+#include "chain/block_limits.hpp"
+#include "chain/transaction.hpp"
 #include "qtm_version.hpp"
 #include "rpc/ws_server.hpp"
 
@@ -52,6 +54,20 @@ Result<PeerUrl, std::string> parse_peer_url(std::string_view text) {
                           std::string{p2p::to_string(parsed.error())} + ")");
     }
     return std::move(*parsed);
+}
+
+chain::TxPoolConfig pool_config(const NodeConfig& config, const chain::ChainSpec& spec) {
+    chain::TxPoolConfig pool = chain::pool_config_for(spec);
+    const NodeConfig::PoolLimits& given = config.txpool;
+    if (given.slots) pool.global_slots = *given.slots;
+    if (given.queue) pool.global_queue = *given.queue;
+    if (given.account_slots) pool.account_slots = *given.account_slots;
+    if (given.account_queue) pool.account_queue = *given.account_queue;
+    if (given.max_bytes) pool.max_bytes = *given.max_bytes;
+    if (given.lifetime_seconds) pool.lifetime = std::chrono::seconds{*given.lifetime_seconds};
+    if (given.price_limit_wei) pool.min_tip = U256{*given.price_limit_wei};
+    if (given.verify_threads) pool.verify_threads = *given.verify_threads;
+    return pool;
 }
 
 const std::vector<std::string>& builtin_networks() {
@@ -132,6 +148,51 @@ void Options::build() {
                         "the genesis hash changes")
             ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1'000'000'000})),
         K::kInteger, "3600, the dev spec's");
+    add(app_.add_option("--gas-limit", c.dev_gas_limit,
+                        "Dev chain only: the block gas limit; a chain parameter, so the genesis "
+                        "hash changes (a network's is its spec's gasLimit)")
+            ->check(CLI::Range(std::uint64_t{21'000}, std::uint64_t{1} << 62)),
+        K::kInteger, "30000000, the dev spec's");
+    add(app_.add_option("--max-block-bytes", c.dev_max_block_bytes,
+                        "Dev chain only: the most bytes of transactions in a block; a chain "
+                        "parameter (a network's is its spec's maxBlockBytes)")
+            ->check(CLI::Range(std::uint64_t{chain::kMaxTransactionSize},
+                               std::uint64_t{chain::kMaxBlockBytesLimit})),
+        K::kInteger, "4194304, the dev spec's");
+
+    // The transaction pool (docs/txpool.md): defaults sized to the chain.
+    add(app_.add_option("--txpool-slots", c.txpool.slots,
+                        "Pending and queued transactions the pool holds, in 32 KiB slots (a "
+                        "transfer takes one)")
+            ->check(CLI::Range(std::size_t{16}, std::size_t{10'000'000})),
+        K::kInteger, "5120 or three blocks of 21,000-gas transactions, the larger");
+    add(app_.add_option("--txpool-queue", c.txpool.queue,
+                        "Of those, how many may be queued (waiting for a lower nonce)")
+            ->check(CLI::Range(std::size_t{1}, std::size_t{10'000'000})),
+        K::kInteger, "1024 or a fifth of --txpool-slots, the larger");
+    add(app_.add_option("--txpool-account-slots", c.txpool.account_slots,
+                        "Pending transactions an account keeps however full the pool is")
+            ->check(CLI::Range(std::size_t{1}, std::size_t{100'000})),
+        K::kInteger, "16");
+    add(app_.add_option("--txpool-account-queue", c.txpool.account_queue,
+                        "Queued transactions an account may have")
+            ->check(CLI::Range(std::size_t{1}, std::size_t{100'000})),
+        K::kInteger, "64");
+    add(app_.add_option("--txpool-max-bytes", c.txpool.max_bytes,
+                        "Encoded bytes of all pooled transactions")
+            ->check(CLI::Range(std::size_t{chain::kMaxTransactionSize}, std::size_t{1} << 40)),
+        K::kInteger, "64 MiB or three blocks' bytes, the larger");
+    add(app_.add_option("--txpool-lifetime", c.txpool.lifetime_seconds,
+                        "Seconds a queued transaction may wait before it is dropped")
+            ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{365} * 86'400)),
+        K::kInteger, "10800");
+    add(app_.add_option("--txpool-price-limit", c.txpool.price_limit_wei,
+                        "The least priority fee (tip) per gas, in wei, a transaction must offer"),
+        K::kInteger, "1");
+    add(app_.add_option("--txpool-verify-threads", c.txpool.verify_threads,
+                        "Threads that verify a batch of signatures (0: one per core)")
+            ->check(CLI::Range(std::size_t{0}, std::size_t{256})),
+        K::kInteger, "0");
 
     // Logging.
     add(app_.add_option("--log-format", c.log_format, "Log format: text or json")
@@ -337,7 +398,8 @@ std::optional<ParseStop> Options::finish() {
             "`qtmd --config node.toml` (see --help)");
     }
     if (!c.dev) {
-        for (const char* name : {"block-time", "dev-unbonding-seconds", "dev-epoch-length"}) {
+        for (const char* name : {"block-time", "dev-unbonding-seconds", "dev-epoch-length",
+                                 "gas-limit", "max-block-bytes"}) {
             if (given(name)) {
                 return usage(std::string{"--"} + name +
                              " is for the dev chain only; a network's parameters are in its "

@@ -19,6 +19,8 @@
 
 #include "base/bytes.hpp"
 #include "base/result.hpp"
+#include "chain/chain_spec.hpp"
+#include "chain/txpool.hpp"
 #include "p2p/peer_url.hpp"
 #include "rpc/tls_files.hpp"
 
@@ -45,6 +47,20 @@ struct NodeConfig {
     double block_time_seconds{2.0};
     std::optional<std::uint64_t> dev_unbonding_seconds;
     std::optional<std::uint64_t> dev_epoch_length;
+    std::optional<std::uint64_t> dev_gas_limit;        // --gas-limit
+    std::optional<std::uint64_t> dev_max_block_bytes;  // --max-block-bytes
+
+    // The transaction pool's limits; each unset one is chain::pool_config_for(spec)'s.
+    struct PoolLimits {
+        std::optional<std::size_t> slots;
+        std::optional<std::size_t> queue;
+        std::optional<std::size_t> account_slots;
+        std::optional<std::size_t> account_queue;
+        std::optional<std::size_t> max_bytes;
+        std::optional<std::uint64_t> lifetime_seconds;
+        std::optional<std::uint64_t> price_limit_wei;
+        std::optional<std::size_t> verify_threads;
+    } txpool;
 
     // Logging.
     std::string log_format{"text"};
@@ -98,6 +114,11 @@ struct NodeConfig {
     std::string validator_keystore;
     std::string validator_password_file;
 };
+
+// The pool of a node of `spec`: chain::pool_config_for(spec) with the --txpool-* options
+// that were given.
+[[nodiscard]] chain::TxPoolConfig pool_config(const NodeConfig& config,
+                                              const chain::ChainSpec& spec);
 
 // The names `--network` accepts (specs compiled in): "dev" only, until a network with its
 // own keys launches (the built-in testnet and mainnet specs are placeholders with public

@@ -20,6 +20,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include "chain/chain_spec.hpp"
 #include "crypto/keccak.hpp"
 
 namespace qtm::chain {
@@ -275,13 +276,19 @@ struct TxPool::Impl {
                                             entry.pooled.added, entry.pooled.size});
             }
         }
+        if (candidates.empty()) return unexpected(TxPoolError::kPoolFull);
+        const U256 tip = effective_tip(tx, base_fee);
+        // A full pool of equal prices (the usual flood) is refused without sorting it.
+        const auto cheapest =
+            std::min_element(candidates.begin(), candidates.end(),
+                             [](const Victim& a, const Victim& b) { return a.tip < b.tip; });
+        if (cheapest->tip >= tip) return unexpected(TxPoolError::kUnderpriced);
         std::sort(candidates.begin(), candidates.end(), [](const Victim& a, const Victim& b) {
             if (a.tip != b.tip) return a.tip < b.tip;
             if (a.pending != b.pending) return !a.pending;
             if (a.nonce != b.nonce) return a.nonce > b.nonce;
             return a.added < b.added;
         });
-        const U256 tip = effective_tip(tx, base_fee);
         std::vector<Victim> victims;
         for (const auto& candidate : candidates) {
             if (candidate.tip >= tip) return unexpected(TxPoolError::kUnderpriced);
@@ -293,45 +300,46 @@ struct TxPool::Impl {
         return unexpected(TxPoolError::kPoolFull);
     }
 
-    Result<Hash32, TxPoolError> admit(const Incoming& in, TimePoint now,
-                                      std::vector<Hash32>& promoted) {
-        const Transaction& tx = *in.tx;
-        if (in.refused) return unexpected(*in.refused);
-        if (by_hash.contains(in.hash)) return unexpected(TxPoolError::kAlreadyKnown);
-        const std::uint64_t state_nonce = state.nonce(tx.from);
-        if (tx.nonce < state_nonce) return unexpected(TxPoolError::kNonceTooLow);
-        // The state may have moved since the last head: count only what is still pending.
-        reorganize(tx.from, promoted);
-        // Verified under a key that no longer holds (an earlier transaction of the batch that
-        // carried it was refused): verify again, here, as rarely happens.
-        const auto key = expected_key(tx);
-        const auto verification =
-            same_key(key, in.key) ? in.verification : verify_signature(tx, key);
-        if (!verification) return unexpected(pool_error(verification.error()));
+    // The sender's pending transactions other than the one at `tx.nonce` are paid for first
+    // (geth's overdraft rule); nullopt when the total overflows 256 bits.
+    std::optional<U256> funds_needed(const Transaction& tx, const Sender* sender) const {
+        std::optional<U256> need = cost_of(tx);
+        if (!sender) return need;
+        for (const auto& [nonce, entry] : sender->by_nonce) {
+            if (!need || !entry.pending) break;
+            if (nonce == tx.nonce) continue;
+            const auto cost = cost_of(entry.pooled.tx);
+            need = cost ? checked_add(*need, *cost) : std::nullopt;
+        }
+        return need;
+    }
 
+    // How a transaction that passed every other rule gets in.
+    struct Admission {
+        const Entry* replaced{nullptr};
+        std::vector<Victim> victims;
+    };
+
+    // The rules after the signature (docs/txpool.md, 10 to 15): funds, replacement price,
+    // queue limits and room. They read the pool and the state and change nothing, so
+    // add_all also runs them before the costly verification.
+    Result<Admission, TxPoolError> check_admission(const Incoming& in,
+                                                   std::uint64_t state_nonce) const {
+        const Transaction& tx = *in.tx;
         const auto found = senders.find(tx.from);
         const Sender* sender = found == senders.end() ? nullptr : &found->second;
-        const Entry* replaced = nullptr;
+        Admission admission;
         if (sender) {
             const auto same = sender->by_nonce.find(tx.nonce);
-            if (same != sender->by_nonce.end()) replaced = &same->second;
+            if (same != sender->by_nonce.end()) admission.replaced = &same->second;
         }
 
-        // geth's overdraft rule: the sender's other pending transactions are paid for first.
-        std::optional<U256> need = cost_of(tx);
-        if (sender) {
-            for (const auto& [nonce, entry] : sender->by_nonce) {
-                if (!need || !entry.pending) break;
-                if (nonce == tx.nonce) continue;
-                const auto cost = cost_of(entry.pooled.tx);
-                need = cost ? checked_add(*need, *cost) : std::nullopt;
-            }
-        }
+        const auto need = funds_needed(tx, sender);
         if (!need || state.balance(tx.from) < *need) {
             return unexpected(TxPoolError::kInsufficientFunds);
         }
 
-        if (replaced) {
+        if (const Entry* replaced = admission.replaced) {
             const Transaction& old = replaced->pooled.tx;
             const auto fee_cap = bumped(old.max_fee_per_gas, config.price_bump_percent);
             const auto tip = bumped(old.max_priority_fee_per_gas, config.price_bump_percent);
@@ -351,7 +359,7 @@ struct TxPool::Impl {
             }
         }
         const bool newcomer_pending = tx.nonce <= next;
-        if (!newcomer_pending && !replaced) {
+        if (!newcomer_pending && !admission.replaced) {
             const std::size_t sender_queued =
                 sender ? sender->by_nonce.size() - sender->pending_count : 0;
             if (sender_queued >= config.account_queue) {
@@ -361,12 +369,36 @@ struct TxPool::Impl {
         }
 
         auto victims =
-            make_room(tx, in.size, replaced ? replaced->pooled.size : 0, newcomer_pending);
+            make_room(tx, in.size, admission.replaced ? admission.replaced->pooled.size : 0,
+                      newcomer_pending);
         if (!victims) return unexpected(victims.error());
+        admission.victims = std::move(*victims);
+        return admission;
+    }
+
+    Result<Hash32, TxPoolError> admit(const Incoming& in, TimePoint now,
+                                      std::vector<Hash32>& promoted) {
+        const Transaction& tx = *in.tx;
+        if (in.refused) return unexpected(*in.refused);
+        if (by_hash.contains(in.hash)) return unexpected(TxPoolError::kAlreadyKnown);
+        const std::uint64_t state_nonce = state.nonce(tx.from);
+        if (tx.nonce < state_nonce) return unexpected(TxPoolError::kNonceTooLow);
+        // The state may have moved since the last head: count only what is still pending.
+        reorganize(tx.from, promoted);
+        // Verified under a key that no longer holds (an earlier transaction of the batch that
+        // carried it was refused): verify again, here, as rarely happens.
+        const auto key = expected_key(tx);
+        const auto verification =
+            same_key(key, in.key) ? in.verification : verify_signature(tx, key);
+        if (!verification) return unexpected(pool_error(verification.error()));
+
+        auto admission = check_admission(in, state_nonce);
+        if (!admission) return unexpected(admission.error());
+        const std::vector<Victim>& victims = admission->victims;
 
         // Every check passed: from here on the pool changes.
         std::vector<Address> touched;
-        for (const auto& victim : *victims) {
+        for (const auto& victim : victims) {
             Sender& owner = senders.at(victim.sender);
             remove(owner, owner.by_nonce.find(victim.nonce));
             touched.push_back(victim.sender);
@@ -403,6 +435,7 @@ struct TxPool::Impl {
     std::vector<Result<Hash32, TxPoolError>> add_all(const Transaction* txs, std::size_t count,
                                                      TimePoint now) {
         std::vector<Incoming> incoming(count);
+        std::vector<Hash32> promoted;
         for (std::size_t i = 0; i < count; ++i) {
             const Bytes encoded = encode(txs[i]);
             incoming[i].tx = &txs[i];
@@ -416,6 +449,7 @@ struct TxPool::Impl {
             // transaction of the batch, with a lower nonce, carries (admit() checks that the
             // carrier did get in).
             const std::lock_guard lock{mutex};
+            bool earlier_survivor = false;
             std::map<Address, std::pair<std::uint64_t, state::RegisteredKey>> carriers;
             for (auto& in : incoming) {
                 if (in.refused) continue;
@@ -424,10 +458,27 @@ struct TxPool::Impl {
                     in.refused = TxPoolError::kAlreadyKnown;
                     continue;
                 }
-                if (tx.nonce < state.nonce(tx.from)) {
+                const std::uint64_t state_nonce = state.nonce(tx.from);
+                if (tx.nonce < state_nonce) {
                     in.refused = TxPoolError::kNonceTooLow;
                     continue;
                 }
+                // The rules after the signature, before it, so that a full pool or an
+                // unfunded sender costs no verification. They are exact for the batch's first
+                // survivor (a single add); for the later ones, whose outcome can depend on the
+                // earlier ones' admission, only the rule no admission can change: the
+                // transaction's own cost against the balance.
+                if (!earlier_survivor) {
+                    reorganize(tx.from, promoted);
+                    if (auto admission = check_admission(in, state_nonce); !admission) {
+                        in.refused = admission.error();
+                        continue;
+                    }
+                } else if (const auto cost = cost_of(tx); !cost || state.balance(tx.from) < *cost) {
+                    in.refused = TxPoolError::kInsufficientFunds;
+                    continue;
+                }
+                earlier_survivor = true;
                 in.key = expected_key(tx);
                 const auto carrier = carriers.find(tx.from);
                 if (!in.key && carrier != carriers.end() && carrier->second.first < tx.nonce) {
@@ -443,7 +494,6 @@ struct TxPool::Impl {
 
         std::vector<Result<Hash32, TxPoolError>> results;
         results.reserve(count);
-        std::vector<Hash32> promoted;
         {
             const std::lock_guard lock{mutex};
             for (const auto& in : incoming)
@@ -490,6 +540,20 @@ struct TxPool::Impl {
             helper.join();
     }
 };
+
+TxPoolConfig pool_config_for(const ChainSpec& spec) {
+    constexpr std::uint64_t kBlocksHeld = 3;
+    constexpr std::uint64_t kSmallestTransactionGas = 21'000;
+    TxPoolConfig config;
+    config.chain_id = spec.chain_id;
+    config.block_gas_limit = spec.gas_limit;
+    config.min_tip = U256{1};  // geth's --txpool.pricelimit
+    const std::uint64_t transactions = kBlocksHeld * (spec.gas_limit / kSmallestTransactionGas);
+    config.global_slots = std::max<std::size_t>(config.global_slots, transactions);
+    config.global_queue = std::max<std::size_t>(config.global_queue, config.global_slots / 5);
+    config.max_bytes = std::max<std::size_t>(config.max_bytes, kBlocksHeld * spec.max_block_bytes);
+    return config;
+}
 
 TxPool::TxPool(TxPoolConfig config, const PoolStateReader& state)
     : impl_{std::make_unique<Impl>(std::move(config), state)} {

@@ -52,6 +52,14 @@ struct TxPoolConfig {
     std::size_t verify_threads{0};            // 0: std::thread::hardware_concurrency()
 };
 
+struct ChainSpec;
+
+// The pool for a chain: its chain id and gas limit, and limits that hold at least three
+// blocks of the chain's capacity (of the smallest transactions, 21,000 gas each, and of its
+// block bytes), never below geth's defaults (4096 + 1024 slots, 64 MiB); a fifth of the
+// slots may be queued (geth's 1024 of 5120).
+[[nodiscard]] TxPoolConfig pool_config_for(const ChainSpec& spec);
+
 // Every reason a transaction is refused, worded as geth's errors.
 enum class TxPoolError {
     kAlreadyKnown,            // "already known"

@@ -52,10 +52,10 @@ Node::Node(NodeOptions options, std::unique_ptr<storage::Database> database)
       head_state_{*database_},
       pruner_{options_.state_history},
       validator_sets_{options_.spec, *database_} {
-    chain::TxPoolConfig pool_config;
+    chain::TxPoolConfig pool_config =
+        options_.pool ? *options_.pool : chain::pool_config_for(options_.spec);
     pool_config.chain_id = options_.spec.chain_id;
     pool_config.block_gas_limit = options_.spec.gas_limit;
-    pool_config.min_tip = U256{1};
     pool_ = std::make_unique<chain::TxPool>(pool_config, head_state_);
     executor_ = std::make_unique<chain::BlockExecutor>(options_.spec, *database_, &node_cache_);
     metrics_ = std::make_unique<NodeMetrics>(options_.block_time, pool_config.global_slots);

@@ -44,6 +44,9 @@ struct NodeOptions {
     std::size_t node_cache_bytes{256u << 20};
     // States kept: the head's and the N-1 before it (node/state_pruner.hpp); 0 = archive.
     std::uint64_t state_history{128};
+    // The pool's limits; nullopt: chain::pool_config_for(spec). The chain id and the block
+    // gas limit always come from the spec.
+    std::optional<chain::TxPoolConfig> pool;
 };
 
 struct NodeError {

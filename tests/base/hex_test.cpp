@@ -38,6 +38,30 @@ TEST(Hex, MalformedInputIsATypedError) {
     EXPECT_EQ(accepted, 22);
 }
 
+TEST(Hex, EveryCharacterIsAcceptedExactlyWhenItIsAHexDigit) {
+    const std::string digits = "0123456789abcdefABCDEF";
+    for (int c = 0; c < 256; ++c) {
+        const char ch = static_cast<char>(c);
+        const bool digit = digits.find(ch) != std::string::npos;
+        // ("0x" and "0X" are the prefix, not a digit pair.)
+        const std::string second =
+            (ch == 'x' || ch == 'X') ? std::string{"a"} + ch : "0" + std::string{ch};
+        for (const std::string& text : {second, std::string{ch} + "0",
+                                        std::string{"00aa"} + ch + "f" + std::string(60, '1')}) {
+            const auto decoded = from_hex(text);
+            EXPECT_EQ(decoded.has_value(), digit) << "character " << c << " in " << text;
+            if (!digit) {
+                EXPECT_EQ(decoded.error(), HexError::kInvalidCharacter);
+            }
+        }
+        if (digit) {
+            const int value = ch <= '9' ? ch - '0' : (ch | 0x20) - 'a' + 10;  // NOLINT
+            EXPECT_EQ(*from_hex(std::string{ch} + ch),
+                      Bytes{static_cast<std::uint8_t>(value * 16 + value)});
+        }
+    }
+}
+
 TEST(Hex, FixedLength) {
     EXPECT_TRUE((from_hex_fixed<2>("0xabcd").has_value()));
     EXPECT_EQ((from_hex_fixed<2>("0xab").error()), HexError::kWrongLength);

@@ -2,7 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "base/hex.hpp"
+#include "chain/keys.hpp"
+#include "chain/transaction.hpp"
 
 namespace qtm::chain {
 namespace {
@@ -25,6 +29,31 @@ TEST(ChainSpec, BuiltInSpecsAllocateTheGenesisSupply) {
     }
     EXPECT_FALSE(builtin_chain_spec("devnet").has_value());
     EXPECT_EQ(genesis_supply().to_decimal(), "1000000000000000000000000000");
+}
+
+// The public networks' blocks carry at least 2,000 ML-DSA-44 transfers a second (issue 17),
+// counted with a real signed transfer's gas and encoded size.
+TEST(ChainSpec, PublicNetworksCarryTwoThousandTransfersPerSecond) {
+    const AccountKey key{crypto::SignatureScheme::kMlDsa44, dev_account_seed(1)};
+    Transaction transfer;
+    transfer.chain_id = 7358;
+    transfer.nonce = 12345;
+    transfer.max_fee_per_gas = U256{50'000'000'000ULL};
+    transfer.max_priority_fee_per_gas = U256{1'000'000'000};
+    transfer.to = key.address();
+    transfer.value = U256{1'000'000'000'000'000'000ULL};
+    transfer.gas_limit = 25'500;
+    sign_transaction(transfer, key, false);
+    const auto gas = static_cast<std::uint64_t>(intrinsic_gas(transfer));
+    const std::uint64_t bytes = encode(transfer).size();
+    EXPECT_EQ(gas, 25'500u);
+    for (const char* name : {"testnet", "mainnet"}) {
+        const ChainSpec spec = *builtin_chain_spec(name);
+        const std::uint64_t per_block =
+            std::min(spec.gas_limit / gas, spec.max_block_bytes / bytes);
+        EXPECT_GE(per_block * 1000 / spec.block_time_ms, 2000u)
+            << name << ": " << per_block << " transfers a block of " << spec.block_time_ms << " ms";
+    }
 }
 
 TEST(ChainSpec, GenesisHashesDifferPerChain) {

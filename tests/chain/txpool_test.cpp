@@ -12,6 +12,7 @@
 #include <mutex>
 #include <thread>
 
+#include "chain/chain_spec.hpp"
 #include "chain/keys.hpp"
 
 namespace qtm::chain {
@@ -697,14 +698,109 @@ TEST_F(TxPoolTest, BatchRechecksAKeyWhoseCarrierWasRefused) {
     c.verify_threads = 0;  // one per core
     TxPool pool{c, state_};
     state_.keys.erase(address(3));
-    const auto carrier =
-        make({.from = 3, .nonce = 0, .value = U256::max() / U256{2}, .include_key = true});
+    // The carrier passes every rule before the signature and fails its verification; the
+    // follower was verified, in parallel, under the key the carrier brought.
+    Transaction carrier = make({.from = 3, .nonce = 0, .include_key = true});
+    carrier.value = U256{2};
     const auto follower = make({.from = 3, .nonce = 1});
     const auto results = pool.add_batch({carrier, follower}, now_);
     ASSERT_EQ(results.size(), 2u);
-    EXPECT_EQ(error_of(results[0]), TxPoolError::kInsufficientFunds);
+    EXPECT_EQ(error_of(results[0]), TxPoolError::kInvalidSignature);
     EXPECT_EQ(error_of(results[1]), TxPoolError::kMissingPublicKey);
     EXPECT_EQ(pool.status().queued, 0u);
+}
+
+// ---- Cheap refusals: the rules after the signature run before it too ----
+// A transaction whose signature is broken shows which rule decided: had it been verified
+// first, every refusal here would read "invalid signature".
+
+Transaction with_broken_signature(Transaction tx) {
+    tx.signature.front() ^= 0x01;
+    return tx;
+}
+
+TEST_F(TxPoolTest, AnUnfundedSenderIsRefusedBeforeItsSignatureIsVerified) {
+    TxPool pool{config(), state_};
+    state_.balances[address(0)] = kDefaultCost - U256{1};
+    EXPECT_EQ(error_of(pool.add(with_broken_signature(make({})), now_)),
+              TxPoolError::kInsufficientFunds);
+    // Funded, the same broken signature is what refuses it.
+    state_.balances[address(0)] = kDefaultCost;
+    EXPECT_EQ(error_of(pool.add(with_broken_signature(make({})), now_)),
+              TxPoolError::kInvalidSignature);
+}
+
+TEST_F(TxPoolTest, AFullPoolRefusesBeforeVerifying) {
+    TxPoolConfig c = config();
+    c.global_slots = 2;
+    c.account_slots = 0;
+    TxPool pool{c, state_};
+    ASSERT_TRUE(add(pool, make({.from = 0, .tip = U256{2} * kGwei})));
+    ASSERT_TRUE(add(pool, make({.from = 1, .tip = U256{2} * kGwei})));
+    EXPECT_EQ(
+        error_of(pool.add(with_broken_signature(make({.from = 2, .tip = U256{2} * kGwei})), now_)),
+        TxPoolError::kUnderpriced);
+    // One that would pay its way in is verified, and its broken signature refuses it; the
+    // pool is left as it was.
+    EXPECT_EQ(
+        error_of(pool.add(with_broken_signature(make({.from = 2, .tip = U256{3} * kGwei})), now_)),
+        TxPoolError::kInvalidSignature);
+    EXPECT_EQ(pool.status().pending, 2u);
+}
+
+TEST_F(TxPoolTest, QueueLimitsAndUnderpricedReplacementsRefuseBeforeVerifying) {
+    TxPoolConfig c = config();
+    c.account_queue = 1;
+    TxPool pool{c, state_};
+    ASSERT_TRUE(add(pool, make({.from = 0, .nonce = 5})));
+    EXPECT_EQ(error_of(pool.add(with_broken_signature(make({.from = 0, .nonce = 6})), now_)),
+              TxPoolError::kAccountLimit);
+    EXPECT_EQ(
+        error_of(pool.add(with_broken_signature(make({.from = 0, .nonce = 5, .value = 2})), now_)),
+        TxPoolError::kReplacementUnderpriced);
+}
+
+TEST_F(TxPoolTest, ABatchJudgesLaterTransactionsOnlyByRulesEarlierOnesCannotChange) {
+    TxPoolConfig c = config();
+    c.global_queue = 1;
+    TxPool pool{c, state_};
+    ASSERT_TRUE(add(pool, make({.from = 1, .nonce = 3})));  // the queue is full
+    // On its own, sender 0's nonce 1 would be queued and refused; after its nonce 0 from
+    // the same batch it is pending, and gets in.
+    const auto results =
+        pool.add_batch({make({.from = 0, .nonce = 0}), make({.from = 0, .nonce = 1}),
+                        with_broken_signature(make({.from = 2, .value = U256::max()}))},
+                       now_);
+    ASSERT_EQ(results.size(), 3u);
+    EXPECT_TRUE(results[0].has_value());
+    EXPECT_TRUE(results[1].has_value());
+    // A later one whose own cost exceeds the balance is refused before verification.
+    EXPECT_EQ(error_of(results[2]), TxPoolError::kInsufficientFunds);
+    EXPECT_EQ(pool.pending_nonce(address(0)), 2u);
+}
+
+TEST(TxPoolConfigFor, HoldsThreeBlocksAndNeverLessThanGethsDefaults) {
+    ChainSpec spec;
+    spec.chain_id = 9;
+    spec.gas_limit = 30'000'000;
+    spec.max_block_bytes = 4u << 20;
+    TxPoolConfig small = pool_config_for(spec);
+    EXPECT_EQ(small.chain_id, 9u);
+    EXPECT_EQ(small.block_gas_limit, 30'000'000u);
+    EXPECT_EQ(small.global_slots, 5120u);  // 3 × 1,428 = 4,284 is below geth's default
+    EXPECT_EQ(small.global_queue, 1024u);
+    EXPECT_EQ(small.max_bytes, std::size_t{64} << 20);
+    EXPECT_EQ(small.min_tip, U256{1});
+
+    spec.gas_limit = 110'000'000;
+    spec.max_block_bytes = 12u << 20;
+    TxPoolConfig large = pool_config_for(spec);
+    EXPECT_EQ(large.global_slots, 3u * (110'000'000u / 21'000u));
+    EXPECT_EQ(large.global_queue, large.global_slots / 5);
+    EXPECT_EQ(large.max_bytes, std::size_t{64} << 20);
+
+    spec.gas_limit = 1'000'000'000;
+    EXPECT_EQ(pool_config_for(spec).global_slots, 3u * 47'619u);
 }
 
 TEST_F(TxPoolTest, ConcurrentAddsAndReadsAgree) {

@@ -97,6 +97,14 @@ max-outbound-peers = 3
 node-key-file = "keys/node_key"
 validator-keystore = "keystore.json"
 validator-password-file = "password"
+txpool-slots = 20000
+txpool-queue = 3000
+txpool-account-slots = 32
+txpool-account-queue = 128
+txpool-max-bytes = 134217728
+txpool-lifetime = 600
+txpool-price-limit = 7
+txpool-verify-threads = 2
 )";
 
 std::string every_key_text() {
@@ -113,7 +121,8 @@ TEST_F(QtmdOptions, EveryKeyOfTheFileSetsItsOption) {
     const fs::path file = write(every_key_text());
     // The dev-only keys cannot be combined with chain-spec; checked in the next test.
     std::set<std::string> covered{
-        "config", "dev", "network", "block-time", "dev-unbonding-seconds", "dev-epoch-length"};
+        "config",           "dev",       "network",        "block-time", "dev-unbonding-seconds",
+        "dev-epoch-length", "gas-limit", "max-block-bytes"};
     for (const auto& row : options_.table()) {
         if (every_key_text().find("\n" + row.name + " = ") != std::string::npos) {
             covered.insert(row.name);
@@ -169,11 +178,50 @@ TEST_F(QtmdOptions, EveryKeyOfTheFileSetsItsOption) {
     EXPECT_EQ(c.node_key_file, conf("keys/node_key"));
     EXPECT_EQ(c.validator_keystore, conf("keystore.json"));
     EXPECT_EQ(c.validator_password_file, conf("password"));
+    EXPECT_EQ(c.txpool.slots, std::optional<std::size_t>{20000});
+    EXPECT_EQ(c.txpool.queue, std::optional<std::size_t>{3000});
+    EXPECT_EQ(c.txpool.account_slots, std::optional<std::size_t>{32});
+    EXPECT_EQ(c.txpool.account_queue, std::optional<std::size_t>{128});
+    EXPECT_EQ(c.txpool.max_bytes, std::optional<std::size_t>{134217728});
+    EXPECT_EQ(c.txpool.lifetime_seconds, std::optional<std::uint64_t>{600});
+    EXPECT_EQ(c.txpool.price_limit_wei, std::optional<std::uint64_t>{7});
+    EXPECT_EQ(c.txpool.verify_threads, std::optional<std::size_t>{2});
+    // Each given limit replaces the chain's default; the chain id and gas limit stay the
+    // spec's.
+    chain::ChainSpec spec;
+    spec.chain_id = 5;
+    spec.gas_limit = 90'000'000;
+    const chain::TxPoolConfig pool = pool_config(c, spec);
+    EXPECT_EQ(pool.chain_id, 5u);
+    EXPECT_EQ(pool.block_gas_limit, 90'000'000u);
+    EXPECT_EQ(pool.global_slots, 20000u);
+    EXPECT_EQ(pool.global_queue, 3000u);
+    EXPECT_EQ(pool.account_slots, 32u);
+    EXPECT_EQ(pool.account_queue, 128u);
+    EXPECT_EQ(pool.max_bytes, 134217728u);
+    EXPECT_EQ(pool.lifetime, std::chrono::seconds{600});
+    EXPECT_EQ(pool.min_tip, U256{7});
+    EXPECT_EQ(pool.verify_threads, 2u);
+}
+
+TEST_F(QtmdOptions, UnsetPoolLimitsAreTheChainsDefaults) {
+    auto result = parse({"--dev", "--txpool-slots", "9000"});
+    ASSERT_TRUE(std::holds_alternative<NodeConfig>(result)) << std::get<ParseStop>(result).message;
+    chain::ChainSpec spec;
+    spec.gas_limit = 300'000'000;
+    spec.max_block_bytes = 12u << 20;
+    const chain::TxPoolConfig pool = pool_config(std::get<NodeConfig>(result), spec);
+    const chain::TxPoolConfig defaults = chain::pool_config_for(spec);
+    EXPECT_EQ(pool.global_slots, 9000u);
+    EXPECT_EQ(pool.global_queue, defaults.global_queue);
+    EXPECT_EQ(pool.max_bytes, defaults.max_bytes);
+    EXPECT_EQ(pool.min_tip, U256{1});
 }
 
 TEST_F(QtmdOptions, DevKeysAndDefaults) {
     const fs::path file = write(
         "dev = true\nblock-time = 0.5\ndev-unbonding-seconds = 9\ndev-epoch-length = 4\n"
+        "gas-limit = 200000000\nmax-block-bytes = 8388608\n"
         "datadir = \"/abs/data\"\n");
     auto result = parse({"--config", file.string()});
     ASSERT_TRUE(std::holds_alternative<NodeConfig>(result)) << std::get<ParseStop>(result).message;
@@ -182,6 +230,8 @@ TEST_F(QtmdOptions, DevKeysAndDefaults) {
     EXPECT_DOUBLE_EQ(c.block_time_seconds, 0.5);
     EXPECT_EQ(c.dev_unbonding_seconds, std::optional<std::uint64_t>{9});
     EXPECT_EQ(c.dev_epoch_length, std::optional<std::uint64_t>{4});
+    EXPECT_EQ(c.dev_gas_limit, std::optional<std::uint64_t>{200'000'000});
+    EXPECT_EQ(c.dev_max_block_bytes, std::optional<std::uint64_t>{8u << 20});
     EXPECT_EQ(c.datadir, "/abs/data");  // absolute paths stay
     EXPECT_EQ(c.node_key_file, "/abs/data/node_key");
     EXPECT_EQ(c.authrpc_jwt_secret, "/abs/data/jwtsecret");
@@ -293,6 +343,19 @@ TEST_F(QtmdOptions, WholeConfigurationChecks) {
     EXPECT_NE(error_of({"--chain-spec", conf("spec.json"), "--block-time", "1"})
                   .find("--block-time is for the dev chain only"),
               std::string::npos);
+    for (const char* dev_only : {"--gas-limit", "--max-block-bytes"}) {
+        EXPECT_NE(error_of({"--chain-spec", conf("spec.json"), dev_only, "1000000"})
+                      .find(std::string{dev_only} + " is for the dev chain only"),
+                  std::string::npos)
+            << dev_only;
+    }
+    // The spec's own bounds: at least one 21,000-gas transaction, one maximal transaction,
+    // at most the 12 MiB a peer can be sent.
+    EXPECT_NE(error_of({"--dev", "--gas-limit", "20999"}), "(parsed)");
+    EXPECT_NE(error_of({"--dev", "--max-block-bytes", "131071"}), "(parsed)");
+    EXPECT_NE(error_of({"--dev", "--max-block-bytes", "12582913"}), "(parsed)");
+    EXPECT_EQ(error_of({"--dev", "--max-block-bytes", "12582912"}), "(parsed)");
+    EXPECT_NE(error_of({"--dev", "--txpool-slots", "15"}), "(parsed)");
     EXPECT_NE(error_of({"--dev", "--validator-keystore", conf("keystore.json"),
                         "--validator-password-file", conf("password")})
                   .find("dev chain's validator key is built in"),
