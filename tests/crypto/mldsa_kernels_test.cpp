@@ -143,6 +143,24 @@ TEST(MlDsaKernels, Avx2MatchesPortableOnRandomInputs) {
         mldsa::detail::multiply_montgomery_portable(y.data(), x.data(), pc.data(), true);
         mldsa::detail::multiply_montgomery_avx2(y.data(), x.data(), vc.data(), true);
         ASSERT_EQ(pc, vc) << "accumulated product, trial " << trial;
+
+        // A row of up to 7 products summed in one pass, against the chained products.
+        Poly row_a[7], row_b[7];
+        for (std::size_t j = 0; j < 7; ++j) {
+            row_a[j] = edgy_poly(rng, -(kQ - 1), kQ - 1);
+            row_b[j] = edgy_poly(rng, -(kQ - 1), kQ - 1);
+        }
+        const std::size_t count = 1 + static_cast<std::size_t>(trial) % 7;
+        Poly chained{}, fused_portable{}, fused_avx2{};
+        for (std::size_t j = 0; j < count; ++j)
+            mldsa::detail::multiply_montgomery_portable(row_a[j].data(), row_b[j].data(),
+                                                        chained.data(), j != 0);
+        mldsa::detail::multiply_accumulate_portable(row_a[0].data(), row_b[0].data(), count,
+                                                    fused_portable.data());
+        mldsa::detail::multiply_accumulate_avx2(row_a[0].data(), row_b[0].data(), count,
+                                                fused_avx2.data());
+        ASSERT_EQ(chained, fused_portable) << "row product, trial " << trial;
+        ASSERT_EQ(chained, fused_avx2) << "row product, trial " << trial;
     }
 }
 

@@ -82,6 +82,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     mldsa::detail::multiply_montgomery_portable(a.data(), c.data(), pc.data(), false);
     mldsa::detail::multiply_montgomery_avx2(a.data(), c.data(), vc.data(), false);
     check(pc == vc, "product");
+    {
+        const Poly rows_a[2] = {a, c};
+        const Poly rows_b[2] = {c, a};
+        mldsa::detail::multiply_accumulate_portable(rows_a[0].data(), rows_b[0].data(), 2,
+                                                    pc.data());
+        mldsa::detail::multiply_accumulate_avx2(rows_a[0].data(), rows_b[0].data(), 2, vc.data());
+        check(pc == vc, "row product");
+    }
 
     // Rounding, hints and norms on coefficients in [0, q), for both gamma2; hint bits from
     // the input too.

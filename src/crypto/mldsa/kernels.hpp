@@ -18,6 +18,12 @@ void inverse_ntt_portable(std::int32_t* w, std::int32_t scale) noexcept;
 // c = a b 2^-32 (accumulate: c += a b 2^-32), |a|, |b| < q; each product in (-q, q).
 void multiply_montgomery_portable(const std::int32_t* a, const std::int32_t* b, std::int32_t* c,
                                   bool accumulate) noexcept;
+// c = sum_j a_j b_j 2^-32 over `count` consecutive polynomials a_j and b_j (a matrix row
+// times a vector), |a|, |b| < q; the sum in (-count q, count q).
+void multiply_accumulate_portable(const std::int32_t* a, const std::int32_t* b, std::size_t count,
+                                  std::int32_t* c) noexcept;
+void multiply_accumulate_avx2(const std::int32_t* a, const std::int32_t* b, std::size_t count,
+                              std::int32_t* c) noexcept;
 
 // The AVX2 variants; call only when use_avx2().
 void ntt_avx2(std::int32_t* w) noexcept;
@@ -97,6 +103,8 @@ struct Kernels {
     std::size_t (*rej_ntt)(std::int32_t*, std::size_t, const std::uint8_t*, std::size_t) noexcept;
     std::size_t (*rej_eta)(std::int32_t*, std::size_t, const std::uint8_t*, std::size_t,
                            std::int32_t) noexcept;
+    void (*multiply_accumulate)(const std::int32_t*, const std::int32_t*, std::size_t,
+                                std::int32_t*) noexcept;
     void (*sparse_multiply)(const std::uint8_t*, std::size_t, const std::uint8_t*, std::size_t,
                             const std::int16_t*, std::int32_t*) noexcept;
 };

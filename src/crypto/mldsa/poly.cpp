@@ -63,26 +63,41 @@ constexpr detail::Twiddles make_twiddles() noexcept {
 }
 
 constexpr detail::Kernels kAvx2{
-    detail::ntt_avx2,         detail::inverse_ntt_avx2, detail::multiply_montgomery_avx2,
-    detail::power2round_avx2, detail::high_bits_avx2,   detail::low_bits_norm_avx2,
-    detail::make_hints_avx2,  detail::use_hints_avx2,   detail::infinity_norm_avx2,
-    detail::unpack_z_avx2,    detail::unpack_t1_avx2,   detail::pack_w1_avx2,
-    detail::rej_ntt_avx2,     detail::rej_eta_avx2,     detail::sparse_multiply_avx2};
-constexpr detail::Kernels kPortable{detail::ntt_portable,
-                                    detail::inverse_ntt_portable,
-                                    detail::multiply_montgomery_portable,
-                                    detail::power2round_portable,
-                                    detail::high_bits_portable,
-                                    detail::low_bits_norm_portable,
-                                    detail::make_hints_portable,
-                                    detail::use_hints_portable,
-                                    detail::infinity_norm_portable,
-                                    detail::unpack_z_portable,
-                                    detail::unpack_t1_portable,
-                                    detail::pack_w1_portable,
-                                    detail::rej_ntt_portable,
-                                    detail::rej_eta_portable,
-                                    detail::sparse_multiply_portable};
+    .ntt = detail::ntt_avx2,
+    .inverse = detail::inverse_ntt_avx2,
+    .multiply = detail::multiply_montgomery_avx2,
+    .power2round = detail::power2round_avx2,
+    .high_bits = detail::high_bits_avx2,
+    .low_bits_norm = detail::low_bits_norm_avx2,
+    .make_hints = detail::make_hints_avx2,
+    .use_hints = detail::use_hints_avx2,
+    .infinity_norm = detail::infinity_norm_avx2,
+    .unpack_z = detail::unpack_z_avx2,
+    .unpack_t1 = detail::unpack_t1_avx2,
+    .pack_w1 = detail::pack_w1_avx2,
+    .rej_ntt = detail::rej_ntt_avx2,
+    .rej_eta = detail::rej_eta_avx2,
+    .multiply_accumulate = detail::multiply_accumulate_avx2,
+    .sparse_multiply = detail::sparse_multiply_avx2,
+};
+constexpr detail::Kernels kPortable{
+    .ntt = detail::ntt_portable,
+    .inverse = detail::inverse_ntt_portable,
+    .multiply = detail::multiply_montgomery_portable,
+    .power2round = detail::power2round_portable,
+    .high_bits = detail::high_bits_portable,
+    .low_bits_norm = detail::low_bits_norm_portable,
+    .make_hints = detail::make_hints_portable,
+    .use_hints = detail::use_hints_portable,
+    .infinity_norm = detail::infinity_norm_portable,
+    .unpack_z = detail::unpack_z_portable,
+    .unpack_t1 = detail::unpack_t1_portable,
+    .pack_w1 = detail::pack_w1_portable,
+    .rej_ntt = detail::rej_ntt_portable,
+    .rej_eta = detail::rej_eta_portable,
+    .multiply_accumulate = detail::multiply_accumulate_portable,
+    .sparse_multiply = detail::sparse_multiply_portable,
+};
 
 // Chosen on first use (crypto/cpu.hpp); tests may switch it (select_kernels_for_testing).
 std::atomic<const detail::Kernels*> active_kernels{nullptr};
@@ -162,6 +177,13 @@ void multiply_montgomery_portable(const std::int32_t* a, const std::int32_t* b, 
     }
 }
 
+void multiply_accumulate_portable(const std::int32_t* a, const std::int32_t* b, std::size_t count,
+                                  std::int32_t* c) noexcept {
+    multiply_montgomery_portable(a, b, c, false);
+    for (std::size_t j = 1; j < count; ++j)
+        multiply_montgomery_portable(a + j * kN, b + j * kN, c, true);
+}
+
 namespace {
 // sum += sign * window, 256 lanes of 16 bits (a loop the compiler vectorises; as a
 // separate function with unaliased pointers so that it is not interchanged with the loop
@@ -200,10 +222,13 @@ using detail::kernels;
 
 SparseChallenge sparse_challenge(const Poly& c) noexcept {
     SparseChallenge sparse{};
+    // c is public (from c_tilde), but its positions are random: written without branches,
+    // which would be mispredicted about tau times.
     for (std::size_t i = 0; i < kN; ++i) {
-        // c is public (from c_tilde): branching on it is fine.
-        if (c[i] == 1) sparse.plus[sparse.plus_count++] = static_cast<std::uint8_t>(i);
-        if (c[i] == kQ - 1) sparse.minus[sparse.minus_count++] = static_cast<std::uint8_t>(i);
+        sparse.plus[sparse.plus_count] = static_cast<std::uint8_t>(i);
+        sparse.minus[sparse.minus_count] = static_cast<std::uint8_t>(i);
+        sparse.plus_count += static_cast<std::size_t>(c[i] == 1);
+        sparse.minus_count += static_cast<std::size_t>(c[i] == kQ - 1);
     }
     return sparse;
 }
@@ -246,6 +271,10 @@ void multiply_add_ntt_montgomery(const Poly& a, const Poly& b, Poly& c) noexcept
     kernels().multiply(a.data(), b.data(), c.data(), true);
 }
 
+void multiply_rows(const Poly* a, const Poly* b, std::size_t count, Poly& c) noexcept {
+    kernels().multiply_accumulate(a->data(), b->data(), count, c.data());
+}
+
 void add_to(Poly& accumulator, const Poly& term) noexcept {
     for (std::size_t i = 0; i < kN; ++i)
         accumulator[i] = reduce_add(accumulator[i], term[i]);
@@ -258,11 +287,8 @@ void subtract_from(Poly& accumulator, const Poly& term) noexcept {
 
 void matrix_vector_ntt(const Params& p, const std::array<PolyVecL, kMaxK>& a_hat,
                        const PolyVecL& v_hat, PolyVecK& out) noexcept {
-    for (std::size_t i = 0; i < p.k; ++i) {
-        multiply_ntt_montgomery(a_hat[i][0], v_hat[0], out[i]);
-        for (std::size_t j = 1; j < p.l; ++j)
-            multiply_add_ntt_montgomery(a_hat[i][j], v_hat[j], out[i]);
-    }
+    for (std::size_t i = 0; i < p.k; ++i)
+        multiply_rows(a_hat[i].data(), v_hat.data(), p.l, out[i]);
 }
 
 std::int32_t infinity_norm(const Poly& a) noexcept {

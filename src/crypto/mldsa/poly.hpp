@@ -73,6 +73,10 @@ void subtract_from(Poly& accumulator, const Poly& term) noexcept;
 void multiply_ntt_montgomery(const Poly& a, const Poly& b, Poly& c) noexcept;
 void multiply_add_ntt_montgomery(const Poly& a, const Poly& b, Poly& c) noexcept;
 
+// c = sum_j a[j] b[j] 2^-32 over `count` consecutive polynomials (|c| < count q), for
+// |a|, |b| < q: one row of a matrix-vector product, ready for inverse_ntt_montgomery.
+void multiply_rows(const Poly* a, const Poly* b, std::size_t count, Poly& c) noexcept;
+
 // The row-times-vector products A * v for the k x l matrix (all in NTT form), each entry
 // of `out` as a sum of Montgomery products (|c| < l q), ready for inverse_ntt_montgomery.
 void matrix_vector_ntt(const Params& p, const std::array<PolyVecL, kMaxK>& a_hat,

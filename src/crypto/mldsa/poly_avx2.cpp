@@ -273,6 +273,32 @@ QTM_AVX2 void multiply_montgomery_avx2(const std::int32_t* a, const std::int32_t
     }
 }
 
+// The products of multiply_montgomery_avx2 summed over a row: each block of eight
+// coefficients is accumulated in a register over the `count` products and stored once.
+QTM_AVX2 void multiply_accumulate_avx2(const std::int32_t* a, const std::int32_t* b,
+                                       std::size_t count, std::int32_t* c) noexcept {
+    const __m256i qinv = _mm256_set1_epi32(kQInverse);
+    const __m256i q = q_vector();
+    for (std::size_t i = 0; i < kN; i += 16) {
+        __m256i sum[2] = {_mm256_setzero_si256(), _mm256_setzero_si256()};
+        for (std::size_t j = 0; j < count; ++j) {
+            for (std::size_t h = 0; h < 2; ++h) {
+                const __m256i x = load(a + j * kN + i + 8 * h);
+                const __m256i y = load(b + j * kN + i + 8 * h);
+                const __m256i product_even = _mm256_mul_epi32(x, y);
+                const __m256i product_odd = _mm256_mul_epi32(odd_lanes(x), odd_lanes(y));
+                const __m256i t_even = _mm256_mul_epi32(product_even, qinv);
+                const __m256i t_odd = _mm256_mul_epi32(product_odd, qinv);
+                const __m256i even = _mm256_sub_epi64(product_even, _mm256_mul_epi32(t_even, q));
+                const __m256i odd = _mm256_sub_epi64(product_odd, _mm256_mul_epi32(t_odd, q));
+                sum[h] = _mm256_add_epi32(sum[h], _mm256_blend_epi32(odd_lanes(even), odd, 0xAA));
+            }
+        }
+        store(c + i, sum[0]);
+        store(c + i + 8, sum[1]);
+    }
+}
+
 // sparse_multiply_portable in sixteen 16-bit lanes: each position adds (or subtracts) one
 // unaligned window of the extended copy [-s, s]; the sums stay in registers.
 QTM_AVX2 void sparse_multiply_avx2(const std::uint8_t* plus, std::size_t plus_count,
@@ -329,6 +355,10 @@ void inverse_ntt_avx2(std::int32_t* w, std::int32_t scale) noexcept {
 void multiply_montgomery_avx2(const std::int32_t* a, const std::int32_t* b, std::int32_t* c,
                               bool accumulate) noexcept {
     multiply_montgomery_portable(a, b, c, accumulate);
+}
+void multiply_accumulate_avx2(const std::int32_t* a, const std::int32_t* b, std::size_t count,
+                              std::int32_t* c) noexcept {
+    multiply_accumulate_portable(a, b, count, c);
 }
 void sparse_multiply_avx2(const std::uint8_t* plus, std::size_t plus_count,
                           const std::uint8_t* minus, std::size_t minus_count, const std::int16_t* s,

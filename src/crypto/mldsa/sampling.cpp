@@ -161,6 +161,37 @@ void expand_mask(const Params& p, const ByteArray<64>& rho_second, std::uint16_t
         });
 }
 
+MaskStreams::~MaskStreams() {
+    secure_wipe(batch_.data(), sizeof batch_);
+}
+
+void MaskStreams::next(PolyVecL& y) noexcept {
+    for (std::size_t r = 0; r < p_.l; ++r) {
+        if (used_ == 4) {
+            const std::uint16_t first = next_;
+            const auto seed = [&](std::size_t lane, std::uint8_t* out) {
+                const auto index = static_cast<std::uint16_t>(first + lane);
+                std::copy(rho_second_.begin(), rho_second_.end(), out);
+                out[64] = static_cast<std::uint8_t>(index);
+                out[65] = static_cast<std::uint8_t>(index >> 8);
+            };
+            for_each_stream_x4<66>(
+                Shake256::kRate, 4, seed, [&](std::size_t, std::size_t, ShakeX4& xof) {
+                    std::uint8_t buffers[4][5 * Shake256::kRate];  // 680 >= 32 * 20 = 640
+                    std::uint8_t* out[4] = {buffers[0], buffers[1], buffers[2], buffers[3]};
+                    xof.squeeze_blocks(out, 5);
+                    for (std::size_t lane = 0; lane < 4; ++lane)
+                        detail::kernels().unpack_z(buffers[lane], batch_[lane].data(),
+                                                   p_.gamma1_bits);
+                    secure_wipe(buffers, sizeof buffers);
+                });
+            next_ = static_cast<std::uint16_t>(next_ + 4);
+            used_ = 0;
+        }
+        y[r] = batch_[used_++];
+    }
+}
+
 namespace detail {
 
 // Algorithm 15 CoeffFromHalfByte for an accepted nibble b, branch-free: eta - (b mod 5)

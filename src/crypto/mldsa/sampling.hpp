@@ -27,4 +27,28 @@ void expand_s(const Params& p, const ByteArray<64>& rho_prime, PolyVecL& s1, Pol
 void expand_mask(const Params& p, const ByteArray<64>& rho_second, std::uint16_t kappa,
                  PolyVecL& y) noexcept;
 
+// ExpandMask's streams taken in order, four at a time: attempt kappa of Algorithm 7 uses
+// streams kappa .. kappa + l - 1 and the next attempt starts at kappa + l, so the lanes of
+// a batch past one attempt's last stream serve the next attempt (for l = 5 and 7, 1.25 and
+// 1.75 batches per attempt instead of 2). Each y is that of expand_mask, bit for bit.
+// Wipes itself.
+class MaskStreams {
+public:
+    MaskStreams(const Params& p, const ByteArray<64>& rho_second) noexcept
+        : p_{p}, rho_second_{rho_second} {}
+    ~MaskStreams();
+    MaskStreams(const MaskStreams&) = delete;
+    MaskStreams& operator=(const MaskStreams&) = delete;
+
+    // y for the next attempt (the first is kappa = 0).
+    void next(PolyVecL& y) noexcept;
+
+private:
+    const Params& p_;
+    const ByteArray<64>& rho_second_;
+    std::array<Poly, 4> batch_{};
+    std::size_t used_{4};    // how many of batch_ were handed out
+    std::uint16_t next_{0};  // the stream index of batch_[0] of the next batch
+};
+
 }  // namespace qtm::crypto::mldsa

@@ -79,8 +79,9 @@ void sign_core(const Params& p, const std::uint8_t* sk, const std::uint8_t* mu,
     PolyVecL& z = s.y_hat_then_z;
     PolyVecK& w = s.w_then_r;
     PolyVecK& h = s.w1_then_h;
-    for (std::uint16_t kappa = 0;; kappa = static_cast<std::uint16_t>(kappa + p.l)) {
-        expand_mask(p, s.rho_second, kappa, s.y);
+    MaskStreams masks{p, s.rho_second};  // y of attempt kappa = 0, l, 2l, ...
+    for (;;) {
+        masks.next(s.y);
         for (std::size_t i = 0; i < p.l; ++i) {
             z[i] = s.y[i];
             ntt(z[i]);  // y_hat

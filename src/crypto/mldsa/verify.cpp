@@ -41,9 +41,7 @@ bool verify_expanded(const Params& p, const ExpandedKeyView& key, const std::uin
     for (std::size_t i = 0; i < p.k; ++i) {
         // w = A z - c t1 2^d as sums of Montgomery products (|c| < (l + 1) q), then NTT^-1.
         const Poly* row = key.a_hat + i * key.row_stride;
-        multiply_ntt_montgomery(row[0], z[0], w[i]);
-        for (std::size_t j = 1; j < p.l; ++j)
-            multiply_add_ntt_montgomery(row[j], z[j], w[i]);
+        multiply_rows(row, z.data(), p.l, w[i]);
         multiply_ntt_montgomery(c_hat, key.t1_hat[i], ct1);
         for (std::size_t j = 0; j < kN; ++j)
             w[i][j] -= ct1[j];
