@@ -206,36 +206,42 @@ QTM_AVX2 inline __m256i montgomery_reduce32(__m256i x) noexcept {
 }  // namespace
 
 QTM_AVX2 void ntt_avx2(Poly& f) noexcept {
+    // The first layer straight from memory (a plain load loop into v becomes a memcpy, and
+    // the vector loads after it stall on store forwarding).
     __m256i v[16];
-    for (std::size_t i = 0; i < 16; ++i)
+    for (std::size_t i = 0; i < 8; ++i) {
         v[i] = load(f.data() + 16 * i);
-    for (std::size_t i = 0; i < 8; ++i)
+        v[i + 8] = load(f.data() + 16 * i + 128);
         forward_layer(v[i], v[i + 8], 1);
-    for (std::size_t b = 0; b < 2; ++b)
+    }
+    // Then each half on its own (8 vectors: fewer live registers).
+    for (std::size_t h = 0; h < 2; ++h) {
+        __m256i* w = v + 8 * h;
         for (std::size_t i = 0; i < 4; ++i)
-            forward_layer(v[8 * b + i], v[8 * b + i + 4], 2 + b);
-    for (std::size_t b = 0; b < 4; ++b)
-        for (std::size_t i = 0; i < 2; ++i)
-            forward_layer(v[4 * b + i], v[4 * b + i + 2], 4 + b);
-    for (std::size_t b = 0; b < 8; ++b)
-        forward_layer(v[2 * b], v[2 * b + 1], 8 + b);
-    for (std::size_t m = 0; m < 8; ++m) {
-        __m256i a = v[2 * m], b = v[2 * m + 1];
-        shuffle8(a, b);
-        forward_butterfly(a, b, load_lanes(kTables.forward8[m]),
-                          load_lanes(kTables.forward8_qinv[m]));
-        shuffle4(a, b);
-        forward_butterfly(a, b, load_lanes(kTables.forward4[m]),
-                          load_lanes(kTables.forward4_qinv[m]));
-        shuffle2(a, b);
-        forward_butterfly(a, b, load_lanes(kTables.forward2[m]),
-                          load_lanes(kTables.forward2_qinv[m]));
-        shuffle2(a, b);
-        shuffle4(a, b);
-        shuffle8(a, b);
-        // |a|, |b| < 8q < 2^15.
-        store(f.data() + 32 * m, to_field(barrett(a)));
-        store(f.data() + 32 * m + 16, to_field(barrett(b)));
+            forward_layer(w[i], w[i + 4], 2 + h);
+        for (std::size_t b = 0; b < 2; ++b)
+            for (std::size_t i = 0; i < 2; ++i)
+                forward_layer(w[4 * b + i], w[4 * b + i + 2], 4 + 2 * h + b);
+        for (std::size_t b = 0; b < 4; ++b)
+            forward_layer(w[2 * b], w[2 * b + 1], 8 + 4 * h + b);
+        for (std::size_t m = 4 * h; m < 4 * h + 4; ++m) {
+            __m256i a = v[2 * m], b = v[2 * m + 1];
+            shuffle8(a, b);
+            forward_butterfly(a, b, load_lanes(kTables.forward8[m]),
+                              load_lanes(kTables.forward8_qinv[m]));
+            shuffle4(a, b);
+            forward_butterfly(a, b, load_lanes(kTables.forward4[m]),
+                              load_lanes(kTables.forward4_qinv[m]));
+            shuffle2(a, b);
+            forward_butterfly(a, b, load_lanes(kTables.forward2[m]),
+                              load_lanes(kTables.forward2_qinv[m]));
+            shuffle2(a, b);
+            shuffle4(a, b);
+            shuffle8(a, b);
+            // |a|, |b| < 8q < 2^15.
+            store(f.data() + 32 * m, to_field(barrett(a)));
+            store(f.data() + 32 * m + 16, to_field(barrett(b)));
+        }
     }
 }
 
