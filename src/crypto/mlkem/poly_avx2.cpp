@@ -515,17 +515,22 @@ constexpr DecodeTable<D> kDecode = make_decode_table<D>();
 
 template <int D>
 QTM_AVX2 void decode(const std::uint8_t* in, Poly& out) noexcept {
-    alignas(32) std::uint8_t buffer[32 * D + 16];
-    std::memcpy(buffer, in, 32 * D);
-    std::memset(buffer + 32 * D, 0, 16);
+    // 16-byte loads at each chunk of D bytes; those that would pass the end read a copy of
+    // the last 16 bytes followed by zeros.
+    alignas(16) std::uint8_t tail[32] = {};
+    std::memcpy(tail, in + 32 * D - 16, 16);
+    const auto chunk_at = [&](std::size_t offset) noexcept {
+        const std::uint8_t* p =
+            offset + 16 <= 32 * D ? in + offset : tail + (offset - (32 * D - 16));
+        return _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    };
     const __m256i shuffle = load(kDecode<D>.shuffle);
     const __m256i shift = load(kDecode<D>.shift);
     const __m256i mask = _mm256_set1_epi32((1 << D) - 1);
     for (std::size_t i = 0; i < 16; ++i) {
         __m256i half[2];
         for (std::size_t h = 0; h < 2; ++h) {
-            const __m128i chunk =
-                _mm_loadu_si128(reinterpret_cast<const __m128i*>(buffer + D * (2 * i + h)));
+            const __m128i chunk = chunk_at(D * (2 * i + h));
             const __m256i spread = _mm256_shuffle_epi8(_mm256_broadcastsi128_si256(chunk), shuffle);
             half[h] = _mm256_and_si256(_mm256_srlv_epi32(spread, shift), mask);
         }
@@ -536,7 +541,7 @@ QTM_AVX2 void decode(const std::uint8_t* in, Poly& out) noexcept {
         }
         store(out.data() + 16 * i, v);
     }
-    secure_wipe(buffer, sizeof buffer);  // may be a secret key or message
+    secure_wipe(tail, sizeof tail);  // may be a secret key or message
 }
 
 }  // namespace
