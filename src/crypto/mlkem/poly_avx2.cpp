@@ -392,16 +392,17 @@ QTM_AVX2 void cbd3(const std::uint8_t* bytes, Poly& out) noexcept {
     // 24 bytes = eight 24-bit groups of four coefficients, one group per 32-bit lane; the
     // three bits of each triple added, then coefficients 0 1 and 2 3 of each group in the
     // two 16-bit halves of two vectors, interleaved back into order.
-    std::uint8_t padded[192 + 8];
-    std::memcpy(padded, bytes, 192);
-    std::memset(padded + 192, 0, 8);
+    // 32-byte loads at 24-byte steps straight from the input; the last one (it would pass
+    // the 192 bytes) from a padded copy of the tail.
+    alignas(32) std::uint8_t tail[32] = {};
+    std::memcpy(tail, bytes + 168, 24);
     const __m256i spread = _mm256_setr_epi8(0, 1, 2, -1, 3, 4, 5, -1, 6, 7, 8, -1, 9, 10, 11, -1, 4,
                                             5, 6, -1, 7, 8, 9, -1, 10, 11, 12, -1, 13, 14, 15, -1);
     const __m256i m249 = _mm256_set1_epi32(0x249249);
     const __m256i m3f = _mm256_set1_epi32(0x3F), m3f_high = _mm256_set1_epi32(0x3F0000);
     const __m256i m7 = set16(7);
     for (std::size_t i = 0; i < 8; ++i) {
-        __m256i w = _mm256_permute4x64_epi64(load(padded + 24 * i), 0x94);
+        __m256i w = _mm256_permute4x64_epi64(load(i < 7 ? bytes + 24 * i : tail), 0x94);
         w = _mm256_shuffle_epi8(w, spread);
         const __m256i s =
             _mm256_add_epi32(_mm256_add_epi32(_mm256_and_si256(w, m249),
@@ -420,7 +421,7 @@ QTM_AVX2 void cbd3(const std::uint8_t* bytes, Poly& out) noexcept {
         store(out.data() + 32 * i, _mm256_permute2x128_si256(low, high, 0x20));
         store(out.data() + 32 * i + 16, _mm256_permute2x128_si256(low, high, 0x31));
     }
-    secure_wipe(padded, sizeof padded);  // the PRF output the secret came from
+    secure_wipe(tail, sizeof tail);  // the PRF output the secret came from
 }
 
 }  // namespace
