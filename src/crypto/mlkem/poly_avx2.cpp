@@ -23,6 +23,7 @@
 // lanes: vpmaddwd gives a0 b1 + a1 b0 in a 32-bit lane directly, and a0 b0 + m gamma R with
 // m = montmul(a1, b1) (so m gamma R = a1 b1 gamma mod q); the 32-bit sums of up to four
 // products are Montgomery-reduced once and multiplied by R^2 to undo the R^-1.
+#include <algorithm>
 #include <cstring>
 
 #include "crypto/mlkem/kernels.hpp"
@@ -337,9 +338,14 @@ QTM_AVX2 std::size_t rej_uniform_avx2(std::uint16_t* out, std::size_t filled,
     const __m256i low12 = set16(0x0FFF);
     const __m256i q = set16(kQi);
     std::size_t offset = 0;
-    // Each round stores 2 x 8 lanes at `filled` and reads 32 bytes at `offset`.
-    while (filled + 16 <= kN && offset + 32 <= length) {
-        __m256i w = _mm256_permute4x64_epi64(load(bytes + offset), 0x94);  // qwords 0 1 1 2
+    // Each round takes the 24 bytes at `offset` (bytes 0..15 in the low half, 8..23 in the
+    // high) and appends the accepted candidates at `filled`: straight into out while 16 more
+    // fit, else through `last`, keeping only those up to kN.
+    while (filled < kN && offset + 24 <= length) {
+        const std::uint8_t* p = bytes + offset;
+        __m256i w = _mm256_inserti128_si256(
+            _mm256_castsi128_si256(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p))),
+            _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 8)), 1);
         w = _mm256_shuffle_epi8(w, spread);
         const __m256i d =
             _mm256_blend_epi16(_mm256_and_si256(w, low12), _mm256_srli_epi16(w, 4), 0xAA);
@@ -350,13 +356,24 @@ QTM_AVX2 std::size_t rej_uniform_avx2(std::uint16_t* out, std::size_t filled,
         const __m128i low = _mm_shuffle_epi8(
             _mm256_castsi256_si128(d),
             _mm_loadu_si128(reinterpret_cast<const __m128i*>(kRejection.shuffle[low_mask])));
-        _mm_storeu_si128(reinterpret_cast<__m128i*>(out + filled), low);
-        filled += kRejection.count[low_mask];
         const __m128i high = _mm_shuffle_epi8(
             _mm256_extracti128_si256(d, 1),
             _mm_loadu_si128(reinterpret_cast<const __m128i*>(kRejection.shuffle[high_mask])));
-        _mm_storeu_si128(reinterpret_cast<__m128i*>(out + filled), high);
-        filled += kRejection.count[high_mask];
+        const std::size_t low_count = kRejection.count[low_mask];
+        const std::size_t count = low_count + kRejection.count[high_mask];
+        if (filled + 16 <= kN) {
+            _mm_storeu_si128(reinterpret_cast<__m128i*>(out + filled), low);
+            _mm_storeu_si128(reinterpret_cast<__m128i*>(out + filled + low_count), high);
+            filled += count;
+        } else {
+            std::uint16_t last[24];
+            _mm_storeu_si128(reinterpret_cast<__m128i*>(last), low);
+            _mm_storeu_si128(reinterpret_cast<__m128i*>(last + low_count), high);
+            const std::size_t kept = std::min(count, kN - filled);
+            for (std::size_t i = 0; i < kept; ++i)
+                out[filled + i] = last[i];
+            filled += kept;
+        }
         offset += 24;
     }
     return rej_uniform_portable(out, filled, bytes + offset, length - offset);
