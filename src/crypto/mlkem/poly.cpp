@@ -1,5 +1,8 @@
+// ML-KEM's polynomial functions (poly.hpp): the portable kernels (kernels.hpp) and the
+// run-time choice between them and the AVX2 ones (poly_avx2.cpp), as ML-DSA does.
 #include "crypto/mlkem/poly.hpp"
 
+#include <algorithm>
 #include <atomic>
 
 #include "crypto/cpu.hpp"

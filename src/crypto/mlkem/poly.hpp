@@ -1,10 +1,12 @@
 // Polynomials of ML-KEM (FIPS 203): elements of Z_q[X]/(X^256 + 1) with q = 3329, the NTT,
 // sampling, compression and byte encoding. Internal to src/crypto; the API is mlkem.hpp.
 //
-// Coefficients are kept fully reduced in [0, q) between functions. Products use `% kQ` on
-// 32-bit values (q is a compile-time constant, so the compiler emits a multiply-and-shift)
-// or, inside the NTTs, Montgomery reduction with lazily reduced sums; neither's running
-// time depends on the (secret) operands.
+// Coefficients are kept fully reduced in [0, q) between functions. Each function runs a
+// portable or an AVX2 kernel (mlkem/kernels.hpp), chosen once per process (crypto/cpu.hpp);
+// both give the same outputs bit for bit. Portable products use `% kQ` on 32-bit values
+// (q is a compile-time constant, so the compiler emits a multiply-and-shift) or, inside the
+// NTTs, Montgomery reduction with lazily reduced sums; the AVX2 kernels Montgomery and
+// Barrett reduction on 16-bit lanes. No running time depends on the (secret) operands.
 #pragma once
 
 #include <array>
