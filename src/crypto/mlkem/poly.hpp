@@ -5,7 +5,7 @@
 // portable or an AVX2 kernel (mlkem/kernels.hpp), chosen once per process (crypto/cpu.hpp);
 // both give the same outputs bit for bit. Portable products use `% kQ` on 32-bit values
 // (q is a compile-time constant, so the compiler emits a multiply-and-shift) or, inside the
-// NTTs, Montgomery reduction with lazily reduced sums; the AVX2 kernels Montgomery and
+// NTTs, Montgomery reduction with lazily reduced sums; the AVX2 kernels use Montgomery and
 // Barrett reduction on 16-bit lanes. No running time depends on the (secret) operands.
 #pragma once
 
