@@ -12,7 +12,7 @@ debian_packages=(
   build-essential cmake ninja-build pkg-config git
   clang libclang-rt-14-dev clang-format clang-tidy valgrind
   libssl-dev libgmp-dev libsecp256k1-dev librocksdb-dev libboost1.81-dev
-  nlohmann-json3-dev libspdlog-dev libfmt-dev libcli11-dev libtomlplusplus-dev
+  nlohmann-json3-dev libsimdjson-dev libspdlog-dev libfmt-dev libcli11-dev libtomlplusplus-dev
   prometheus-cpp-dev libgtest-dev libgmock-dev libbenchmark-dev librapidcheck-dev
 )
 # The operator's tools the deploy/ tests run (promtool; Docker, Compose and debootstrap for

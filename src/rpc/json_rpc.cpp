@@ -7,6 +7,7 @@
 #include <variant>
 
 #include "base/log_limiter.hpp"
+#include "rpc/json_parse.hpp"
 
 namespace qtm::rpc {
 
@@ -143,7 +144,7 @@ std::optional<std::string> Dispatcher::handle(std::string_view body) const {
 std::optional<std::string> Dispatcher::handle_body(std::string_view body) const {
     Json request;
     try {
-        request = Json::parse(body);
+        request = parse_json(body);
     } catch (const Json::parse_error& error) {
         report_unanswerable(code::kParseError);
         return to_wire(error_response(nullptr, code::kParseError,
