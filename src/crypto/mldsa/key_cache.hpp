@@ -52,7 +52,8 @@ public:
     };
 
     // At most `capacity_bytes` of entries in all (each shard holds capacity / shards).
-    // `hasher` is for tests that force collisions; the default is std::hash.
+    // `hasher` is for tests that force collisions; the default is std::hash of the first 64
+    // bytes, mixed with the length.
     explicit VerifyKeyCache(std::size_t capacity_bytes, std::size_t shard_count = 16,
                             Hasher hasher = nullptr);
     VerifyKeyCache(const VerifyKeyCache&) = delete;
