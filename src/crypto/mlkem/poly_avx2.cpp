@@ -211,9 +211,10 @@ QTM_AVX2 void ntt_avx2(Poly& f) noexcept {
     // the vector loads after it stall on store forwarding).
     __m256i v[16];
     for (std::size_t i = 0; i < 8; ++i) {
-        v[i] = load(f.data() + 16 * i);
-        v[i + 8] = load(f.data() + 16 * i + 128);
-        forward_layer(v[i], v[i + 8], 1);
+        __m256i a = load(f.data() + 16 * i), b = load(f.data() + 16 * i + 128);
+        forward_layer(a, b, 1);
+        v[i] = a;
+        v[i + 8] = b;
     }
     // Then each half on its own (8 vectors: fewer live registers).
     for (std::size_t h = 0; h < 2; ++h) {
