@@ -6,10 +6,16 @@
 #   bench/cluster_bench.sh [--validators 4] [--txs 4000] [--senders 200] [--concurrency 16]
 #                          [--block-time 1000] [--base-port 24100] [--gas-limit G]
 #                          [--max-block-bytes B]   (the spec's block limits; qtm's defaults)
+#                          [--client sdk|presigned]
+# --client sdk (the default): bench/cluster_load.mjs, transfers signed with the JS SDK and
+# sent with fetch. --client presigned: qtm-bench-presign signs them in C++ and
+# bench/node_tps.mjs sends them with autocannon round-robin to all nodes (each sender's
+# key-carrying first transfer committed before the measurement); its table adds CPU per
+# transfer, summed over the nodes.
 set -euo pipefail
 root_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 bin="${QTM_BIN_DIR:-$root_dir/build/bin}"
-validators=4 txs=4000 senders=200 concurrency=16 block_time=1000 base_port=24100
+validators=4 txs=4000 senders=200 concurrency=16 block_time=1000 base_port=24100 client=sdk
 limits=()
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -21,11 +27,12 @@ while [[ $# -gt 0 ]]; do
     --base-port) base_port="$2"; shift 2 ;;
     --gas-limit) limits+=(--gas-limit "$2"); shift 2 ;;
     --max-block-bytes) limits+=(--max-block-bytes "$2"); shift 2 ;;
-    -h|--help) sed -n 2,8p "$0"; exit 0 ;;
+    --client) client="$2"; shift 2 ;;
+    -h|--help) sed -n 2,14p "$0"; exit 0 ;;
     *) echo "cluster_bench: unknown option $1 (--help)" >&2; exit 2 ;;
   esac
 done
-for program in qtm qtmd; do
+for program in qtm qtmd qtm-bench-presign; do
   [[ -x "$bin/$program" ]] || { echo "cluster_bench: $bin/$program is missing (scripts/build.sh)" >&2; exit 2; }
 done
 dir="$(mktemp -d /tmp/qtm-cluster-bench.XXXXXX)"
@@ -46,8 +53,27 @@ for _ in $(seq 1 60); do
 done
 echo "cluster_bench: $validators validators, block time $block_time ms, ${limits[*]:-default block limits}, $(nproc) cores, $(date -u +%FT%TZ)"
 load_status=0
-node "$root_dir/bench/cluster_load.mjs" --urls "$(IFS=,; echo "${urls[*]}")" --txs "$txs" \
-  --senders "$senders" --concurrency "$concurrency" || load_status=$?
+if [[ "$client" == presigned ]]; then
+  chain_id="$(node -e 'console.log(Number(require(process.argv[1]).chainId))' "$dir/net/spec.json")"
+  "$bin/qtm-bench-presign" --txs "$txs" --senders "$senders" --chain-id "$chain_id" --out "$dir/load" >&2
+  pids=()
+  for ((i = 0; i < validators; ++i)); do pids+=("$(cat "$dir/net/node$i/qtmd.pid")"); done
+  out="$(node "$root_dir/bench/node_tps.mjs" --target qtmd --url "$(IFS=,; echo "${urls[*]}")" \
+    --pid "$(IFS=,; echo "${pids[*]}")" --load "$dir/load" --connections "$concurrency")" || load_status=$?
+  json="$(sed -n 's/^json: //p' <<<"$out")"
+  echo "$json"
+  [[ -n "$json" ]] && node -e '
+const r = JSON.parse(process.argv[1]);
+console.log("| nodes | transfers | accepted | final | accepted/s | finalized/s | p50 ms | p99 ms | CPU ms/transfer (all nodes) | node cores | client cores |");
+console.log("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+console.log(`| ${r.nodes} | ${r.submitted} | ${r.accepted} | ${r.committed} | ${r.submitted_per_s} | ${r.committed_per_s} | ${r.p50_ms} | ${r.p99_ms} | ${r.node_cpu_ms_per_tx} | ${r.node_cores} | ${r.client_cores_submitting} |`);
+if (Object.keys(r.rejected).length) console.log("refused:", JSON.stringify(r.rejected));' "$json"
+elif [[ "$client" == sdk ]]; then
+  node "$root_dir/bench/cluster_load.mjs" --urls "$(IFS=,; echo "${urls[*]}")" --txs "$txs" \
+    --senders "$senders" --concurrency "$concurrency" || load_status=$?
+else
+  echo "cluster_bench: --client is sdk or presigned" >&2; exit 2
+fi
 for ((i = 0; i < validators; ++i)); do
   pid=$(cat "$dir/net/node$i/qtmd.pid")
   echo "node$i: $(ps -o rss= -p "$pid" | awk '{printf "%.0f MiB", $1/1024}') resident, $(ps -o times= -p "$pid")s CPU"

@@ -4,6 +4,7 @@
 #
 #   bench/node_tps.sh [--txs 20000] [--senders 200] [--connections 32] [--block-time 2]
 #                     [--gas-limit 1000000000] [--max-block-bytes 12582912] [--no-anvil]
+#                     [--strict]
 #
 # Builds nothing: qtmd and qtm-bench-presign from $QTM_BIN_DIR, else build-bench/bin, else
 # build/bin; anvil from tests/e2e/node_modules (@foundry-rs/anvil, a dev dependency there:
@@ -15,11 +16,12 @@
 # ML-DSA-44 by qtm-bench-presign (C++), ECDSA by ethers.
 # Prints one markdown table: submitted/s (accepted over the submission window), committed/s
 # (from the first request to the last inclusion), p50/p99 submit-to-inclusion, the node's
-# CPU per committed transfer and in cores, and the load generator's CPU.
+# CPU per committed transfer and in cores, and the load generator's CPU. --strict (the ctest
+# smoke bench.node_tps.smoke): exit 1 unless every transfer is accepted and committed.
 set -euo pipefail
 
 txs=20000 senders=200 connections=32 block_time=2 gas_limit=1000000000
-max_block_bytes=12582912 anvil=1
+max_block_bytes=12582912 anvil=1 strict=()
 usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; }
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -30,6 +32,7 @@ while [[ $# -gt 0 ]]; do
     --gas-limit) gas_limit="$2"; shift 2 ;;
     --max-block-bytes) max_block_bytes="$2"; shift 2 ;;
     --no-anvil) anvil=0; shift ;;
+    --strict) strict=(--strict); shift ;;
     -h|--help) usage; exit 0 ;;
     *) echo "node_tps: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
@@ -83,13 +86,15 @@ for _ in $(seq 1 300); do
   sleep 0.1
 done
 [[ -n "$url" ]] || { echo "node_tps: no JSON-RPC URL in qtmd's banner" >&2; exit 1; }
-results+=("$(node "$root/bench/node_tps.mjs" --target qtmd --url "$url" --pid "$pid" \
-  --load "$work/load" --connections "$connections" | sed -n 's/^json: //p')")
+status=0
+out="$(node "$root/bench/node_tps.mjs" --target qtmd --url "$url" --pid "$pid" \
+  --load "$work/load" --connections "$connections" "${strict[@]}")" || status=$?
+results+=("$(sed -n 's/^json: //p' <<<"$out")")
 stop_node
 
 # ---- anvil
 if [[ "$anvil" == 1 ]]; then
-  port=$(( 20000 + RANDOM % 20000 ))
+  port="$(node -e 'const s = require("net").createServer().listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); })')"
   "$anvil_bin" --port "$port" --block-time "$block_time" --gas-limit "$gas_limit" \
     --silent >"$work/anvil.out" 2>&1 &
   pid=$!
@@ -99,8 +104,10 @@ if [[ "$anvil" == 1 ]]; then
     kill -0 "$pid" 2>/dev/null || { cat "$work/anvil.out" >&2; echo "node_tps: anvil exited" >&2; exit 1; }
     sleep 0.1
   done
-  results+=("$(node "$root/bench/node_tps.mjs" --target anvil --url "http://127.0.0.1:$port" \
-    --pid "$pid" --txs "$txs" --senders "$senders" --connections "$connections" | sed -n 's/^json: //p')")
+  out="$(node "$root/bench/node_tps.mjs" --target anvil --url "http://127.0.0.1:$port" \
+    --pid "$pid" --txs "$txs" --senders "$senders" --connections "$connections" \
+    "${strict[@]}")" || status=$?
+  results+=("$(sed -n 's/^json: //p' <<<"$out")")
   stop_node
 fi
 
@@ -114,3 +121,4 @@ for (const r of rows) {
 }
 for (const r of rows) console.log(`json: ${JSON.stringify(r)}`);
 '
+exit "$status"
