@@ -29,8 +29,7 @@ template <int kBits>
     constexpr int kWhole = kBits / 8;
     for (int w = 0; w < kWhole; ++w)
         std::memcpy(out + 8 * w, &words[w], 8);
-    for (int b = 8 * kWhole; b < kBits; ++b)
-        out[b] = static_cast<std::uint8_t>(words[kWhole] >> (8 * (b - 8 * kWhole)));
+    if constexpr (kBits % 8 != 0) std::memcpy(out + 8 * kWhole, &words[kWhole], kBits % 8);
 }
 
 template <int kBits>
@@ -39,8 +38,7 @@ template <int kBits>
     std::uint64_t words[4] = {0, 0, 0, 0};
     for (int w = 0; w < kWhole; ++w)
         std::memcpy(&words[w], in + 8 * w, 8);
-    for (int b = 8 * kWhole; b < kBits; ++b)
-        words[kWhole] |= static_cast<std::uint64_t>(in[b]) << (8 * (b - 8 * kWhole));
+    if constexpr (kBits % 8 != 0) std::memcpy(&words[kWhole], in + 8 * kWhole, kBits % 8);
     constexpr std::uint64_t kMask = (std::uint64_t{1} << kBits) - 1;
 #pragma GCC unroll 8
     for (int i = 0; i < 8; ++i) {
