@@ -172,14 +172,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             const std::uint8_t at = byte_at(data, size, 2 * k);
             challenge[at] = (byte_at(data, size, 2 * k + 1) & 1U) != 0 ? 1 : kQ - 1;
         }
-        mldsa::SmallPoly small;
+        Poly s_values;
         for (std::size_t i = 0; i < kN; ++i)
-            small[i] = static_cast<std::int16_t>(byte_at(data, size, 300 + i) % 16 - 11);
+            s_values[i] = mldsa::to_field(byte_at(data, size, 300 + i) % 16 - 11);
+        const mldsa::SmallPoly small = mldsa::to_small(s_values);
         const mldsa::SparseChallenge sparse = mldsa::sparse_challenge(challenge);
         d::sparse_multiply_portable(sparse.plus, sparse.plus_count, sparse.minus,
-                                    sparse.minus_count, small.data(), x1.data());
+                                    sparse.minus_count, small.extended.data(), x1.data());
         d::sparse_multiply_avx2(sparse.plus, sparse.plus_count, sparse.minus, sparse.minus_count,
-                                small.data(), y1.data());
+                                small.extended.data(), y1.data());
         check(x1 == y1, "sparse challenge product");
     }
 

@@ -76,14 +76,15 @@ std::size_t rej_eta_portable(std::int32_t* a, std::size_t j, const std::uint8_t*
 std::size_t rej_eta_avx2(std::int32_t* a, std::size_t j, const std::uint8_t* bytes,
                          std::size_t length, std::int32_t eta) noexcept;
 // c * s for a challenge c given by its nonzero positions (plus: +1, minus: -1; public) and
-// s with small centred coefficients (|s_i| * (number of positions) < 2^15): the
-// negacyclic sum of shifted copies of s, as values mod q in [0, q).
+// s with small centred coefficients given as the extended copy [-s_0..-s_255, s_0..s_255]
+// (512 values, |s_i| * (number of positions) < 2^15): the negacyclic sum of shifted copies
+// of s, as values mod q in [0, q).
 void sparse_multiply_portable(const std::uint8_t* plus, std::size_t plus_count,
                               const std::uint8_t* minus, std::size_t minus_count,
-                              const std::int16_t* s, std::int32_t* out) noexcept;
+                              const std::int16_t* extended, std::int32_t* out) noexcept;
 void sparse_multiply_avx2(const std::uint8_t* plus, std::size_t plus_count,
-                          const std::uint8_t* minus, std::size_t minus_count, const std::int16_t* s,
-                          std::int32_t* out) noexcept;
+                          const std::uint8_t* minus, std::size_t minus_count,
+                          const std::int16_t* extended, std::int32_t* out) noexcept;
 
 // The kernels in use, chosen once (crypto/cpu.hpp) or by select_kernels_for_testing.
 struct Kernels {

@@ -198,21 +198,15 @@ template <int kSign>
 
 void sparse_multiply_portable(const std::uint8_t* plus, std::size_t plus_count,
                               const std::uint8_t* minus, std::size_t minus_count,
-                              const std::int16_t* s, std::int32_t* out) noexcept {
+                              const std::int16_t* extended, std::int32_t* out) noexcept {
     // extended[256 - p + i] is (X^p s)_i: s_(i-p) for i >= p, -s_(i-p+256) below.
-    std::int16_t extended[2 * kN];
     std::int16_t sum[kN] = {};
-    for (std::size_t i = 0; i < kN; ++i) {
-        extended[i] = static_cast<std::int16_t>(-s[i]);
-        extended[kN + i] = s[i];
-    }
     for (std::size_t k = 0; k < plus_count; ++k)
         add_window<1>(sum, extended + kN - plus[k]);
     for (std::size_t k = 0; k < minus_count; ++k)
         add_window<-1>(sum, extended + kN - minus[k]);
     for (std::size_t i = 0; i < kN; ++i)
         out[i] = to_field(sum[i]);
-    secure_wipe(extended, sizeof extended);
     secure_wipe(sum, sizeof sum);
 }
 
@@ -221,7 +215,9 @@ void sparse_multiply_portable(const std::uint8_t* plus, std::size_t plus_count,
 using detail::kernels;
 
 SparseChallenge sparse_challenge(const Poly& c) noexcept {
-    SparseChallenge sparse{};
+    SparseChallenge sparse;  // entries past the counts are never read
+    sparse.plus_count = 0;
+    sparse.minus_count = 0;
     // c is public (from c_tilde), but its positions are random: written without branches,
     // which would be mispredicted about tau times.
     for (std::size_t i = 0; i < kN; ++i) {
@@ -234,13 +230,17 @@ SparseChallenge sparse_challenge(const Poly& c) noexcept {
 }
 
 void sparse_multiply(const SparseChallenge& c, const SmallPoly& s, Poly& out) noexcept {
-    kernels().sparse_multiply(c.plus, c.plus_count, c.minus, c.minus_count, s.data(), out.data());
+    kernels().sparse_multiply(c.plus, c.plus_count, c.minus, c.minus_count, s.extended.data(),
+                              out.data());
 }
 
 SmallPoly to_small(const Poly& a) noexcept {
     SmallPoly s;
-    for (std::size_t i = 0; i < kN; ++i)
-        s[i] = static_cast<std::int16_t>(centered(a[i]));
+    for (std::size_t i = 0; i < kN; ++i) {
+        const auto c = static_cast<std::int16_t>(centered(a[i]));
+        s.extended[i] = static_cast<std::int16_t>(-c);
+        s.extended[kN + i] = c;
+    }
     return s;
 }
 

@@ -92,12 +92,15 @@ struct SparseChallenge {
     std::size_t plus_count;
     std::size_t minus_count;
 };
-using SmallPoly = std::array<std::int16_t, kN>;
+// s as the extended copy [-s, s] that every shifted window of c s reads, built once.
+struct SmallPoly {
+    alignas(32) std::array<std::int16_t, 2 * kN> extended;
+};
 [[nodiscard]] SparseChallenge sparse_challenge(const Poly& c) noexcept;
 // c s mod q in [0, q), for |s_i| tau < 2^15 (s = s1 or s2 of a well-formed or malformed key:
 // skDecode gives |s_i| <= 2^eta_bits).
 void sparse_multiply(const SparseChallenge& c, const SmallPoly& s, Poly& out) noexcept;
-// a in [0, q) with small centred values -> 16 bits.
+// a in [0, q) with small centred values -> the extended 16-bit copy.
 [[nodiscard]] SmallPoly to_small(const Poly& a) noexcept;
 
 // max_i |coefficient mod ± q| over one polynomial, computed without secret branches.

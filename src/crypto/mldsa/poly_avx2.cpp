@@ -303,15 +303,7 @@ QTM_AVX2 void multiply_accumulate_avx2(const std::int32_t* a, const std::int32_t
 // unaligned window of the extended copy [-s, s]; the sums stay in registers.
 QTM_AVX2 void sparse_multiply_avx2(const std::uint8_t* plus, std::size_t plus_count,
                                    const std::uint8_t* minus, std::size_t minus_count,
-                                   const std::int16_t* s, std::int32_t* out) noexcept {
-    alignas(32) std::int16_t extended[2 * kN];
-    const auto* in = reinterpret_cast<const __m256i*>(s);
-    auto* ext = reinterpret_cast<__m256i*>(extended);
-    for (std::size_t v = 0; v < kN / 16; ++v) {
-        const __m256i x = _mm256_loadu_si256(in + v);
-        _mm256_store_si256(ext + v, _mm256_sub_epi16(_mm256_setzero_si256(), x));
-        _mm256_store_si256(ext + kN / 16 + v, x);
-    }
+                                   const std::int16_t* extended, std::int32_t* out) noexcept {
     const __m256i q = q_vector();
     // Half a polynomial (8 vectors of 16) at a time, so the sums fit in registers.
     for (std::size_t half = 0; half < 2; ++half) {
@@ -338,7 +330,6 @@ QTM_AVX2 void sparse_multiply_avx2(const std::uint8_t* plus, std::size_t plus_co
             store(o + 8, _mm256_add_epi32(high, _mm256_and_si256(_mm256_srai_epi32(high, 31), q)));
         }
     }
-    secure_wipe(extended, sizeof extended);
 }
 
 }  // namespace qtm::crypto::mldsa::detail
@@ -361,9 +352,9 @@ void multiply_accumulate_avx2(const std::int32_t* a, const std::int32_t* b, std:
     multiply_accumulate_portable(a, b, count, c);
 }
 void sparse_multiply_avx2(const std::uint8_t* plus, std::size_t plus_count,
-                          const std::uint8_t* minus, std::size_t minus_count, const std::int16_t* s,
-                          std::int32_t* out) noexcept {
-    sparse_multiply_portable(plus, plus_count, minus, minus_count, s, out);
+                          const std::uint8_t* minus, std::size_t minus_count,
+                          const std::int16_t* extended, std::int32_t* out) noexcept {
+    sparse_multiply_portable(plus, plus_count, minus, minus_count, extended, out);
 }
 }  // namespace qtm::crypto::mldsa::detail
 #endif
