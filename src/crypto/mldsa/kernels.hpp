@@ -122,11 +122,26 @@ bool select_kernels_for_testing(bool avx2) noexcept;
 // centred representative (forward NTT), and the inverse NTT's -zetas[m], likewise.
 // The *_qinv tables hold each twiddle times q^-1 mod 2^32, the factor a vector Montgomery
 // product needs (one multiply fewer per butterfly).
+// The lanes tables hold the twiddles of the NTT's last three layers (the inverse's first
+// three) for each group g of 16 coefficients in the lane order the AVX2 code uses, with
+// the odd lanes' values also at the even positions (z_odd[g][i] = z[g][i | 1]), which is
+// what its even/odd Montgomery product reads: loads instead of lane shuffles.
+struct LaneTwiddles {
+    std::int32_t z[kN / 16][8];
+    std::int32_t zq[kN / 16][8];
+    std::int32_t z_odd[kN / 16][8];
+    std::int32_t zq_odd[kN / 16][8];
+};
 struct Twiddles {
     std::int32_t forward[kN];
     std::int32_t inverse[kN];
     std::int32_t forward_qinv[kN];
     std::int32_t inverse_qinv[kN];
+    // forward4[g][i] = forward[32 + 2g + i / 4], forward2: [64 + 4g + i / 2],
+    // forward1: [128 + 8g + i]; inverse1: inverse[248 - 8g + 7 - i], inverse2:
+    // [124 - 4g + 3 - i / 2], inverse4: [62 - 2g + 1 - i / 4]; the z values with their
+    // q^-1 multiples.
+    LaneTwiddles forward4, forward2, forward1, inverse1, inverse2, inverse4;
 };
 extern const Twiddles kTwiddles;
 

@@ -59,6 +59,29 @@ constexpr detail::Twiddles make_twiddles() noexcept {
         t.forward_qinv[m] = times_q_inverse(t.forward[m]);
         t.inverse_qinv[m] = times_q_inverse(t.inverse[m]);
     }
+    const auto fill = [](detail::LaneTwiddles& lanes, const std::int32_t* z, const std::int32_t* zq,
+                         auto index) {
+        for (std::size_t g = 0; g < kN / 16; ++g) {
+            for (std::size_t i = 0; i < 8; ++i) {
+                lanes.z[g][i] = z[index(g, i)];
+                lanes.zq[g][i] = zq[index(g, i)];
+                lanes.z_odd[g][i] = z[index(g, i | 1)];
+                lanes.zq_odd[g][i] = zq[index(g, i | 1)];
+            }
+        }
+    };
+    fill(t.forward4, t.forward, t.forward_qinv,
+         [](std::size_t g, std::size_t i) { return 32 + 2 * g + i / 4; });
+    fill(t.forward2, t.forward, t.forward_qinv,
+         [](std::size_t g, std::size_t i) { return 64 + 4 * g + i / 2; });
+    fill(t.forward1, t.forward, t.forward_qinv,
+         [](std::size_t g, std::size_t i) { return 128 + 8 * g + i; });
+    fill(t.inverse1, t.inverse, t.inverse_qinv,
+         [](std::size_t g, std::size_t i) { return 248 - 8 * g + 7 - i; });
+    fill(t.inverse2, t.inverse, t.inverse_qinv,
+         [](std::size_t g, std::size_t i) { return 124 - 4 * g + 3 - i / 2; });
+    fill(t.inverse4, t.inverse, t.inverse_qinv,
+         [](std::size_t g, std::size_t i) { return 62 - 2 * g + 1 - i / 4; });
     return t;
 }
 

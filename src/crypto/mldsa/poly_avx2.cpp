@@ -11,7 +11,8 @@
 //
 // Layers with butterflies 8 or more apart work on whole vectors; the last three (4, 2, 1
 // apart) work on 16 coefficients in two vectors, rearranged so that each lane of one vector
-// pairs with the same lane of the other, with the twiddles laid out to match.
+// pairs with the same lane of the other, with the twiddles laid out to match (the lanes
+// tables of kernels.hpp, built at compile time).
 #include "base/bytes.hpp"
 #include "crypto/mldsa/kernels.hpp"
 #include "crypto/mldsa/poly.hpp"
@@ -49,11 +50,6 @@ QTM_AVX2 inline __m256i montgomery_halves(__m256i a_even, __m256i a_odd, __m256i
     return _mm256_blend_epi32(odd_lanes(even), odd, 0xAA);
 }
 
-// a * b * 2^-32 in (-q, q) per lane, with bq = b * q^-1 mod 2^32.
-QTM_AVX2 inline __m256i montgomery(__m256i a, __m256i b, __m256i bq) noexcept {
-    return montgomery_halves(a, odd_lanes(a), b, bq, odd_lanes(b), odd_lanes(bq));
-}
-
 // reduce32 of poly.hpp per lane: a - round(a / 2^23) q, with t q = (t << 23) - (t << 13) + t.
 QTM_AVX2 inline __m256i reduce32(__m256i a) noexcept {
     const __m256i t = _mm256_srai_epi32(_mm256_add_epi32(a, _mm256_set1_epi32(1 << 22)), 23);
@@ -73,11 +69,6 @@ QTM_AVX2 inline __m256i load(const std::int32_t* p) noexcept {
 QTM_AVX2 inline void store(std::int32_t* p, __m256i v) noexcept {
     _mm256_storeu_si256(reinterpret_cast<__m256i*>(p), v);
 }
-// Eight twiddles from table[first + index[i]] for the lanes i.
-QTM_AVX2 inline __m256i gather(const std::int32_t* table, std::size_t first,
-                               __m256i index) noexcept {
-    return _mm256_permutevar8x32_epi32(load(table + first), index);
-}
 
 // A broadcast twiddle and its q^-1 multiple.
 struct Twiddle {
@@ -85,7 +76,8 @@ struct Twiddle {
     __m256i zq;
 };
 
-// montgomery() for a twiddle that is the same in every lane: its odd lanes need no shift.
+// The Montgomery product by a twiddle that is the same in every lane: its odd lanes need
+// no shuffle.
 QTM_AVX2 inline __m256i montgomery_broadcast(__m256i a, Twiddle b) noexcept {
     return montgomery_halves(a, odd_lanes(a), b.z, b.zq, b.z, b.zq);
 }
@@ -127,15 +119,20 @@ QTM_AVX2 inline Pair swap32(Pair x) noexcept {
             _mm256_blend_epi32(_mm256_srli_epi64(x.low, 32), x.high, 0xAA)};
 }
 
-QTM_AVX2 inline void forward_butterfly(Pair& x, __m256i z, __m256i zq) noexcept {
-    const __m256i t = montgomery(x.high, z, zq);
-    x.high = _mm256_sub_epi32(x.low, t);
-    x.low = _mm256_add_epi32(x.low, t);
+// The twiddles of group g from a lanes table (kernels.hpp): no gathers, no odd-lane shuffles.
+QTM_AVX2 inline __m256i lane_product(__m256i a, const LaneTwiddles& t, std::size_t g) noexcept {
+    return montgomery_halves(a, odd_lanes(a), load(t.z[g]), load(t.zq[g]), load(t.z_odd[g]),
+                             load(t.zq_odd[g]));
 }
-QTM_AVX2 inline void inverse_butterfly(Pair& x, __m256i z, __m256i zq) noexcept {
-    const __m256i t = x.low;
-    x.low = _mm256_add_epi32(t, x.high);
-    x.high = montgomery(_mm256_sub_epi32(t, x.high), z, zq);
+QTM_AVX2 inline void forward_butterfly(Pair& x, const LaneTwiddles& t, std::size_t g) noexcept {
+    const __m256i u = lane_product(x.high, t, g);
+    x.high = _mm256_sub_epi32(x.low, u);
+    x.low = _mm256_add_epi32(x.low, u);
+}
+QTM_AVX2 inline void inverse_butterfly(Pair& x, const LaneTwiddles& t, std::size_t g) noexcept {
+    const __m256i u = x.low;
+    x.low = _mm256_add_epi32(u, x.high);
+    x.high = lane_product(_mm256_sub_epi32(u, x.high), t, g);
 }
 
 }  // namespace
@@ -163,8 +160,6 @@ QTM_AVX2 void ntt_avx2(std::int32_t* w) noexcept {
     // Layers 16, 8, 4, 2, 1 in registers: 32 coefficients (four vectors) at a time; the last
     // three on pairs of vectors rearranged so that lane i of one pairs with lane i of the
     // other.
-    const __m256i index4 = _mm256_setr_epi32(0, 0, 0, 0, 1, 1, 1, 1);
-    const __m256i index2 = _mm256_setr_epi32(0, 0, 1, 1, 2, 2, 3, 3);
     for (std::size_t b = 0; b < kN / 32; ++b) {
         std::int32_t* p = w + 32 * b;
         __m256i x[4] = {load(p), load(p + 8), load(p + 16), load(p + 24)};
@@ -176,14 +171,11 @@ QTM_AVX2 void ntt_avx2(std::int32_t* w) noexcept {
         for (std::size_t half = 0; half < 2; ++half) {
             const std::size_t g = 2 * b + half;
             Pair y = split4(x[2 * half], x[2 * half + 1]);
-            forward_butterfly(y, gather(tw.forward, 32 + 2 * g, index4),
-                              gather(tw.forward_qinv, 32 + 2 * g, index4));
+            forward_butterfly(y, tw.forward4, g);
             y = swap64(y);
-            forward_butterfly(y, gather(tw.forward, 64 + 4 * g, index2),
-                              gather(tw.forward_qinv, 64 + 4 * g, index2));
+            forward_butterfly(y, tw.forward2, g);
             y = swap32(y);
-            forward_butterfly(y, load(tw.forward + 128 + 8 * g),
-                              load(tw.forward_qinv + 128 + 8 * g));
+            forward_butterfly(y, tw.forward1, g);
             // Back to natural order, then frozen into [0, q).
             const __m256i low = _mm256_unpacklo_epi32(y.low, y.high);
             const __m256i high = _mm256_unpackhi_epi32(y.low, y.high);
@@ -196,9 +188,6 @@ QTM_AVX2 void ntt_avx2(std::int32_t* w) noexcept {
 
 QTM_AVX2 void inverse_ntt_avx2(std::int32_t* w, std::int32_t scale) noexcept {
     const Twiddles& tw = kTwiddles;
-    const __m256i index1 = _mm256_setr_epi32(7, 6, 5, 4, 3, 2, 1, 0);
-    const __m256i index2 = _mm256_setr_epi32(3, 3, 2, 2, 1, 1, 0, 0);
-    const __m256i index4 = _mm256_setr_epi32(1, 1, 1, 1, 0, 0, 0, 0);
     // Layers 1, 2, 4, 8, 16 in registers, 32 coefficients at a time.
     for (std::size_t b = 0; b < kN / 32; ++b) {
         std::int32_t* p = w + 32 * b;
@@ -211,14 +200,11 @@ QTM_AVX2 void inverse_ntt_avx2(std::int32_t* w, std::int32_t scale) noexcept {
             const __m256i a = _mm256_shuffle_epi32(halves.low, 0xD8);  // 0 2 1 3 per 128 bits
             const __m256i c = _mm256_shuffle_epi32(halves.high, 0xD8);
             Pair y{_mm256_unpacklo_epi64(a, c), _mm256_unpackhi_epi64(a, c)};
-            inverse_butterfly(y, gather(tw.inverse, 248 - 8 * g, index1),
-                              gather(tw.inverse_qinv, 248 - 8 * g, index1));
+            inverse_butterfly(y, tw.inverse1, g);
             y = swap32(y);
-            inverse_butterfly(y, gather(tw.inverse, 124 - 4 * g, index2),
-                              gather(tw.inverse_qinv, 124 - 4 * g, index2));
+            inverse_butterfly(y, tw.inverse2, g);
             y = swap64(y);
-            inverse_butterfly(y, gather(tw.inverse, 62 - 2 * g, index4),
-                              gather(tw.inverse_qinv, 62 - 2 * g, index4));
+            inverse_butterfly(y, tw.inverse4, g);
             x[2 * half] = _mm256_permute2x128_si256(y.low, y.high, 0x20);
             x[2 * half + 1] = _mm256_permute2x128_si256(y.low, y.high, 0x31);
         }
