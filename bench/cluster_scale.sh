@@ -7,11 +7,14 @@
 # commit certificate (qtm_getCommit). Builds nothing: build/bin or $QTM_BIN_DIR.
 #
 #   bench/cluster_scale.sh [--validators 100] [--block-time 10000] [--blocks 5]
-#                          [--base-port 25000] [--start-timeout 600]
+#                          [--base-port 25000] [--start-timeout 600] [--peers 8]
+# --peers K: each node's persistent peers are the next K nodes (a ring with chords) instead
+# of all the others, so that a node holds about 2K connections (with peer exchange on, as
+# qtmd's default, it may dial a few more); 0 keeps testnet init's full mesh.
 set -euo pipefail
 root_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 bin="${QTM_BIN_DIR:-$root_dir/build/bin}"
-validators=100 block_time=10000 blocks=5 base_port=25000 start_timeout=600
+validators=100 block_time=10000 blocks=5 base_port=25000 start_timeout=600 peers=8
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --validators) validators="$2"; shift 2 ;;
@@ -19,7 +22,8 @@ while [[ $# -gt 0 ]]; do
     --blocks) blocks="$2"; shift 2 ;;
     --base-port) base_port="$2"; shift 2 ;;
     --start-timeout) start_timeout="$2"; shift 2 ;;
-    -h|--help) sed -n 2,10p "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --peers) peers="$2"; shift 2 ;;
+    -h|--help) sed -n 2,13p "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "cluster_scale: unknown option $1 (--help)" >&2; exit 2 ;;
   esac
 done
@@ -49,6 +53,26 @@ init_start=$(date +%s)
 "$bin/qtm" testnet init --validators "$validators" --block-time "$block_time" \
   --base-port "$base_port" --out "$dir/net" >/dev/null
 echo "testnet init: $(( $(date +%s) - init_start )) s"
+if (( peers > 0 )); then
+  node - "$dir/net" "$validators" "$peers" <<'JS'
+const fs = require('fs');
+const [dir, n, k] = [process.argv[2], Number(process.argv[3]), Number(process.argv[4])];
+const file = (i) => `${dir}/node${i}/node.toml`;
+const url = new Map();  // p2p port -> qtm://id@host:port, from the other nodes' lists
+for (let i = 0; i < Math.min(n, 2); ++i) {
+  for (const m of fs.readFileSync(file(i), 'utf8').matchAll(/"(qtm:\/\/[^"]*:(\d+))"/g)) url.set(Number(m[2]), m[1]);
+}
+const port = (i) => Number(/p2p-port = (\d+)/.exec(fs.readFileSync(file(i), 'utf8'))[1]);
+for (let i = 0; i < n; ++i) {
+  const mine = [];
+  for (let d = 1; d <= Math.min(k, n - 1); ++d) mine.push(url.get(port((i + d) % n)));
+  const text = fs.readFileSync(file(i), 'utf8')
+    .replace(/persistent-peers = \[[^\]]*\]/, `persistent-peers = [\n${mine.map((u) => `  "${u}",`).join('\n')}\n]`);
+  fs.writeFileSync(file(i), text);
+}
+JS
+  echo "persistent peers: the next $peers nodes each"
+fi
 start=$(date +%s)
 QTMD="$bin/qtmd" "$root_dir/scripts/testnet.sh" start "$dir/net" >/dev/null
 url="http://127.0.0.1:$((base_port + 1))"
