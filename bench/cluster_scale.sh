@@ -84,6 +84,7 @@ for ((i = 0; i < validators; ++i)); do
   echo $! >"$node_dir/qtmd.pid"
   batch+=($!)
   if (( ${#batch[@]} == 12 || i == validators - 1 )); then
+    sleep 1.5  # the unlock starts after the spec and the data directory are read
     for _ in $(seq 1 40); do  # until the batch's processes are past the unlock
       big=0
       for pid in "${batch[@]}"; do
