@@ -268,6 +268,28 @@ TEST(MlDsaKernels, Avx2PackingMatchesPortable) {
         d::unpack_t1_avx2(bytes, b.data());
         ASSERT_EQ(a, b) << "t1, trial " << trial;
         ASSERT_EQ(a, mldsa::simple_bit_unpack(bytes, 10));
+        // SimpleBitPack (t1) and BitPack (s1/s2 with b = eta, t0 with b = 2^12).
+        for (const auto& [bits, b_value] : std::array<std::pair<int, std::int32_t>, 5>{
+                 {{3, 2}, {4, 4}, {10, 0}, {13, 1 << 12}, {4, 0}}}) {
+            const bool subtract = b_value != 0;
+            Poly packed_values = random_poly(rng, 0, (1 << bits) - 1);
+            if (fill == 1) packed_values.fill((1 << bits) - 1);
+            if (fill == 0) packed_values.fill(0);
+            Poly w = packed_values;
+            if (subtract) {
+                for (auto& c : w)
+                    c = mldsa::to_field(b_value - c);  // b - (w mod ± q) is the packed value
+            }
+            std::uint8_t portable[416] = {}, avx2[416] = {};
+            d::pack_bits_portable(w.data(), portable, bits, b_value, subtract);
+            d::pack_bits_avx2(w.data(), avx2, bits, b_value, subtract);
+            ASSERT_EQ(0, std::memcmp(portable, avx2, sizeof portable))
+                << bits << " bits, trial " << trial;
+            ASSERT_EQ(subtract ? mldsa::bit_unpack(portable, bits, b_value)
+                               : mldsa::simple_bit_unpack(portable, bits),
+                      w)
+                << "round trip, " << bits << " bits, trial " << trial;
+        }
         for (const int bits : {4, 6}) {
             Poly w = random_poly(rng, 0, (1 << bits) - 1);
             if (fill == 1) w.fill((1 << bits) - 1);

@@ -142,6 +142,23 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         check(std::memcmp(packed_portable, packed_avx2, sizeof packed_portable) == 0, "w1 packing");
     }
 
+    for (const int bits : {3, 4, 10, 13}) {
+        const std::int32_t b_value = bits == 3 ? 2 : bits == 13 ? 1 << 12 : bits == 4 ? 4 : 0;
+        Poly values;
+        for (std::size_t i = 0; i < kN; ++i) {
+            const auto raw =
+                static_cast<std::int32_t>((static_cast<std::uint32_t>(bytes[2 * i]) |
+                                           static_cast<std::uint32_t>(bytes[2 * i + 1]) << 8) &
+                                          ((1U << bits) - 1));
+            values[i] = b_value != 0 ? mldsa::to_field(b_value - raw) : raw;
+        }
+        std::uint8_t packed_portable[416] = {}, packed_avx2[416] = {};
+        d::pack_bits_portable(values.data(), packed_portable, bits, b_value, b_value != 0);
+        d::pack_bits_avx2(values.data(), packed_avx2, bits, b_value, b_value != 0);
+        check(std::memcmp(packed_portable, packed_avx2, sizeof packed_portable) == 0,
+              "bit packing");
+    }
+
     // Rejection sampling from the input bytes, resumed at a fuzzed count, over a fuzzed
     // length.
     const std::size_t start = byte_at(data, size, 0);

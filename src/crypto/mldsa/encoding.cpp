@@ -91,9 +91,15 @@ void with_width(int bits, Function f) noexcept {
     }
 }
 
+// The widths with a packing kernel (s1/s2, t1, t0); z is packed once per signature.
+bool has_pack_kernel(int bits) noexcept {
+    return bits == 3 || bits == 4 || bits == 10 || bits == 13;
+}
+
 }  // namespace
 
 void simple_bit_pack(const Poly& w, int bits, std::uint8_t* out) noexcept {
+    if (has_pack_kernel(bits)) return detail::kernels().pack_bits(w.data(), out, bits, 0, false);
     with_width(bits, [&](auto width) {
         pack_poly<decltype(width)::value>(w.data(), out, [](std::int32_t c) { return c; });
     });
@@ -108,6 +114,7 @@ Poly simple_bit_unpack(const std::uint8_t* in, int bits) noexcept {
 }
 
 void bit_pack(const Poly& w, int bits, std::int32_t b, std::uint8_t* out) noexcept {
+    if (has_pack_kernel(bits)) return detail::kernels().pack_bits(w.data(), out, bits, b, true);
     with_width(bits, [&](auto width) {
         pack_poly<decltype(width)::value>(w.data(), out,
                                           [b](std::int32_t c) { return b - centered(c); });
@@ -136,6 +143,18 @@ void unpack_z_portable(const std::uint8_t* in, std::int32_t* z, int bits) noexce
 
 void unpack_t1_portable(const std::uint8_t* in, std::int32_t* t1) noexcept {
     unpack_poly<10>(in, t1, [](std::int32_t c) { return c; });
+}
+
+void pack_bits_portable(const std::int32_t* w, std::uint8_t* out, int bits, std::int32_t b,
+                        bool subtract) noexcept {
+    with_width(bits, [&](auto width) {
+        if (subtract) {
+            pack_poly<decltype(width)::value>(w, out,
+                                              [b](std::int32_t c) { return b - centered(c); });
+        } else {
+            pack_poly<decltype(width)::value>(w, out, [](std::int32_t c) { return c; });
+        }
+    });
 }
 
 void pack_w1_portable(const std::int32_t* w1, std::uint8_t* out, int bits) noexcept {

@@ -139,6 +139,58 @@ QTM_AVX2 void pack_w1_avx2(const std::int32_t* w1, std::uint8_t* out, int bits) 
     }
 }
 
+// SimpleBitPack / BitPack for bits <= 16, eight coefficients (bits bytes) per step: pairs
+// are merged in the 64-bit lanes (x0 + 2^bits x1), pairs of pairs in each 128-bit half
+// (4 bits bits), and the two halves joined in two 64-bit words written out.
+template <int kBits>
+QTM_AVX2 void pack_bits_with(const std::int32_t* w, std::uint8_t* out, std::int32_t b,
+                             bool subtract) noexcept {
+    static_assert(kBits <= 16);
+    const __m256i low32 = _mm256_set1_epi64x(0xFFFFFFFF);
+    const __m256i half_q = _mm256_set1_epi32((kQ - 1) / 2);
+    const __m256i q = _mm256_set1_epi32(kQ);
+    const __m256i bound = _mm256_set1_epi32(b);
+    for (std::size_t g = 0; g < kN / 8; ++g) {
+        __m256i x = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w + 8 * g));
+        if (subtract) {  // b - (x mod ± q)
+            const __m256i above = _mm256_srai_epi32(_mm256_sub_epi32(half_q, x), 31);
+            x = _mm256_sub_epi32(bound, _mm256_sub_epi32(x, _mm256_and_si256(above, q)));
+        }
+        const __m256i pairs = _mm256_or_si256(_mm256_and_si256(x, low32),
+                                              _mm256_slli_epi64(_mm256_srli_epi64(x, 32), kBits));
+        const __m256i quads =
+            _mm256_or_si256(pairs, _mm256_slli_epi64(_mm256_srli_si256(pairs, 8), 2 * kBits));
+        const auto lo =
+            static_cast<std::uint64_t>(_mm_cvtsi128_si64(_mm256_castsi256_si128(quads)));
+        const auto hi =
+            static_cast<std::uint64_t>(_mm_cvtsi128_si64(_mm256_extracti128_si256(quads, 1)));
+        // The 8 bits-bit values: lo holds bits [0, 4 bits), hi [4 bits, 8 bits).
+        const std::uint64_t word0 = lo | hi << (4 * kBits);
+        std::uint8_t* o = out + static_cast<std::size_t>(kBits) * g;
+        if constexpr (kBits <= 8) {
+            std::memcpy(o, &word0, kBits);
+        } else {
+            const std::uint64_t word1 = hi >> (64 - 4 * kBits);
+            std::memcpy(o, &word0, 8);
+            std::memcpy(o + 8, &word1, kBits - 8);
+        }
+    }
+}
+
+QTM_AVX2 void pack_bits_avx2(const std::int32_t* w, std::uint8_t* out, int bits, std::int32_t b,
+                             bool subtract) noexcept {
+    switch (bits) {
+        case 3:
+            return pack_bits_with<3>(w, out, b, subtract);
+        case 4:
+            return pack_bits_with<4>(w, out, b, subtract);
+        case 10:
+            return pack_bits_with<10>(w, out, b, subtract);
+        default:
+            return pack_bits_with<13>(w, out, b, subtract);
+    }
+}
+
 }  // namespace qtm::crypto::mldsa::detail
 
 #else  // not x86-64: never called (use_avx2() is false).
@@ -152,6 +204,10 @@ void unpack_t1_avx2(const std::uint8_t* in, std::int32_t* t1) noexcept {
 }
 void pack_w1_avx2(const std::int32_t* w1, std::uint8_t* out, int bits) noexcept {
     pack_w1_portable(w1, out, bits);
+}
+void pack_bits_avx2(const std::int32_t* w, std::uint8_t* out, int bits, std::int32_t b,
+                    bool subtract) noexcept {
+    pack_bits_portable(w, out, bits, b, subtract);
 }
 }  // namespace qtm::crypto::mldsa::detail
 #endif

@@ -63,6 +63,12 @@ void unpack_t1_avx2(const std::uint8_t* in, std::int32_t* t1) noexcept;
 // Algorithm 16 SimpleBitPack of w1 with bits = 4 or 6 (w1Encode, one polynomial).
 void pack_w1_portable(const std::int32_t* w1, std::uint8_t* out, int bits) noexcept;
 void pack_w1_avx2(const std::int32_t* w1, std::uint8_t* out, int bits) noexcept;
+// Algorithm 16 SimpleBitPack (subtract = false) or Algorithm 17 BitPack (true: packs
+// b - (w_i mod ± q)) for bits = 3, 4, 10 or 13 (s1/s2, t1, t0); 32 * bits bytes.
+void pack_bits_portable(const std::int32_t* w, std::uint8_t* out, int bits, std::int32_t b,
+                        bool subtract) noexcept;
+void pack_bits_avx2(const std::int32_t* w, std::uint8_t* out, int bits, std::int32_t b,
+                    bool subtract) noexcept;
 // Algorithm 30 RejNTTPoly, resumable: appends to a[j..256) the coefficients that `bytes`
 // (length a multiple of 3) yields; returns the new count. Public data only.
 std::size_t rej_ntt_portable(std::int32_t* a, std::size_t j, const std::uint8_t* bytes,
@@ -101,6 +107,7 @@ struct Kernels {
     void (*unpack_z)(const std::uint8_t*, std::int32_t*, int) noexcept;
     void (*unpack_t1)(const std::uint8_t*, std::int32_t*) noexcept;
     void (*pack_w1)(const std::int32_t*, std::uint8_t*, int) noexcept;
+    void (*pack_bits)(const std::int32_t*, std::uint8_t*, int, std::int32_t, bool) noexcept;
     std::size_t (*rej_ntt)(std::int32_t*, std::size_t, const std::uint8_t*, std::size_t) noexcept;
     std::size_t (*rej_eta)(std::int32_t*, std::size_t, const std::uint8_t*, std::size_t,
                            std::int32_t) noexcept;
