@@ -1,8 +1,11 @@
 // Small helpers shared by the bench/ programs.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <thread>
+#include <vector>
 
 namespace qtm::bench {
 
@@ -13,6 +16,20 @@ inline std::uintmax_t directory_bytes(const std::filesystem::path& path) {
         if (entry.is_regular_file()) total += entry.file_size();
     }
     return total;
+}
+
+// Runs f(i) for every i in [0, n) on `threads` threads (i strided by thread).
+template <typename F>
+void parallel_for(std::size_t n, unsigned threads, F f) {
+    std::vector<std::thread> workers;
+    for (unsigned t = 0; t < threads; ++t) {
+        workers.emplace_back([&, t] {
+            for (std::size_t i = t; i < n; i += threads)
+                f(i);
+        });
+    }
+    for (auto& worker : workers)
+        worker.join();
 }
 
 }  // namespace qtm::bench

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "base/endian.hpp"
+#include "bench_support.hpp"
 #include "chain/chain_spec.hpp"
 #include "chain/executor.hpp"
 #include "chain/keys.hpp"
@@ -40,20 +41,6 @@ double ms(Clock::duration d) {
 [[noreturn]] void die(const std::string& what) {
     std::fprintf(stderr, "qtm-bench-block: %s\n", what.c_str());
     std::exit(1);
-}
-
-// Runs f(i) for i in [0, n) on `threads` threads.
-template <typename F>
-void parallel_for(std::size_t n, unsigned threads, F f) {
-    std::vector<std::thread> workers;
-    for (unsigned t = 0; t < threads; ++t) {
-        workers.emplace_back([&, t] {
-            for (std::size_t i = t; i < n; i += threads)
-                f(i);
-        });
-    }
-    for (auto& worker : workers)
-        worker.join();
 }
 
 struct Row {
@@ -151,7 +138,7 @@ int main(int argc, char** argv) {
             from[i] = i % sender_count;
             txs[i].nonce = nonces[from[i]]++;
         }
-        parallel_for(count, threads, [&](std::size_t i) {
+        bench::parallel_for(count, threads, [&](std::size_t i) {
             auto& tx = txs[i];
             tx.chain_id = spec.chain_id;
             tx.max_priority_fee_per_gas = U256{1'000'000'000};
@@ -171,7 +158,7 @@ int main(int argc, char** argv) {
         node::HeadStateReader head{db};
         std::vector<char> ok(txs.size(), 0);
         const auto verify_start = Clock::now();
-        parallel_for(txs.size(), threads, [&](std::size_t i) {
+        bench::parallel_for(txs.size(), threads, [&](std::size_t i) {
             ok[i] = chain::verify_signature(txs[i], head.registered_key(txs[i].from)).has_value();
         });
         row.verify_ms = ms(Clock::now() - verify_start);

@@ -25,6 +25,7 @@
 
 #include "base/endian.hpp"
 #include "base/hex.hpp"
+#include "bench_support.hpp"
 #include "chain/chain_spec.hpp"
 #include "chain/keys.hpp"
 #include "chain/transaction.hpp"
@@ -63,19 +64,6 @@ std::string signed_line(chain::Transaction tx, const chain::AccountKey& key, boo
     tx.public_key.clear();
     chain::sign_transaction(tx, key, include_key);
     return to_hex(chain::transaction_hash(tx)) + " " + to_hex(chain::encode(tx)) + "\n";
-}
-
-template <typename F>
-void parallel_for(std::size_t n, unsigned threads, F f) {
-    std::vector<std::thread> workers;
-    for (unsigned t = 0; t < threads; ++t) {
-        workers.emplace_back([&, t] {
-            for (std::size_t i = t; i < n; i += threads)
-                f(i);
-        });
-    }
-    for (auto& worker : workers)
-        worker.join();
 }
 
 void write(const std::filesystem::path& file, const std::vector<std::string>& lines) {
@@ -141,14 +129,14 @@ int main(int argc, char** argv) {
     base.value = U256{1};
 
     std::vector<std::unique_ptr<chain::AccountKey>> keys(senders);
-    parallel_for(senders, threads, [&](std::size_t s) {
+    bench::parallel_for(senders, threads, [&](std::size_t s) {
         keys[s] = std::make_unique<chain::AccountKey>(crypto::SignatureScheme::kMlDsa44,
                                                       sender_seed(static_cast<std::uint32_t>(s)));
     });
 
     // Nonce-major: line i is sender i % S's nonce i / S.
     std::vector<std::string> load(txs);
-    parallel_for(txs, threads, [&](std::size_t i) {
+    bench::parallel_for(txs, threads, [&](std::size_t i) {
         chain::Transaction tx = base;
         tx.nonce = i / senders;
         load[i] = signed_line(tx, *keys[i % senders], tx.nonce == 0);
@@ -169,7 +157,7 @@ int main(int argc, char** argv) {
     for (std::uint32_t f = 0; f < chain::kDevAccountCount; ++f)
         funders.emplace_back(crypto::SignatureScheme::kMlDsa44, chain::dev_account_seed(f));
     std::vector<std::string> fund(senders);
-    parallel_for(senders, threads, [&](std::size_t s) {
+    bench::parallel_for(senders, threads, [&](std::size_t s) {
         chain::Transaction tx = base;
         tx.nonce = s / funders.size();
         tx.to = keys[s]->address();

@@ -7,6 +7,7 @@
 #include "base/hex.hpp"
 #include "base/overloaded.hpp"
 #include "chain/consensus/verify.hpp"
+#include "crypto/keccak.hpp"
 
 namespace qtm::node {
 
@@ -15,6 +16,7 @@ namespace {
 // Bounds on what a Byzantine peer can make this node keep or send.
 constexpr std::size_t kMaxBlocksPerHeight = 64;
 constexpr std::size_t kMaxNextHeightVotes = 4096;
+constexpr std::size_t kMaxVerifiedHashes = 1u << 16;  // 2 MiB; past it, forgotten at once
 constexpr std::size_t kMaxPendingEvidence = chain::kMaxEvidencePerBlock * 4;
 constexpr std::uint64_t kCatchUpBlocks = 8;        // per answer
 constexpr std::uint64_t kCatchUpIntervalMs = 500;  // per peer
@@ -101,6 +103,15 @@ void ConsensusDriver::halt(std::string reason) {
     halted_ = std::move(reason);
 }
 
+bool ConsensusDriver::already_verified(const Hash32& encoding_hash) const {
+    return verified_.contains(encoding_hash);
+}
+
+void ConsensusDriver::remember_verified(const Hash32& encoding_hash) {
+    if (verified_.size() >= kMaxVerifiedHashes) verified_.clear();
+    verified_.insert(encoding_hash);
+}
+
 void ConsensusDriver::invalid(PeerHandle from, const std::string& reason) {
     ++stats_.invalid_messages;
     if (from != kNoPeer) network_.report_peer(from, reason);
@@ -114,8 +125,14 @@ void ConsensusDriver::on_proposal(PeerHandle from, const chain::Proposal& propos
     if (proposal.height != height()) return;  // a later height: its proposer re-sends it
     const chain::ValidatorSet* set = set_for(proposal.height);
     if (set == nullptr) return;
-    if (auto checked = chain::verify_proposal(proposal, *set, domain_, verifier_); !checked) {
+    const Hash32 encoding_hash = crypto::keccak256(chain::encode_proposal(proposal));
+    if (already_verified(encoding_hash)) {
+        ++stats_.duplicates_not_reverified;
+    } else if (auto checked = chain::verify_proposal(proposal, *set, domain_, verifier_);
+               !checked) {
         return invalid(from, "proposal: " + std::string{chain::to_string(checked.error())});
+    } else {
+        remember_verified(encoding_hash);
     }
     // The signed proposal names the block by hash and time; the block must be that block.
     if (chain::block_hash(block.header) != proposal.block_hash ||
@@ -150,8 +167,13 @@ void ConsensusDriver::on_vote(PeerHandle from, const chain::Vote& vote, std::uin
     if (vote.height != current && vote.height != current + 1) return;
     const chain::ValidatorSet* set = set_for(vote.height);
     if (set == nullptr) return;  // the next epoch's set is not known yet: it is re-sent
-    if (auto checked = chain::verify_vote(vote, *set, domain_, verifier_); !checked) {
+    const Hash32 encoding_hash = crypto::keccak256(chain::encode_vote(vote));
+    if (already_verified(encoding_hash)) {
+        ++stats_.duplicates_not_reverified;
+    } else if (auto checked = chain::verify_vote(vote, *set, domain_, verifier_); !checked) {
         return invalid(from, "vote: " + std::string{chain::to_string(checked.error())});
+    } else {
+        remember_verified(encoding_hash);
     }
     if (vote.height == current + 1) {
         if (next_height_votes_.size() < kMaxNextHeightVotes) next_height_votes_.push_back(vote);

@@ -71,6 +71,13 @@ std::string render_network_metrics(const ConsensusProgress& progress,
                 host.messages_sent, host.messages_received);
     text.single("qtm_p2p_rate_limited_total", "counter",
                 "Messages dropped over a peer's rate limit", host.rate_limited);
+    text.family("qtm_p2p_send_dropped_total", "counter",
+                "Messages not sent because a peer's send queue was over budget, by channel");
+    for (std::size_t i = 0; i < p2p::kChannelCount; ++i) {
+        const std::string channel{p2p::to_string(static_cast<p2p::Channel>(i))};
+        text.sample("qtm_p2p_send_dropped_total", "channel=\"" + channel + "\"",
+                    host.send_dropped[i]);
+    }
     text.single("qtm_p2p_bans_total", "counter", "Peers or addresses banned", host.bans);
     text.single("qtm_p2p_connections_refused_total", "counter",
                 "Connections refused (limits, bans, duplicates)", host.refused);
@@ -100,6 +107,9 @@ std::string render_network_metrics(const ConsensusProgress& progress,
                 progress.driver.invalid_messages);
     text.single("qtm_consensus_double_sign_evidence_total", "counter",
                 "Double-sign evidence this node found or was sent", progress.driver.evidence_found);
+    text.single("qtm_consensus_duplicates_not_reverified_total", "counter",
+                "Copies of votes and proposals already verified here (not verified again)",
+                progress.driver.duplicates_not_reverified);
     text.single("qtm_consensus_catch_up_imports_total", "counter",
                 "Committed blocks imported from peers (catching up)",
                 progress.driver.catch_up_imports);

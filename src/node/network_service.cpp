@@ -24,6 +24,7 @@ Overloaded(Ts...) -> Overloaded<Ts...>;
 
 // Bounds on what peers can make this node hold.
 constexpr std::size_t kMaxQueuedInputs = 65'536;
+constexpr std::size_t kMaxQueuedInputBytes = 64u << 20;  // four of the largest blocks message
 constexpr std::size_t kMaxPendingCompact = 16;
 // How often one peer is asked for blocks while it stays ahead, and the driver's
 // request_committed repeated for the same height.
@@ -143,17 +144,23 @@ void NetworkService::stop() {
     if (host_) host_->stop();
 }
 
-void NetworkService::push(Input input) {
+void NetworkService::push(Input input, std::size_t bytes) {
     {
         std::lock_guard lock{mutex_};
         if (stopping_) return;
-        // The Host's per-peer rate limits keep this far below the bound; past it, inputs are
-        // dropped (consensus recovers by timeouts and catch-up).
-        if (queue_.size() >= kMaxQueuedInputs) {
+        // The Host's per-peer rate limits keep this far below the bounds unless the driver
+        // thread is starved; past them, peers' messages are dropped (consensus recovers by
+        // its re-sends, timeouts and catch-up). Connection events are never dropped: the
+        // peer table must stay true.
+        const bool droppable = !std::holds_alternative<PeerConnected>(input) &&
+                               !std::holds_alternative<PeerDisconnected>(input);
+        if (droppable && (queue_.size() >= kMaxQueuedInputs ||
+                          (queued_bytes_ != 0 && queued_bytes_ + bytes > kMaxQueuedInputBytes))) {
             ++dropped_inputs_;
             return;
         }
         queue_.push_back(std::move(input));
+        queued_bytes_ += bytes;
     }
     wake_.notify_one();
 }
@@ -175,17 +182,17 @@ void NetworkService::on_message(const p2p::NodeId& from, p2p::ChannelMessage mes
         case p2p::Channel::kConsensus: {
             auto decoded = p2p::decode_consensus_message(message.type, message.payload);
             if (!decoded) return blame(from, decoded.error(), "consensus");
-            return push(FromPeer{from, std::move(*decoded)});
+            return push(FromPeer{from, std::move(*decoded)}, message.payload.size());
         }
         case p2p::Channel::kBlocks: {
             auto decoded = p2p::decode_blocks_message(message.type, message.payload);
             if (!decoded) return blame(from, decoded.error(), "blocks");
-            return push(FromPeer{from, std::move(*decoded)});
+            return push(FromPeer{from, std::move(*decoded)}, message.payload.size());
         }
         case p2p::Channel::kTransactions: {
             auto decoded = p2p::decode_transactions_message(message.type, message.payload);
             if (!decoded) return blame(from, decoded.error(), "transactions");
-            return push(FromPeer{from, std::move(*decoded)});
+            return push(FromPeer{from, std::move(*decoded)}, message.payload.size());
         }
         case p2p::Channel::kStatus: {
             // The Host checked it (and keeps it in PeerInfo); the head is what catch-up needs.
@@ -215,6 +222,7 @@ void NetworkService::run() {
             }
             if (stopping_) break;
             batch.swap(queue_);
+            queued_bytes_ = 0;
         }
         for (Input& input : batch) {
             handle(input, now_unix_ms());

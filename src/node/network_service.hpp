@@ -144,7 +144,9 @@ private:
 
     // Host thread.
     void on_message(const p2p::NodeId& from, p2p::ChannelMessage message);
-    void push(Input input);
+    // Past the queue's bounds (a count, and `bytes`: the size of a peer's message) inputs
+    // are dropped, except connection events.
+    void push(Input input, std::size_t bytes = 0);
 
     // Driver thread.
     void run();
@@ -188,6 +190,7 @@ private:
     mutable std::mutex mutex_;
     std::condition_variable wake_;
     std::deque<Input> queue_;
+    std::size_t queued_bytes_{0};  // of the peers' messages in queue_
     bool stopping_{false};
     std::thread thread_;
     std::atomic<bool> started_{false};

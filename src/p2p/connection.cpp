@@ -43,7 +43,10 @@ void Connection::start() {
     handshake_timer_.expires_after(config_.handshake_timeout);
     handshake_timer_.async_wait([self](const boost::system::error_code& error) {
         if (!error && !self->ready_) {
-            self->close({"handshake not finished in time", /*peer_to_blame=*/true});
+            // A peer that proved its node id and then is slow to send its status is slow
+            // (a starved machine), not hostile: it is dropped, not banned.
+            self->close({"handshake not finished in time",
+                         /*peer_to_blame=*/self->peer_id_ == NodeId{}});
         }
     });
     const NodeKey& key = *config_.node_key;
@@ -122,16 +125,24 @@ void Connection::on_handshake_done(HandshakeOutcome outcome, Bytes to_send) {
     read_frames();
 }
 
-void Connection::send(ChannelMessage message) {
-    if (closed_) return;
+bool Connection::send(const ChannelMessage& message) {
+    if (closed_) return false;
     if (!ready_) throw std::logic_error("Connection::send before the connection is ready");
     if (message.payload.size() > max_payload_size(message.channel)) {
         throw std::invalid_argument("Connection::send: payload over the channel limit");
     }
+    const std::size_t priority = send_priority(message.channel);
+    const std::size_t size = 2 + message.payload.size();
+    if (!queues_[priority].empty() &&
+        queued_bytes_[priority] + size > config_.max_queued_bytes[priority]) {
+        return false;
+    }
     // Plain messages wait in their priority queue and are sealed when written, so frames
     // leave in the order their counters say.
-    queues_[send_priority(message.channel)].push_back(encode_message(message));
+    queues_[priority].push_back(encode_message(message));
+    queued_bytes_[priority] += size;
     pump_writes();
+    return true;
 }
 
 void Connection::pump_writes() {
@@ -144,6 +155,7 @@ void Connection::pump_writes() {
             std::find_if(queues_.begin(), queues_.end(), [](const auto& q) { return !q.empty(); });
         if (queue == queues_.end()) return;
         writing_ = session_->sealer.seal(queue->front());
+        queued_bytes_[static_cast<std::size_t>(queue - queues_.begin())] -= queue->front().size();
         queue->pop_front();
     }
     write_in_flight_ = true;

@@ -30,6 +30,14 @@ struct ConnectionConfig {
     Status status;                      // what this node announces
     std::chrono::milliseconds handshake_timeout{std::chrono::seconds{10}};
     FrameLimits limits;
+    // Bytes of channel messages waiting to be written, by send priority (consensus, blocks,
+    // transactions, peers/status). A message that would pass its queue's budget is dropped:
+    // a peer that reads slower than this node writes (or a node starved of CPU) cannot grow
+    // memory without bound. An empty queue takes any message up to its channel's limit.
+    // Dropping is safe: consensus re-sends its own messages on a timer and catches up by
+    // block requests; a fetch that gets no answer times out and is asked elsewhere.
+    std::array<std::size_t, kPriorityCount> max_queued_bytes{16u << 20, 48u << 20, 16u << 20,
+                                                             1u << 20};
 };
 
 struct CloseReason {
@@ -52,9 +60,10 @@ public:
                                               Handlers handlers);
 
     void start();
-    // Queues a message (after on_ready); messages over their channel's limit are refused
-    // by throwing (a programming error).
-    void send(ChannelMessage message);
+    // Queues a message (after on_ready); false when it was dropped because its queue is
+    // over budget (ConnectionConfig::max_queued_bytes) or the connection is closed. Messages
+    // over their channel's limit are refused by throwing (a programming error).
+    bool send(const ChannelMessage& message);
     void close(const CloseReason& reason);
 
     [[nodiscard]] bool ready() const noexcept { return ready_; }
@@ -86,6 +95,7 @@ private:
     std::optional<Session> session_;
     std::deque<Bytes> wire_queue_;  // already framed: the finish, the status frame
     std::array<std::deque<Bytes>, kPriorityCount> queues_;  // plain, sealed when written
+    std::array<std::size_t, kPriorityCount> queued_bytes_{};
     Bytes read_buffer_;
     Bytes writing_;
     bool write_in_flight_{false};

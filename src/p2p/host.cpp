@@ -25,7 +25,25 @@ void check_payload(const ChannelMessage& message) {
     }
 }
 
+// A few blocks' worth: far above what a healthy io thread ever has waiting.
+constexpr std::size_t kMaxBacklogBytes = 128u << 20;
+
 }  // namespace
+
+std::size_t Host::Impl::hold_backlog(const ChannelMessage& message) {
+    const std::size_t bytes = 2 + message.payload.size();
+    const std::size_t before = backlog_bytes_.fetch_add(bytes, std::memory_order_relaxed);
+    if (before + bytes > kMaxBacklogBytes && before != 0) {
+        backlog_bytes_.fetch_sub(bytes, std::memory_order_relaxed);
+        HostCounters::add(counters_.send_dropped[static_cast<std::size_t>(message.channel)]);
+        return 0;
+    }
+    return bytes;
+}
+
+void Host::Impl::release_backlog(std::size_t bytes) noexcept {
+    backlog_bytes_.fetch_sub(bytes, std::memory_order_relaxed);
+}
 
 Host::Impl::Impl(const NodeKey& key, HostConfig config, Handlers handlers)
     : key_{key},
@@ -135,7 +153,10 @@ void Host::stop() {
 
 void Host::send(const NodeId& peer, ChannelMessage message) {
     check_payload(message);
-    asio::post(impl_->io_, [impl = impl_.get(), peer, message = std::move(message)] {
+    const std::size_t held = impl_->hold_backlog(message);
+    if (held == 0) return;
+    asio::post(impl_->io_, [impl = impl_.get(), peer, message = std::move(message), held] {
+        impl->release_backlog(held);
         const auto it = impl->peers_.find(peer);
         if (it != impl->peers_.end()) impl->send_to(it->second, message);
     });
@@ -143,7 +164,11 @@ void Host::send(const NodeId& peer, ChannelMessage message) {
 
 void Host::broadcast(ChannelMessage message) {
     check_payload(message);
-    asio::post(impl_->io_, [impl = impl_.get(), message = std::move(message)] {
+    // One copy is posted; each peer's queue then holds its own.
+    const std::size_t held = impl_->hold_backlog(message);
+    if (held == 0) return;
+    asio::post(impl_->io_, [impl = impl_.get(), message = std::move(message), held] {
+        impl->release_backlog(held);
         for (auto& [id, peer] : impl->peers_)
             impl->send_to(peer, message);
     });
@@ -156,7 +181,10 @@ bool Host::note_received(const ItemId& item, const NodeId& from) {
 
 void Host::relay(const ItemId& item, ChannelMessage message, const std::optional<NodeId>& from) {
     check_payload(message);
-    asio::post(impl_->io_, [impl = impl_.get(), item, message = std::move(message), from] {
+    const std::size_t held = impl_->hold_backlog(message);
+    if (held == 0) return;
+    asio::post(impl_->io_, [impl = impl_.get(), item, message = std::move(message), from, held] {
+        impl->release_backlog(held);
         std::vector<NodeId> connected;
         for (const auto& [id, peer] : impl->peers_) {
             if (!from || id != *from) connected.push_back(id);

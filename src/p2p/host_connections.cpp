@@ -149,6 +149,10 @@ void Host::Impl::on_ready(Connection& connection, const std::shared_ptr<Context>
 void Host::Impl::send_to(Peer& peer, const ChannelMessage& message) {
     const auto channel = static_cast<std::size_t>(message.channel);
     const std::uint64_t size = 2 + message.payload.size();
+    if (!peer.connection->send(message)) {
+        HostCounters::add(counters_.send_dropped[channel]);
+        return;
+    }
     HostCounters::add(counters_.bytes_sent[channel], size);
     HostCounters::add(counters_.messages_sent[channel]);
     {
@@ -157,7 +161,6 @@ void Host::Impl::send_to(Peer& peer, const ChannelMessage& message) {
             it->second.bytes_out += size;
         }
     }
-    peer.connection->send(message);
 }
 
 void Host::Impl::on_message(Connection& connection, ChannelMessage message) {

@@ -1,7 +1,7 @@
 // What the host counts for metrics: peers by direction, message bytes and counts by channel
 // (the channel header and payload; the frame and AEAD overhead is not counted), messages
-// dropped by a rate limit, bans, dials. Updated by the host's thread with relaxed atomics;
-// snapshot() is a plain copy any thread may take.
+// dropped by a rate limit or a full send queue, bans, dials. Updated by the host's thread with
+// relaxed atomics; snapshot() is a plain copy any thread may take.
 #pragma once
 
 #include <array>
@@ -19,7 +19,9 @@ struct HostCountersSnapshot {
     std::array<std::uint64_t, kChannelCount> bytes_received{};
     std::array<std::uint64_t, kChannelCount> messages_sent{};
     std::array<std::uint64_t, kChannelCount> messages_received{};
-    std::uint64_t rate_limited{0};        // messages dropped over a per-peer limit
+    std::uint64_t rate_limited{0};  // messages dropped over a per-peer limit
+    // Messages not sent because the peer's send queue (or the host's backlog) was over budget.
+    std::array<std::uint64_t, kChannelCount> send_dropped{};
     std::uint64_t bans{0};                // peers (or addresses) banned
     std::uint64_t refused{0};             // connections refused (limits, bans, duplicates)
     std::uint64_t handshake_failures{0};  // connections closed before they were ready
@@ -39,6 +41,7 @@ public:
     std::array<Counter, kChannelCount> messages_sent{};
     std::array<Counter, kChannelCount> messages_received{};
     Counter rate_limited{0};
+    std::array<Counter, kChannelCount> send_dropped{};
     Counter bans{0};
     Counter refused{0};
     Counter handshake_failures{0};
@@ -60,6 +63,7 @@ public:
             out.bytes_received[i] = get(bytes_received[i]);
             out.messages_sent[i] = get(messages_sent[i]);
             out.messages_received[i] = get(messages_received[i]);
+            out.send_dropped[i] = get(send_dropped[i]);
         }
         out.rate_limited = get(rate_limited);
         out.bans = get(bans);

@@ -7,6 +7,7 @@
 // may run a close handler) or an application handler (which may call the host back).
 #pragma once
 
+#include <atomic>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -71,6 +72,12 @@ public:
     void load_address_book();
 
     // host.cpp
+    // Messages posted to the io thread by other threads wait in its backlog; past
+    // kMaxBacklogBytes they are dropped (and counted), so a starved io thread cannot grow
+    // memory without bound. hold_backlog returns the bytes held (0: dropped), which the
+    // posted handler gives back with release_backlog.
+    [[nodiscard]] std::size_t hold_backlog(const ChannelMessage& message);
+    void release_backlog(std::size_t bytes) noexcept;
     void accept_next();
     void shutdown();
     [[nodiscard]] PeerClock::time_point now() const { return clock_->now(); }
@@ -108,6 +115,7 @@ public:
     Gossip gossip_;
 
     HostCounters counters_;
+    std::atomic<std::size_t> backlog_bytes_{0};
 };
 
 }  // namespace qtm::p2p

@@ -3,8 +3,10 @@
 // the validator network, without sockets (the p2p layer is tested in tests/p2p).
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <deque>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <variant>
 
@@ -52,7 +54,20 @@ struct Member {
     std::unique_ptr<chain::ConsensusSigner> signer;
     std::unique_ptr<ConsensusNetwork> network;
     std::unique_ptr<ConsensusDriver> driver;
+    const chain::ConsensusVerifier* verifier{&chain::mldsa_verifier()};
     bool up{false};
+};
+
+// ML-DSA, counting the verifications.
+class CountingVerifier final : public chain::ConsensusVerifier {
+public:
+    [[nodiscard]] bool verify(crypto::SignatureScheme scheme, ByteView public_key, ByteView message,
+                              std::string_view context,
+                              ByteView signature) const noexcept override {
+        ++calls;
+        return chain::mldsa_verifier().verify(scheme, public_key, message, context, signature);
+    }
+    mutable std::atomic<std::uint64_t> calls{0};
 };
 
 class Bus {
@@ -148,7 +163,7 @@ protected:
         config.block_time_ms = 1000;
         member.driver = std::make_unique<ConsensusDriver>(config, *member.node, *member.network,
                                                           member.signer.get(), member.wal.get(),
-                                                          chain::mldsa_verifier());
+                                                          *member.verifier);
         member.up = true;
         member.driver->start(now_ms_);
     }
@@ -201,6 +216,7 @@ protected:
                 const Delivery delivery = std::move(bus_.queue.front());
                 bus_.queue.pop_front();
                 deliver(delivery);
+                if (after_delivery_) after_delivery_(delivery);
             }
             bool all = true;
             for (auto& member : members_) {
@@ -232,6 +248,7 @@ protected:
     std::uint64_t now_ms_{0};
     Bus bus_;
     std::vector<Member> members_;
+    std::function<void(const Delivery&)> after_delivery_;
 };
 
 TEST_F(ConsensusNetworkTest, FourValidatorsAgreeOnEveryBlockAndIncludeATransfer) {
@@ -273,6 +290,44 @@ TEST_F(ConsensusNetworkTest, FourValidatorsAgreeOnEveryBlockAndIncludeATransfer)
         ASSERT_TRUE(member.node->head_commit().has_value());
     }
     EXPECT_EQ(bus_.reports, 0U);
+}
+
+// Every vote reaches a node from each peer that relays it. A copy of one already verified
+// skips the ML-DSA verification; a copy that differs in one signature bit does not.
+TEST_F(ConsensusNetworkTest, ACopyOfAVerifiedVoteIsNotVerifiedAgainButATamperedOneIs) {
+    CountingVerifier counting;
+    for (std::uint32_t i = 0; i < 4; ++i)
+        add_member(i);
+    members_[0].verifier = &counting;
+    for (std::size_t i = 0; i < 4; ++i)
+        start(i);
+    bool probed = false;
+    after_delivery_ = [&](const Delivery& delivery) {
+        if (probed || delivery.to != 0) return;
+        const auto* vote = std::get_if<chain::Vote>(&delivery.message);
+        ConsensusDriver& driver = *members_[0].driver;
+        if (vote == nullptr || vote->height != driver.height()) return;
+        probed = true;
+        const std::uint64_t calls = counting.calls.load();
+        const ConsensusDriverStats before = driver.stats();
+        const std::uint64_t reports = bus_.reports;
+        driver.on_vote(delivery.from + 1, *vote, now_ms_);
+        EXPECT_EQ(counting.calls.load(), calls);
+        EXPECT_EQ(driver.stats().duplicates_not_reverified, before.duplicates_not_reverified + 1);
+        chain::Vote tampered = *vote;
+        tampered.signature.at(100) ^= 1;
+        driver.on_vote(delivery.from + 1, tampered, now_ms_);
+        EXPECT_EQ(counting.calls.load(), calls + 1);
+        EXPECT_EQ(driver.stats().invalid_messages, before.invalid_messages + 1);
+        EXPECT_EQ(bus_.reports, reports + 1);
+    };
+    ASSERT_TRUE(run_until(3));
+    EXPECT_TRUE(probed);
+    EXPECT_GT(members_[0].driver->stats().duplicates_not_reverified, 0u);
+    for (std::uint64_t number = 1; number <= 3; ++number) {
+        for (std::size_t i = 1; i < 4; ++i)
+            EXPECT_EQ(hash_at(i, number), hash_at(0, number)) << "block " << number;
+    }
 }
 
 TEST_F(ConsensusNetworkTest, ACrashedValidatorCatchesUpWithoutSigningTwice) {

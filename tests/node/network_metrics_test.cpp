@@ -23,6 +23,7 @@ TEST(NetworkMetrics, EveryFigureHasItsSeries) {
     progress.driver.invalid_messages = 4;
     progress.driver.evidence_found = 1;
     progress.driver.catch_up_imports = 7;
+    progress.driver.duplicates_not_reverified = 11;
     progress.service.decode_errors = 3;
     progress.service.dropped_inputs = 5;
     p2p::HostCountersSnapshot host;
@@ -32,6 +33,7 @@ TEST(NetworkMetrics, EveryFigureHasItsSeries) {
     host.bytes_received[static_cast<std::size_t>(p2p::Channel::kTransactions)] = 2000;
     host.messages_sent[static_cast<std::size_t>(p2p::Channel::kBlocks)] = 9;
     host.bans = 6;
+    host.send_dropped[static_cast<std::size_t>(p2p::Channel::kTransactions)] = 8;
 
     const test::MetricsText text = test::parse_metrics_text(render_network_metrics(progress, host));
     EXPECT_EQ(text.value("qtm_consensus_height"), 120);
@@ -43,6 +45,9 @@ TEST(NetworkMetrics, EveryFigureHasItsSeries) {
     EXPECT_EQ(text.value("qtm_consensus_invalid_messages_total"), 4);
     EXPECT_EQ(text.value("qtm_consensus_double_sign_evidence_total"), 1);
     EXPECT_EQ(text.value("qtm_consensus_catch_up_imports_total"), 7);
+    EXPECT_EQ(text.value("qtm_consensus_duplicates_not_reverified_total"), 11);
+    EXPECT_EQ(text.value("qtm_p2p_send_dropped_total{channel=\"transactions\"}"), 8);
+    EXPECT_EQ(text.value("qtm_p2p_send_dropped_total{channel=\"consensus\"}"), 0);
     EXPECT_EQ(text.value("qtm_network_decode_errors_total"), 3);
     EXPECT_EQ(text.value("qtm_network_dropped_inputs_total"), 5);
     EXPECT_EQ(text.value("qtm_p2p_peers{direction=\"inbound\"}"), 2);

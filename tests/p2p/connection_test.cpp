@@ -1,10 +1,12 @@
 // Connections over real loopback TCP in one process (one io_context thread): the handshake
-// and status exchange, priorities, refusal of another genesis at the status step, a peer
-// that never finishes the handshake, and one that sends garbage.
+// and status exchange, priorities, the send-queue budget, refusal of another genesis at the
+// status step, a peer that never finishes the handshake (blamed), one that proves its id and
+// then sends no status (dropped, not blamed), and one that sends garbage.
 #include <gtest/gtest.h>
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/read.hpp>
 #include <boost/asio/write.hpp>
 
 #include "handshake_support.hpp"
@@ -100,6 +102,55 @@ TEST(Connection, HandshakeStatusAndMessagesInPriorityOrder) {
     EXPECT_EQ(transactions, (std::vector<int>{0, 1, 2, 3, 4}));
 }
 
+// A sender queues far more than its budget in one go (the peer cannot read in between, as
+// with a slow peer): what passes the budget is refused, not held; what was accepted arrives;
+// once the queue has drained, sending works again. Other priorities have their own budget.
+TEST(Connection, MessagesPastTheSendQueueBudgetAreDroppedNotHeld) {
+    Loopback net;
+    Events dialer;
+    Events listener;
+    auto server = Connection::create(std::move(net.server), config_for(responder_key()),
+                                     std::nullopt, /*initiator=*/false, record(listener));
+    ConnectionConfig config = config_for(initiator_key());
+    config.max_queued_bytes = {10'000, 10'000, 10'000, 10'000};
+    std::size_t consensus_accepted = 0;
+    std::size_t consensus_dropped = 0;
+    bool block_accepted = false;
+    auto handlers = record(dialer);
+    handlers.on_ready = [&](Connection& c) {
+        dialer.ready = true;
+        for (int i = 0; i < 50; ++i) {
+            const bool queued = c.send({Channel::kConsensus, 1, Bytes(3000, std::uint8_t(i))});
+            (queued ? consensus_accepted : consensus_dropped) += 1;
+        }
+        // A full consensus queue does not close the blocks queue.
+        block_accepted = c.send({Channel::kBlocks, 3, Bytes(9000, 0xbb)});
+    };
+    auto client = Connection::create(std::move(net.client), config, responder_key().id(),
+                                     /*initiator=*/true, handlers);
+    server->start();
+    client->start();
+    while (!dialer.ready && !listener.closed && !dialer.closed)
+        net.io.run_one();
+    ASSERT_TRUE(dialer.ready);
+    // 10,000 bytes hold three 3,002-byte messages; one more may already be on the wire.
+    EXPECT_GE(consensus_accepted, 3u);
+    EXPECT_LE(consensus_accepted, 4u);
+    EXPECT_EQ(consensus_accepted + consensus_dropped, 50u);
+    EXPECT_TRUE(block_accepted);
+    const std::size_t expected = consensus_accepted + 1;
+    while (listener.messages.size() < expected && !listener.closed && !dialer.closed)
+        net.io.run_one();
+    ASSERT_EQ(listener.messages.size(), expected);
+    // Drained: the next message is taken again and arrives.
+    EXPECT_TRUE(client->send({Channel::kConsensus, 1, Bytes(3000, 0xee)}));
+    while (listener.messages.size() < expected + 1 && !listener.closed && !dialer.closed)
+        net.io.run_one();
+    ASSERT_EQ(listener.messages.size(), expected + 1);
+    EXPECT_EQ(listener.messages.back().payload, Bytes(3000, 0xee));
+    EXPECT_FALSE(listener.closed);
+}
+
 TEST(Connection, AnotherGenesisInTheStatusIsRefused) {
     Loopback net;
     Events dialer;
@@ -132,6 +183,35 @@ TEST(Connection, APeerThatNeverFinishesTheHandshakeIsDropped) {
         net.io.run_one();
     EXPECT_EQ(listener.closed->message, "handshake not finished in time");
     EXPECT_TRUE(listener.closed->peer_to_blame);
+}
+
+// The crypto handshake completes (the peer proved its node id), then no status comes: the
+// connection is dropped on time but the peer is not blamed (a slow machine is no attacker).
+TEST(Connection, APeerThatProvedItsIdButSendsNoStatusIsDroppedNotBlamed) {
+    Loopback net;
+    Events listener;
+    auto config = config_for(responder_key());
+    config.handshake_timeout = std::chrono::milliseconds{300};
+    auto server =
+        Connection::create(std::move(net.server), config, std::nullopt, false, record(listener));
+    server->start();
+    InitiatorHandshake handshake{test_network(), initiator_key(), responder_key().id(),
+                                 InitiatorRandomness::fresh()};
+    asio::write(net.client, asio::buffer(handshake.hello()));
+    while (net.client.available() < kReplySize && !listener.closed)
+        net.io.run_one();
+    ASSERT_FALSE(listener.closed);
+    Bytes reply(kReplySize);
+    asio::read(net.client, asio::buffer(reply));
+    auto finished = handshake.on_reply(reply);
+    ASSERT_TRUE(finished.has_value());
+    asio::write(net.client, asio::buffer(finished->finish));
+    while (!listener.closed)
+        net.io.run_one();
+    EXPECT_EQ(server->peer_id(), initiator_key().id());
+    EXPECT_FALSE(listener.ready);
+    EXPECT_EQ(listener.closed->message, "handshake not finished in time");
+    EXPECT_FALSE(listener.closed->peer_to_blame);
 }
 
 TEST(Connection, GarbageInsteadOfAHelloIsBlamed) {
