@@ -162,11 +162,50 @@ struct Victim {
     std::size_t size{0};
 };
 
+// The head state as one locked section of the pool sees it: each account's nonce, balance
+// and key read at most once (an admission asks for each several times; each ask is a
+// database read). Forgotten at the start of every section, since a block may commit between
+// two of them.
+class StateMemo {
+public:
+    explicit StateMemo(const PoolStateReader& state) noexcept : state_{state} {}
+
+    void forget() noexcept {
+        nonces_.clear();
+        balances_.clear();
+        keys_.clear();
+    }
+    [[nodiscard]] std::uint64_t nonce(const Address& address) const {
+        return remembered(nonces_, address, [&] { return state_.nonce(address); });
+    }
+    [[nodiscard]] U256 balance(const Address& address) const {
+        return remembered(balances_, address, [&] { return state_.balance(address); });
+    }
+    [[nodiscard]] std::optional<state::RegisteredKey> registered_key(const Address& address) const {
+        return remembered(keys_, address, [&] { return state_.registered_key(address); });
+    }
+
+private:
+    template <typename T>
+    using Memo = std::unordered_map<Address, T, state::ByteArrayHasher>;
+
+    template <typename T, typename Read>
+    static T remembered(Memo<T>& memo, const Address& address, Read read) {
+        if (const auto found = memo.find(address); found != memo.end()) return found->second;
+        return memo.emplace(address, read()).first->second;
+    }
+
+    const PoolStateReader& state_;
+    mutable Memo<std::uint64_t> nonces_;
+    mutable Memo<U256> balances_;
+    mutable Memo<std::optional<state::RegisteredKey>> keys_;
+};
+
 }  // namespace
 
 struct TxPool::Impl {
     TxPoolConfig config;  // never changed after construction: read without the lock
-    const PoolStateReader& state;
+    StateMemo state;      // under the lock
     mutable std::mutex mutex;
     std::map<Address, Sender> senders;
     std::unordered_map<Hash32, std::pair<Address, std::uint64_t>, state::ByteArrayHasher> by_hash;
@@ -449,6 +488,7 @@ struct TxPool::Impl {
             // transaction of the batch, with a lower nonce, carries (admit() checks that the
             // carrier did get in).
             const std::lock_guard lock{mutex};
+            state.forget();
             bool earlier_survivor = false;
             std::map<Address, std::pair<std::uint64_t, state::RegisteredKey>> carriers;
             for (auto& in : incoming) {
@@ -496,6 +536,7 @@ struct TxPool::Impl {
         results.reserve(count);
         {
             const std::lock_guard lock{mutex};
+            state.forget();
             for (const auto& in : incoming)
                 results.push_back(admit(in, now, promoted));
         }
@@ -618,6 +659,7 @@ void TxPool::on_new_head(const U256& base_fee, std::chrono::steady_clock::time_p
     std::vector<Hash32> promoted;
     {
         const std::lock_guard lock{impl_->mutex};
+        impl_->state.forget();
         impl_->base_fee = base_fee;
         std::vector<Address> addresses;
         addresses.reserve(impl_->senders.size());
@@ -667,6 +709,7 @@ std::vector<PoolTransaction> TxPool::queued() const {
 
 std::uint64_t TxPool::pending_nonce(const Address& address) const {
     const std::lock_guard lock{impl_->mutex};
+    impl_->state.forget();
     const std::uint64_t state_nonce = impl_->state.nonce(address);
     const auto found = impl_->senders.find(address);
     if (found == impl_->senders.end()) return state_nonce;

@@ -55,14 +55,17 @@ public:
         }
     }
     std::uint64_t nonce(const Address& a) const override {
+        ++nonce_reads;
         const auto it = nonces.find(a);
         return it == nonces.end() ? 0 : it->second;
     }
     U256 balance(const Address& a) const override {
+        ++balance_reads;
         const auto it = balances.find(a);
         return it == balances.end() ? U256{} : it->second;
     }
     std::optional<state::RegisteredKey> registered_key(const Address& a) const override {
+        ++key_reads;
         const auto it = keys.find(a);
         if (it == keys.end()) return std::nullopt;
         return it->second;
@@ -70,6 +73,10 @@ public:
     std::map<Address, std::uint64_t> nonces;
     std::map<Address, U256> balances;
     std::map<Address, state::RegisteredKey> keys;
+    // Reads, as the node's reader would make database reads.
+    mutable std::atomic<std::uint64_t> nonce_reads{0};
+    mutable std::atomic<std::uint64_t> balance_reads{0};
+    mutable std::atomic<std::uint64_t> key_reads{0};
 };
 
 struct TxSpec {
@@ -777,6 +784,26 @@ TEST_F(TxPoolTest, ABatchJudgesLaterTransactionsOnlyByRulesEarlierOnesCannotChan
     // A later one whose own cost exceeds the balance is refused before verification.
     EXPECT_EQ(error_of(results[2]), TxPoolError::kInsufficientFunds);
     EXPECT_EQ(pool.pending_nonce(address(0)), 2u);
+}
+
+// Each rule asks for the sender's nonce, balance or key; each ask of the node's reader is a
+// database read. One batch reads each of them once before the verification and once after
+// (a block may have committed in between), however many of the sender's transactions it
+// holds, and a later batch reads the state afresh.
+TEST_F(TxPoolTest, ABatchReadsEachAccountFieldOnceBeforeAndOnceAfterVerifying) {
+    TxPool pool{config(), state_};
+    std::vector<Transaction> txs;
+    for (std::uint64_t n = 0; n < 10; ++n)
+        txs.push_back(make({.from = 1, .nonce = n}));
+    for (const auto& result : pool.add_batch(txs, now_))
+        ASSERT_TRUE(result.has_value()) << to_string(result.error());
+    EXPECT_EQ(state_.nonce_reads.load(), 2u);
+    EXPECT_EQ(state_.balance_reads.load(), 2u);
+    EXPECT_EQ(state_.key_reads.load(), 2u);
+    EXPECT_EQ(pool.pending_nonce(address(1)), 10u);
+
+    state_.nonces[address(1)] = 20;  // a block committed the sender's nonces up to 19
+    EXPECT_EQ(error_of(pool.add(make({.from = 1, .nonce = 15}), now_)), TxPoolError::kNonceTooLow);
 }
 
 TEST(TxPoolConfigFor, HoldsThreeBlocksAndNeverLessThanGethsDefaults) {
