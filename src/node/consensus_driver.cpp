@@ -403,6 +403,15 @@ void ConsensusDriver::after_commit(std::uint64_t now_ms) {
     start_next_height(now_ms);
 }
 
+void ConsensusDriver::on_peer_connected(PeerHandle peer) {
+    if (halted_ || peer == kNoPeer) return;
+    int rounds = 0;
+    for (auto it = votes_.rbegin(); it != votes_.rend() && rounds < 2; ++it, ++rounds) {
+        for (const chain::Vote& vote : it->second)
+            network_.send_vote(peer, vote);
+    }
+}
+
 void ConsensusDriver::help_lagging_peer(PeerHandle peer, std::uint64_t height, std::uint32_t round,
                                         std::uint64_t now_ms) {
     if (peer == kNoPeer || height != this->height()) return;

@@ -88,6 +88,11 @@ public:
     void on_vote(PeerHandle from, const chain::Vote& vote, std::uint64_t now_ms);
     void on_evidence(PeerHandle from, const chain::DuplicateVoteEvidence& evidence,
                      std::uint64_t now_ms);
+    // A peer just connected: it is sent the votes this node accepted in the height's last two
+    // rounds. A vote is relayed once, when a node first accepts it, so a peer that connects
+    // later (a node started after the others, a reconnection) would otherwise see only its
+    // neighbours' own votes, and with many validators never reach a quorum.
+    void on_peer_connected(PeerHandle peer);
     // A committed block with its certificate (a peer answering request_committed or helping
     // this node catch up).
     void on_committed(PeerHandle from, const chain::Block& block,

@@ -307,6 +307,7 @@ void NetworkService::handle(Input& input, std::uint64_t now_ms) {
                        spdlog::info("peer {} connected (head {})",
                                     p2p::to_string(connected.id).substr(0, 16), connected.head);
                        announce_pool_to(connected.id);
+                       driver_->on_peer_connected(peer.handle);
                        if (peer.head > node_.head().number)
                            catch_up_from(connected.id, peer, now_ms, /*force=*/true);
                    },

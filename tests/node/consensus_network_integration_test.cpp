@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <set>
 #include <variant>
 
 #include "chain/chain_spec.hpp"
@@ -352,6 +353,39 @@ TEST_F(ConsensusNetworkTest, ACrashedValidatorCatchesUpWithoutSigningTwice) {
     for (auto& member : members_)
         EXPECT_EQ(member.driver->stats().evidence_found, 0U) << "node " << member.index;
     EXPECT_EQ(bus_.reports, 0U);
+}
+
+// Votes are relayed once, when first accepted: a peer that connects later gets nobody's
+// votes but its neighbours' own. So a node hands a newly connected peer the votes it holds
+// at the height, its own and the others' alike.
+TEST_F(ConsensusNetworkTest, ANewlyConnectedPeerIsSentTheVotesOfTheHeight) {
+    for (std::uint32_t i = 0; i < 4; ++i)
+        add_member(i);
+    for (std::size_t i = 0; i < 4; ++i)
+        start(i);
+    ASSERT_TRUE(run_until(2));
+    stop(2);
+    stop(3);
+    const std::uint64_t stuck =
+        std::max(members_[0].node->head().number, members_[1].node->head().number);
+    EXPECT_FALSE(run_until(stuck + 1, 5'000));  // two of four: votes, but no quorum
+    bus_.queue.clear();
+    ConsensusDriver& driver = *members_[0].driver;
+    driver.on_peer_connected(/*member 2's handle*/ 3);
+    std::set<std::uint32_t> signers;
+    std::size_t sent = 0;
+    for (const Delivery& delivery : bus_.queue) {
+        const auto* vote = std::get_if<chain::Vote>(&delivery.message);
+        ASSERT_NE(vote, nullptr);
+        EXPECT_EQ(delivery.from, 0u);
+        EXPECT_EQ(delivery.to, 2u);
+        EXPECT_EQ(vote->height, driver.height());
+        EXPECT_GE(vote->round + 1, driver.round());  // the last two rounds
+        signers.insert(vote->validator_index);
+        ++sent;
+    }
+    EXPECT_GE(sent, 2u);
+    EXPECT_EQ(signers.size(), 2u) << "its own votes and node 1's";
 }
 
 TEST_F(ConsensusNetworkTest, TwoOfFourDownStopsTheChainAndOneBackResumesIt) {
