@@ -83,6 +83,7 @@ void ConsensusDriver::start_next_height(std::uint64_t now_ms) {
     blocks_.clear();
     votes_.clear();
     last_help_ms_.clear();
+    peer_rounds_.clear();
     timers_.clear();
     pending_build_.reset();
     awaiting_block_.reset();
@@ -142,7 +143,7 @@ void ConsensusDriver::on_proposal(PeerHandle from, const chain::Proposal& propos
     }
     if (blocks_.size() >= kMaxBlocksPerHeight && !blocks_.contains(proposal.block_hash)) return;
     blocks_.emplace(proposal.block_hash, block);
-    if (proposal.round < round()) help_lagging_peer(from, proposal.height, proposal.round, now_ms);
+    help_if_lagging(from, proposal.round, now_ms);
     consensus::Output output = engine_->on_proposal(proposal, now_ms);
     if (output.accepted) network_.broadcast_proposal(proposal, block, from);
     apply(std::move(output), now_ms);
@@ -177,8 +178,8 @@ void ConsensusDriver::on_vote(PeerHandle from, const chain::Vote& vote, std::uin
     }
     if (vote.height == current + 1) {
         if (next_height_votes_.size() < kMaxNextHeightVotes) next_height_votes_.push_back(vote);
-    } else if (vote.round < round()) {
-        help_lagging_peer(from, vote.height, vote.round, now_ms);
+    } else {
+        help_if_lagging(from, vote.round, now_ms);
     }
     consensus::Output output = engine_->on_vote(vote, now_ms);
     if (output.accepted) {
@@ -410,6 +411,18 @@ void ConsensusDriver::on_peer_connected(PeerHandle peer) {
         for (const chain::Vote& vote : it->second)
             network_.send_vote(peer, vote);
     }
+}
+
+void ConsensusDriver::help_if_lagging(PeerHandle peer, std::uint32_t message_round,
+                                      std::uint64_t now_ms) {
+    if (peer == kNoPeer) return;
+    // A message of an older round may only be relayed: the peer is behind only if nothing
+    // it sent at this height is of the current round. (Judged by each message alone, every
+    // relayed old vote had every receiver send the relayer a whole round of votes: with 100
+    // validators a storm that took both cores.)
+    auto [it, inserted] = peer_rounds_.try_emplace(peer, message_round);
+    if (!inserted) it->second = std::max(it->second, message_round);
+    if (it->second < round()) help_lagging_peer(peer, height(), it->second, now_ms);
 }
 
 void ConsensusDriver::help_lagging_peer(PeerHandle peer, std::uint64_t height, std::uint32_t round,

@@ -122,6 +122,9 @@ private:
     void after_commit(std::uint64_t now_ms);
     void add_evidence(const chain::DuplicateVoteEvidence& evidence, PeerHandle from);
     void halt(std::string reason);
+    // Notes the round of a proposal or vote a peer sent at this height, and helps the peer
+    // when its newest round is behind this node's.
+    void help_if_lagging(PeerHandle peer, std::uint32_t message_round, std::uint64_t now_ms);
     void help_lagging_peer(PeerHandle peer, std::uint64_t height, std::uint32_t round,
                            std::uint64_t now_ms);
     void answer_catch_up(PeerHandle peer, std::uint64_t from_height, std::uint64_t now_ms);
@@ -161,6 +164,7 @@ private:
     // the copies skip the verification. Forgotten all at once when full.
     std::set<Hash32> verified_;
     std::map<std::pair<PeerHandle, std::uint32_t>, std::uint64_t> last_help_ms_;
+    std::map<PeerHandle, std::uint32_t> peer_rounds_;  // the newest round each peer sent
     std::map<PeerHandle, std::uint64_t> last_catch_up_ms_;
     std::map<std::uint64_t, chain::ValidatorSet> sets_;
     std::vector<chain::DuplicateVoteEvidence> pending_evidence_;

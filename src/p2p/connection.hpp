@@ -36,8 +36,10 @@ struct ConnectionConfig {
     // memory without bound. An empty queue takes any message up to its channel's limit.
     // Dropping is safe: consensus re-sends its own messages on a timer and catches up by
     // block requests; a fetch that gets no answer times out and is asked elsewhere.
-    std::array<std::size_t, kPriorityCount> max_queued_bytes{16u << 20, 48u << 20, 16u << 20,
-                                                             1u << 20};
+    // A node holds one such queue per peer: the consensus budget (some 600 votes, three rounds
+    // of 100 validators) is what a node with tens of peers can afford for each.
+    std::array<std::size_t, kPriorityCount> max_queued_bytes{2u << 20, 32u << 20, 4u << 20,
+                                                             256u << 10};
 };
 
 struct CloseReason {

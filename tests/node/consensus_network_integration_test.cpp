@@ -3,6 +3,7 @@
 // the validator network, without sockets (the p2p layer is tested in tests/p2p).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <deque>
 #include <filesystem>
@@ -386,6 +387,50 @@ TEST_F(ConsensusNetworkTest, ANewlyConnectedPeerIsSentTheVotesOfTheHeight) {
     }
     EXPECT_GE(sent, 2u);
     EXPECT_EQ(signers.size(), 2u) << "its own votes and node 1's";
+}
+
+// A vote of an older round may only be relayed. A peer that also sent this round's votes is
+// not behind and gets no help; a peer whose newest vote is of an older round is sent that
+// round's votes. (Member 3 is down: at its heights as proposer the round goes to 1.)
+TEST_F(ConsensusNetworkTest, OnlyAPeerWhoseNewestVoteIsOfAnOlderRoundIsHelped) {
+    for (std::uint32_t i = 0; i < 4; ++i)
+        add_member(i);
+    for (std::size_t i = 0; i < 3; ++i)
+        start(i);
+    std::vector<chain::Vote> seen;  // delivered to node 0
+    bool probed = false;
+    after_delivery_ = [&](const Delivery& delivery) {
+        if (probed || delivery.to != 0) return;
+        const auto* vote = std::get_if<chain::Vote>(&delivery.message);
+        if (vote == nullptr) return;
+        seen.push_back(*vote);
+        ConsensusDriver& driver = *members_[0].driver;
+        if (driver.round() == 0 || delivery.from != 1 || vote->height != driver.height() ||
+            vote->round != driver.round()) {
+            return;  // wait until member 1 has sent a vote of node 0's round, past round 0
+        }
+        const auto old = std::find_if(seen.begin(), seen.end(), [&](const chain::Vote& v) {
+            return v.height == driver.height() && v.round + 1 == driver.round();
+        });
+        if (old == seen.end()) return;
+        probed = true;
+        const chain::Vote relayed = *old;
+        const auto sent_to = [&](std::size_t index, std::size_t from_position) {
+            return std::count_if(bus_.queue.begin() + static_cast<std::ptrdiff_t>(from_position),
+                                 bus_.queue.end(), [&](const Delivery& d) {
+                                     return d.to == index &&
+                                            std::holds_alternative<chain::Vote>(d.message);
+                                 });
+        };
+        std::size_t before = bus_.queue.size();
+        driver.on_vote(/*member 1, which voted in this round*/ 2, relayed, now_ms_);
+        EXPECT_EQ(sent_to(1, before), 0);
+        before = bus_.queue.size();
+        driver.on_vote(/*member 3, heard from at no round of this height*/ 4, relayed, now_ms_);
+        EXPECT_GT(sent_to(3, before), 0);
+    };
+    ASSERT_TRUE(run_until(12));
+    EXPECT_TRUE(probed) << "no height went past round 0";
 }
 
 TEST_F(ConsensusNetworkTest, TwoOfFourDownStopsTheChainAndOneBackResumesIt) {
