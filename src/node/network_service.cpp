@@ -24,7 +24,7 @@ Overloaded(Ts...) -> Overloaded<Ts...>;
 
 // Bounds on what peers can make this node hold.
 constexpr std::size_t kMaxQueuedInputs = 65'536;
-constexpr std::size_t kMaxQueuedInputBytes = 64u << 20;  // four of the largest blocks message
+constexpr std::size_t kMaxQueuedInputBytes = 32u << 20;  // two of the largest blocks message
 constexpr std::size_t kMaxPendingCompact = 16;
 // How often one peer is asked for blocks while it stays ahead, and the driver's
 // request_committed repeated for the same height.

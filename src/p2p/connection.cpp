@@ -133,14 +133,17 @@ bool Connection::send(const ChannelMessage& message) {
     }
     const std::size_t priority = send_priority(message.channel);
     const std::size_t size = 2 + message.payload.size();
+    SharedSendBudget* shared = config_.shared_budget.get();
     if (!queues_[priority].empty() &&
-        queued_bytes_[priority] + size > config_.max_queued_bytes[priority]) {
+        (queued_bytes_[priority] + size > config_.max_queued_bytes[priority] ||
+         (shared != nullptr && shared->queued_bytes + size > shared->max_bytes))) {
         return false;
     }
     // Plain messages wait in their priority queue and are sealed when written, so frames
     // leave in the order their counters say.
     queues_[priority].push_back(encode_message(message));
     queued_bytes_[priority] += size;
+    if (shared != nullptr) shared->queued_bytes += size;
     pump_writes();
     return true;
 }
@@ -156,6 +159,7 @@ void Connection::pump_writes() {
         if (queue == queues_.end()) return;
         writing_ = session_->sealer.seal(queue->front());
         queued_bytes_[static_cast<std::size_t>(queue - queues_.begin())] -= queue->front().size();
+        if (config_.shared_budget) config_.shared_budget->queued_bytes -= queue->front().size();
         queue->pop_front();
     }
     write_in_flight_ = true;
@@ -215,9 +219,23 @@ void Connection::on_plaintext(Bytes plaintext) {
     if (handlers_.on_message) handlers_.on_message(*this, std::move(*message));
 }
 
+Connection::~Connection() {
+    release_queued();
+}
+
+// What a closed connection will never write no longer counts against the host's budget.
+void Connection::release_queued() {
+    for (std::size_t priority = 0; priority < kPriorityCount; ++priority) {
+        if (config_.shared_budget) config_.shared_budget->queued_bytes -= queued_bytes_[priority];
+        queued_bytes_[priority] = 0;
+        queues_[priority].clear();
+    }
+}
+
 void Connection::close(const CloseReason& reason) {
     if (closed_) return;
     closed_ = true;
+    release_queued();
     handshake_timer_.cancel();
     boost::system::error_code ignored;
     socket_.shutdown(boost::asio::ip::tcp::socket::shutdown_both, ignored);

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <array>
+#include <atomic>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
@@ -24,6 +25,14 @@
 
 namespace qtm::p2p {
 
+// Bytes queued for sending by all the connections of one host together (they run on its io
+// thread): with many peers, the per-connection budgets alone would add up to more than a
+// node can hold.
+struct SharedSendBudget {
+    std::size_t max_bytes{64u << 20};
+    std::atomic<std::size_t> queued_bytes{0};  // atomic: a connection may die on another thread
+};
+
 struct ConnectionConfig {
     NetworkIdentity network;
     const NodeKey* node_key = nullptr;  // not owned; outlives the connection
@@ -40,6 +49,9 @@ struct ConnectionConfig {
     // of 100 validators) is what a node with tens of peers can afford for each.
     std::array<std::size_t, kPriorityCount> max_queued_bytes{2u << 20, 32u << 20, 4u << 20,
                                                              256u << 10};
+    // Shared with the host's other connections (null: none); past it, a message is dropped
+    // unless its queue is empty.
+    std::shared_ptr<SharedSendBudget> shared_budget;
 };
 
 struct CloseReason {
@@ -67,6 +79,7 @@ public:
     // over their channel's limit are refused by throwing (a programming error).
     bool send(const ChannelMessage& message);
     void close(const CloseReason& reason);
+    ~Connection();
 
     [[nodiscard]] bool ready() const noexcept { return ready_; }
     [[nodiscard]] const NodeId& peer_id() const noexcept { return peer_id_; }
@@ -84,6 +97,7 @@ private:
     void read_frames();
     void on_plaintext(Bytes plaintext);
     void pump_writes();
+    void release_queued();
 
     boost::asio::ip::tcp::socket socket_;
     boost::asio::steady_timer handshake_timer_;

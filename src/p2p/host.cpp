@@ -26,7 +26,7 @@ void check_payload(const ChannelMessage& message) {
 }
 
 // A few blocks' worth: far above what a healthy io thread ever has waiting.
-constexpr std::size_t kMaxBacklogBytes = 128u << 20;
+constexpr std::size_t kMaxBacklogBytes = 32u << 20;
 
 }  // namespace
 

@@ -47,6 +47,7 @@ std::shared_ptr<Connection> Host::Impl::make_connection(boost::asio::ip::tcp::so
         config.status = status_;
     }
     config.handshake_timeout = config_.handshake_timeout;
+    config.shared_budget = send_budget_;
     Connection::Handlers handlers;
     handlers.on_ready = [this, context](Connection& c) { on_ready(c, context); };
     handlers.on_message = [this](Connection& c, ChannelMessage m) { on_message(c, std::move(m)); };

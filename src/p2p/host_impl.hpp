@@ -18,6 +18,7 @@
 #include <thread>
 
 #include "p2p/address_book.hpp"
+#include "p2p/connection.hpp"
 #include "p2p/host.hpp"
 
 namespace qtm::p2p {
@@ -116,6 +117,8 @@ public:
 
     HostCounters counters_;
     std::atomic<std::size_t> backlog_bytes_{0};
+    // io thread only: what all connections have queued.
+    std::shared_ptr<SharedSendBudget> send_budget_{std::make_shared<SharedSendBudget>()};
 };
 
 }  // namespace qtm::p2p

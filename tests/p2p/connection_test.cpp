@@ -151,6 +151,42 @@ TEST(Connection, MessagesPastTheSendQueueBudgetAreDroppedNotHeld) {
     EXPECT_FALSE(listener.closed);
 }
 
+// The host's connections share one budget on top of their own: past it a message is dropped
+// unless its queue is empty, and what a closed connection held is given back.
+TEST(Connection, TheHostsSharedSendBudgetBoundsAllQueuesTogether) {
+    Loopback net;
+    Events dialer;
+    Events listener;
+    auto server = Connection::create(std::move(net.server), config_for(responder_key()),
+                                     std::nullopt, /*initiator=*/false, record(listener));
+    auto shared = std::make_shared<SharedSendBudget>();
+    shared->max_bytes = 10'000;
+    ConnectionConfig config = config_for(initiator_key());
+    config.shared_budget = shared;
+    std::size_t accepted = 0;
+    bool block_accepted = false;
+    auto handlers = record(dialer);
+    handlers.on_ready = [&](Connection& c) {
+        dialer.ready = true;
+        for (int i = 0; i < 50; ++i)
+            accepted += c.send({Channel::kConsensus, 1, Bytes(3000, std::uint8_t(i))}) ? 1 : 0;
+        block_accepted = c.send({Channel::kBlocks, 3, Bytes(3000, 0xbb)});  // an empty queue
+    };
+    auto client = Connection::create(std::move(net.client), config, responder_key().id(),
+                                     /*initiator=*/true, handlers);
+    server->start();
+    client->start();
+    while (!dialer.ready && !listener.closed && !dialer.closed)
+        net.io.run_one();
+    ASSERT_TRUE(dialer.ready);
+    EXPECT_GE(accepted, 3u);
+    EXPECT_LE(accepted, 4u);
+    EXPECT_TRUE(block_accepted);
+    EXPECT_GT(shared->queued_bytes.load(), 0u);
+    client->close({"test over", false});
+    EXPECT_EQ(shared->queued_bytes.load(), 0u);
+}
+
 TEST(Connection, AnotherGenesisInTheStatusIsRefused) {
     Loopback net;
     Events dialer;
