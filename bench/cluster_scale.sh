@@ -32,7 +32,14 @@ for program in qtm qtmd; do
   [[ -x "$bin/$program" ]] || { echo "cluster_scale: $bin/$program is missing (scripts/build.sh)" >&2; exit 2; }
 done
 dir="$(mktemp -d /tmp/qtm-cluster-scale.XXXXXX)"
-cleanup() { QTMD="$bin/qtmd" "$root_dir/scripts/testnet.sh" stop "$dir/net" >/dev/null 2>&1 || true; rm -rf "$dir"; }
+cleanup() {
+  QTMD="$bin/qtmd" "$root_dir/scripts/testnet.sh" stop "$dir/net" >/dev/null 2>&1 || true
+  # A starved node may not stop in the grace time testnet.sh gives: nothing is left running.
+  for pid_file in "$dir"/net/node*/qtmd.pid; do
+    [[ -f "$pid_file" ]] && kill -9 "$(cat "$pid_file")" 2>/dev/null || true
+  done
+  rm -rf "$dir"
+}
 trap cleanup EXIT
 
 rpc() {  # URL METHOD PARAMS -> the result's text
