@@ -104,13 +104,17 @@ void ConsensusDriver::halt(std::string reason) {
     halted_ = std::move(reason);
 }
 
-bool ConsensusDriver::already_verified(const Hash32& encoding_hash) const {
-    return verified_.contains(encoding_hash);
-}
-
-void ConsensusDriver::remember_verified(const Hash32& encoding_hash) {
+template <typename Verify>
+std::optional<std::string> ConsensusDriver::verify_once(const Bytes& encoding, Verify verify) {
+    const Hash32 encoding_hash = crypto::keccak256(encoding);
+    if (verified_.contains(encoding_hash)) {
+        ++stats_.duplicates_not_reverified;
+        return std::nullopt;
+    }
+    if (auto checked = verify(); !checked) return std::string{chain::to_string(checked.error())};
     if (verified_.size() >= kMaxVerifiedHashes) verified_.clear();
     verified_.insert(encoding_hash);
+    return std::nullopt;
 }
 
 void ConsensusDriver::invalid(PeerHandle from, const std::string& reason) {
@@ -126,14 +130,10 @@ void ConsensusDriver::on_proposal(PeerHandle from, const chain::Proposal& propos
     if (proposal.height != height()) return;  // a later height: its proposer re-sends it
     const chain::ValidatorSet* set = set_for(proposal.height);
     if (set == nullptr) return;
-    const Hash32 encoding_hash = crypto::keccak256(chain::encode_proposal(proposal));
-    if (already_verified(encoding_hash)) {
-        ++stats_.duplicates_not_reverified;
-    } else if (auto checked = chain::verify_proposal(proposal, *set, domain_, verifier_);
-               !checked) {
-        return invalid(from, "proposal: " + std::string{chain::to_string(checked.error())});
-    } else {
-        remember_verified(encoding_hash);
+    if (auto error = verify_once(chain::encode_proposal(proposal), [&] {
+            return chain::verify_proposal(proposal, *set, domain_, verifier_);
+        })) {
+        return invalid(from, "proposal: " + *error);
     }
     // The signed proposal names the block by hash and time; the block must be that block.
     if (chain::block_hash(block.header) != proposal.block_hash ||
@@ -168,13 +168,10 @@ void ConsensusDriver::on_vote(PeerHandle from, const chain::Vote& vote, std::uin
     if (vote.height != current && vote.height != current + 1) return;
     const chain::ValidatorSet* set = set_for(vote.height);
     if (set == nullptr) return;  // the next epoch's set is not known yet: it is re-sent
-    const Hash32 encoding_hash = crypto::keccak256(chain::encode_vote(vote));
-    if (already_verified(encoding_hash)) {
-        ++stats_.duplicates_not_reverified;
-    } else if (auto checked = chain::verify_vote(vote, *set, domain_, verifier_); !checked) {
-        return invalid(from, "vote: " + std::string{chain::to_string(checked.error())});
-    } else {
-        remember_verified(encoding_hash);
+    if (auto error = verify_once(chain::encode_vote(vote), [&] {
+            return chain::verify_vote(vote, *set, domain_, verifier_);
+        })) {
+        return invalid(from, "vote: " + *error);
     }
     if (vote.height == current + 1) {
         if (next_height_votes_.size() < kMaxNextHeightVotes) next_height_votes_.push_back(vote);

@@ -129,10 +129,10 @@ private:
                            std::uint64_t now_ms);
     void answer_catch_up(PeerHandle peer, std::uint64_t from_height, std::uint64_t now_ms);
     void invalid(PeerHandle from, const std::string& reason);
-    // Whether this exact vote or proposal (its encoding's hash) was verified here before;
-    // remember_verified records one that was.
-    [[nodiscard]] bool already_verified(const Hash32& encoding_hash) const;
-    void remember_verified(const Hash32& encoding_hash);
+    // Runs `verify` (a signature check returning a Result) unless this exact vote or
+    // proposal, by its encoding's hash, passed it here before; the error's words, if any.
+    template <typename Verify>
+    [[nodiscard]] std::optional<std::string> verify_once(const Bytes& encoding, Verify verify);
     // The set that signs `height`, cached for the current and the next height.
     [[nodiscard]] const chain::ValidatorSet* set_for(std::uint64_t height);
 

@@ -74,8 +74,8 @@ public:
                                               Handlers handlers);
 
     void start();
-    // Queues a message (after on_ready); false when it was dropped because its queue is
-    // over budget (ConnectionConfig::max_queued_bytes) or the connection is closed. Messages
+    // Queues a message (after on_ready); false when it was dropped because its queue, or the
+    // host's shared budget, is over budget (ConnectionConfig) or the connection is closed. Messages
     // over their channel's limit are refused by throwing (a programming error).
     bool send(const ChannelMessage& message);
     void close(const CloseReason& reason);

@@ -141,6 +141,26 @@ protected:
         members_.push_back(std::move(member));
     }
 
+    // Validators 0..count-1 of the dev keys, each a member.
+    void add_members(std::uint32_t count) {
+        for (std::uint32_t i = 0; i < count; ++i)
+            add_member(i);
+    }
+    void start_first(std::size_t count) {
+        for (std::size_t i = 0; i < count; ++i)
+            start(i);
+    }
+    // Four validators make blocks, then 2 and 3 stop: 0 and 1 alone have no quorum. Returns
+    // the height the chain is stuck at.
+    std::uint64_t two_of_four_down() {
+        add_members(4);
+        start_first(4);
+        EXPECT_TRUE(run_until(2));
+        stop(2);
+        stop(3);
+        return std::max(members_[0].node->head().number, members_[1].node->head().number);
+    }
+
     void start(std::size_t index) {
         Member& member = members_.at(index);
         const chain::AccountKey key{crypto::SignatureScheme::kMlDsa65,
@@ -254,10 +274,8 @@ protected:
 };
 
 TEST_F(ConsensusNetworkTest, FourValidatorsAgreeOnEveryBlockAndIncludeATransfer) {
-    for (std::uint32_t i = 0; i < 4; ++i)
-        add_member(i);
-    for (std::size_t i = 0; i < 4; ++i)
-        start(i);
+    add_members(4);
+    start_first(4);
 
     const chain::AccountKey sender{crypto::SignatureScheme::kMlDsa44, chain::dev_account_seed(0)};
     Address bob{};
@@ -298,11 +316,9 @@ TEST_F(ConsensusNetworkTest, FourValidatorsAgreeOnEveryBlockAndIncludeATransfer)
 // skips the ML-DSA verification; a copy that differs in one signature bit does not.
 TEST_F(ConsensusNetworkTest, ACopyOfAVerifiedVoteIsNotVerifiedAgainButATamperedOneIs) {
     CountingVerifier counting;
-    for (std::uint32_t i = 0; i < 4; ++i)
-        add_member(i);
+    add_members(4);
     members_[0].verifier = &counting;
-    for (std::size_t i = 0; i < 4; ++i)
-        start(i);
+    start_first(4);
     bool probed = false;
     after_delivery_ = [&](const Delivery& delivery) {
         if (probed || delivery.to != 0) return;
@@ -333,10 +349,8 @@ TEST_F(ConsensusNetworkTest, ACopyOfAVerifiedVoteIsNotVerifiedAgainButATamperedO
 }
 
 TEST_F(ConsensusNetworkTest, ACrashedValidatorCatchesUpWithoutSigningTwice) {
-    for (std::uint32_t i = 0; i < 4; ++i)
-        add_member(i);
-    for (std::size_t i = 0; i < 4; ++i)
-        start(i);
+    add_members(4);
+    start_first(4);
     ASSERT_TRUE(run_until(3));
     stop(3);  // as a kill: nothing is flushed beyond what each write synced
     const std::uint64_t down_at = members_[0].node->head().number;
@@ -360,15 +374,7 @@ TEST_F(ConsensusNetworkTest, ACrashedValidatorCatchesUpWithoutSigningTwice) {
 // votes but its neighbours' own. So a node hands a newly connected peer the votes it holds
 // at the height, its own and the others' alike.
 TEST_F(ConsensusNetworkTest, ANewlyConnectedPeerIsSentTheVotesOfTheHeight) {
-    for (std::uint32_t i = 0; i < 4; ++i)
-        add_member(i);
-    for (std::size_t i = 0; i < 4; ++i)
-        start(i);
-    ASSERT_TRUE(run_until(2));
-    stop(2);
-    stop(3);
-    const std::uint64_t stuck =
-        std::max(members_[0].node->head().number, members_[1].node->head().number);
+    const std::uint64_t stuck = two_of_four_down();
     EXPECT_FALSE(run_until(stuck + 1, 5'000));  // two of four: votes, but no quorum
     bus_.queue.clear();
     ConsensusDriver& driver = *members_[0].driver;
@@ -393,10 +399,8 @@ TEST_F(ConsensusNetworkTest, ANewlyConnectedPeerIsSentTheVotesOfTheHeight) {
 // not behind and gets no help; a peer whose newest vote is of an older round is sent that
 // round's votes. (Member 3 is down: at its heights as proposer the round goes to 1.)
 TEST_F(ConsensusNetworkTest, OnlyAPeerWhoseNewestVoteIsOfAnOlderRoundIsHelped) {
-    for (std::uint32_t i = 0; i < 4; ++i)
-        add_member(i);
-    for (std::size_t i = 0; i < 3; ++i)
-        start(i);
+    add_members(4);
+    start_first(3);
     std::vector<chain::Vote> seen;  // delivered to node 0
     bool probed = false;
     after_delivery_ = [&](const Delivery& delivery) {
@@ -434,15 +438,7 @@ TEST_F(ConsensusNetworkTest, OnlyAPeerWhoseNewestVoteIsOfAnOlderRoundIsHelped) {
 }
 
 TEST_F(ConsensusNetworkTest, TwoOfFourDownStopsTheChainAndOneBackResumesIt) {
-    for (std::uint32_t i = 0; i < 4; ++i)
-        add_member(i);
-    for (std::size_t i = 0; i < 4; ++i)
-        start(i);
-    ASSERT_TRUE(run_until(2));
-    stop(2);
-    stop(3);
-    const std::uint64_t stuck =
-        std::max(members_[0].node->head().number, members_[1].node->head().number);
+    const std::uint64_t stuck = two_of_four_down();
     EXPECT_FALSE(run_until(stuck + 1, 20'000));  // no quorum: no block
     EXPECT_LE(members_[0].node->head().number, stuck);
     start(2);
@@ -453,8 +449,7 @@ TEST_F(ConsensusNetworkTest, TwoOfFourDownStopsTheChainAndOneBackResumesIt) {
 // A second process with validator 3's key (a twin): its conflicting votes become evidence
 // that a proposer includes, and the validator is slashed while the chain goes on.
 TEST_F(ConsensusNetworkTest, ATwinIsCaughtAndItsEvidenceIsCommitted) {
-    for (std::uint32_t i = 0; i < 4; ++i)
-        add_member(i);
+    add_members(4);
     add_member(3);  // the twin
     for (std::size_t i = 0; i < 5; ++i)
         start(i);

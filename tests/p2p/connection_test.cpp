@@ -102,48 +102,59 @@ TEST(Connection, HandshakeStatusAndMessagesInPriorityOrder) {
     EXPECT_EQ(transactions, (std::vector<int>{0, 1, 2, 3, 4}));
 }
 
-// A sender queues far more than its budget in one go (the peer cannot read in between, as
-// with a slow peer): what passes the budget is refused, not held; what was accepted arrives;
-// once the queue has drained, sending works again. Other priorities have their own budget.
-TEST(Connection, MessagesPastTheSendQueueBudgetAreDroppedNotHeld) {
-    Loopback net;
-    Events dialer;
-    Events listener;
-    auto server = Connection::create(std::move(net.server), config_for(responder_key()),
-                                     std::nullopt, /*initiator=*/false, record(listener));
-    ConnectionConfig config = config_for(initiator_key());
-    config.max_queued_bytes = {10'000, 10'000, 10'000, 10'000};
-    std::size_t consensus_accepted = 0;
-    std::size_t consensus_dropped = 0;
-    bool block_accepted = false;
+// A dialer with `config` connects to a listener; once ready, it queues 50 consensus messages
+// of 3,000 bytes in one go (the peer cannot read in between, as with a slow peer), then one
+// blocks message of `block_bytes`. Runs until the dialer is ready.
+struct Burst {
+    std::shared_ptr<Connection> server;
+    std::shared_ptr<Connection> client;
+    std::size_t consensus_accepted{0};
+    bool block_accepted{false};
+};
+Burst connect_and_burst(Loopback& net, Events& dialer, Events& listener, ConnectionConfig config,
+                        std::size_t block_bytes) {
+    Burst burst;
+    burst.server = Connection::create(std::move(net.server), config_for(responder_key()),
+                                      std::nullopt, /*initiator=*/false, record(listener));
     auto handlers = record(dialer);
     handlers.on_ready = [&](Connection& c) {
         dialer.ready = true;
         for (int i = 0; i < 50; ++i) {
-            const bool queued = c.send({Channel::kConsensus, 1, Bytes(3000, std::uint8_t(i))});
-            (queued ? consensus_accepted : consensus_dropped) += 1;
+            if (c.send({Channel::kConsensus, 1, Bytes(3000, std::uint8_t(i))})) {
+                ++burst.consensus_accepted;
+            }
         }
-        // A full consensus queue does not close the blocks queue.
-        block_accepted = c.send({Channel::kBlocks, 3, Bytes(9000, 0xbb)});
+        burst.block_accepted = c.send({Channel::kBlocks, 3, Bytes(block_bytes, 0xbb)});
     };
-    auto client = Connection::create(std::move(net.client), config, responder_key().id(),
-                                     /*initiator=*/true, handlers);
-    server->start();
-    client->start();
+    burst.client = Connection::create(std::move(net.client), config, responder_key().id(),
+                                      /*initiator=*/true, handlers);
+    burst.server->start();
+    burst.client->start();
     while (!dialer.ready && !listener.closed && !dialer.closed)
         net.io.run_one();
+    return burst;
+}
+
+// What passes a queue's budget is refused, not held; what was accepted arrives; once the
+// queue has drained, sending works again. Other priorities have their own budget.
+TEST(Connection, MessagesPastTheSendQueueBudgetAreDroppedNotHeld) {
+    Loopback net;
+    Events dialer;
+    Events listener;
+    ConnectionConfig config = config_for(initiator_key());
+    config.max_queued_bytes = {10'000, 10'000, 10'000, 10'000};
+    const Burst burst = connect_and_burst(net, dialer, listener, config, 9000);
     ASSERT_TRUE(dialer.ready);
     // 10,000 bytes hold three 3,002-byte messages; one more may already be on the wire.
-    EXPECT_GE(consensus_accepted, 3u);
-    EXPECT_LE(consensus_accepted, 4u);
-    EXPECT_EQ(consensus_accepted + consensus_dropped, 50u);
-    EXPECT_TRUE(block_accepted);
-    const std::size_t expected = consensus_accepted + 1;
+    EXPECT_GE(burst.consensus_accepted, 3u);
+    EXPECT_LE(burst.consensus_accepted, 4u);
+    EXPECT_TRUE(burst.block_accepted) << "a full consensus queue does not close the blocks one";
+    const std::size_t expected = burst.consensus_accepted + 1;
     while (listener.messages.size() < expected && !listener.closed && !dialer.closed)
         net.io.run_one();
     ASSERT_EQ(listener.messages.size(), expected);
     // Drained: the next message is taken again and arrives.
-    EXPECT_TRUE(client->send({Channel::kConsensus, 1, Bytes(3000, 0xee)}));
+    EXPECT_TRUE(burst.client->send({Channel::kConsensus, 1, Bytes(3000, 0xee)}));
     while (listener.messages.size() < expected + 1 && !listener.closed && !dialer.closed)
         net.io.run_one();
     ASSERT_EQ(listener.messages.size(), expected + 1);
@@ -157,33 +168,17 @@ TEST(Connection, TheHostsSharedSendBudgetBoundsAllQueuesTogether) {
     Loopback net;
     Events dialer;
     Events listener;
-    auto server = Connection::create(std::move(net.server), config_for(responder_key()),
-                                     std::nullopt, /*initiator=*/false, record(listener));
     auto shared = std::make_shared<SharedSendBudget>();
     shared->max_bytes = 10'000;
     ConnectionConfig config = config_for(initiator_key());
     config.shared_budget = shared;
-    std::size_t accepted = 0;
-    bool block_accepted = false;
-    auto handlers = record(dialer);
-    handlers.on_ready = [&](Connection& c) {
-        dialer.ready = true;
-        for (int i = 0; i < 50; ++i)
-            accepted += c.send({Channel::kConsensus, 1, Bytes(3000, std::uint8_t(i))}) ? 1 : 0;
-        block_accepted = c.send({Channel::kBlocks, 3, Bytes(3000, 0xbb)});  // an empty queue
-    };
-    auto client = Connection::create(std::move(net.client), config, responder_key().id(),
-                                     /*initiator=*/true, handlers);
-    server->start();
-    client->start();
-    while (!dialer.ready && !listener.closed && !dialer.closed)
-        net.io.run_one();
+    const Burst burst = connect_and_burst(net, dialer, listener, config, 3000);
     ASSERT_TRUE(dialer.ready);
-    EXPECT_GE(accepted, 3u);
-    EXPECT_LE(accepted, 4u);
-    EXPECT_TRUE(block_accepted);
+    EXPECT_GE(burst.consensus_accepted, 3u);
+    EXPECT_LE(burst.consensus_accepted, 4u);
+    EXPECT_TRUE(burst.block_accepted) << "its queue was empty";
     EXPECT_GT(shared->queued_bytes.load(), 0u);
-    client->close({"test over", false});
+    burst.client->close({"test over", false});
     EXPECT_EQ(shared->queued_bytes.load(), 0u);
 }
 
