@@ -11,7 +11,8 @@
 # sent with fetch. --client presigned: qtm-bench-presign signs them in C++ and
 # bench/node_tps.mjs sends them with autocannon round-robin to all nodes (each sender's
 # key-carrying first transfer committed before the measurement); its table adds CPU per
-# transfer, summed over the nodes.
+# transfer, summed over the nodes. QTM_KEEP_LOGS=DIR copies the network's directory (node
+# logs with each block's commit time and size) to DIR before it is removed.
 set -euo pipefail
 root_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 bin="${QTM_BIN_DIR:-$root_dir/build/bin}"
@@ -28,7 +29,7 @@ while [[ $# -gt 0 ]]; do
     --gas-limit) limits+=(--gas-limit "$2"); shift 2 ;;
     --max-block-bytes) limits+=(--max-block-bytes "$2"); shift 2 ;;
     --client) client="$2"; shift 2 ;;
-    -h|--help) sed -n 2,14p "$0"; exit 0 ;;
+    -h|--help) sed -n 2,15p "$0"; exit 0 ;;
     *) echo "cluster_bench: unknown option $1 (--help)" >&2; exit 2 ;;
   esac
 done
@@ -36,7 +37,7 @@ for program in qtm qtmd qtm-bench-presign; do
   [[ -x "$bin/$program" ]] || { echo "cluster_bench: $bin/$program is missing (scripts/build.sh)" >&2; exit 2; }
 done
 dir="$(mktemp -d /tmp/qtm-cluster-bench.XXXXXX)"
-cleanup() { QTMD="$bin/qtmd" "$root_dir/scripts/testnet.sh" stop "$dir/net" >/dev/null 2>&1 || true; rm -rf "$dir"; }
+cleanup() { QTMD="$bin/qtmd" "$root_dir/scripts/testnet.sh" stop "$dir/net" >/dev/null 2>&1 || true; [[ -n "${QTM_KEEP_LOGS:-}" ]] && cp -r "$dir/net" "$QTM_KEEP_LOGS"; rm -rf "$dir"; }
 trap cleanup EXIT
 "$bin/qtm" testnet init --validators "$validators" --block-time "$block_time" \
   --base-port "$base_port" "${limits[@]}" --out "$dir/net" >/dev/null 2>&1

@@ -1,5 +1,7 @@
 #include "chain/executor.hpp"
 
+#include <stdexcept>
+
 #include "chain/prune_state.hpp"
 #include "chain/staking/block_reward.hpp"
 #include "chain/staking/contract.hpp"
@@ -268,6 +270,16 @@ Result<ExecutedBlock, BlockError> BlockExecutor::build(const Header& parent,
 
 Result<ExecutedBlock, BlockError> BlockExecutor::validate(const Header& parent, const Block& block,
                                                           bool signatures_verified) {
+    if (signatures_verified) {
+        return validate(parent, block, VerifiedBefore{[](std::span<const Hash32> hashes) {
+                            return std::vector<bool>(hashes.size(), true);
+                        }});
+    }
+    return validate(parent, block, VerifiedBefore{});
+}
+
+Result<ExecutedBlock, BlockError> BlockExecutor::validate(const Header& parent, const Block& block,
+                                                          const VerifiedBefore& verified_before) {
     const Header& header = block.header;
     const auto invalid = [](std::string message) {
         return unexpected(
@@ -286,9 +298,12 @@ Result<ExecutedBlock, BlockError> BlockExecutor::validate(const Header& parent, 
     std::vector<Bytes> encoded_transactions;
     encoded_transactions.reserve(block.transactions.size());
     BodySize body_size;
+    std::vector<Hash32> hashes;
+    hashes.reserve(block.transactions.size());
     for (const auto& tx : block.transactions) {
         encoded_transactions.push_back(encode(tx));
         body_size.add_transaction(encoded_transactions.back().size());
+        hashes.push_back(crypto::keccak256(encoded_transactions.back()));
     }
     for (const auto& piece : block.evidence)
         body_size.add_evidence(encode_evidence(piece).size());
@@ -297,6 +312,10 @@ Result<ExecutedBlock, BlockError> BlockExecutor::validate(const Header& parent, 
                        " bytes is larger than the chain spec's maximum (" +
                        std::to_string(spec_.max_block_bytes) + ")");
     }
+
+    const std::vector<bool> known =
+        verified_before ? verified_before(hashes) : std::vector<bool>(hashes.size(), false);
+    if (known.size() != hashes.size()) throw std::logic_error{"verified_before: one per hash"};
 
     Run run{database_, parent, node_cache_};
     run.env =
@@ -309,15 +328,15 @@ Result<ExecutedBlock, BlockError> BlockExecutor::validate(const Header& parent, 
     const auto start = std::chrono::steady_clock::now();
     for (std::size_t i = 0; i < block.transactions.size(); ++i) {
         const Transaction& tx = block.transactions[i];
-        if (!signatures_verified) {
+        Bytes encoded = std::move(encoded_transactions[i]);
+        const Hash32& hash = hashes[i];
+        if (!known[i]) {
             auto verified = verify_signature(tx, run.world.registered_key(tx.from));
             if (!verified) {
                 return invalid("transaction " + std::to_string(i) + ": " +
                                std::string{to_string(verified.error())});
             }
         }
-        Bytes encoded = std::move(encoded_transactions[i]);
-        const Hash32 hash = crypto::keccak256(encoded);
         if (auto error = apply(run.world, run.env, tx, spec_.chain_id, run.gas_used,
                                analysis_cache_, hash, run.out)) {
             return invalid("transaction " + std::to_string(i) + ": " + *error);

@@ -117,6 +117,16 @@ public:
     [[nodiscard]] Result<ExecutedBlock, BlockError> validate(const Header& parent,
                                                              const Block& block,
                                                              bool signatures_verified);
+    // The same, verifying only the signatures of the transactions that `verified_before`
+    // does not mark (asked once per block with every transaction hash; one flag per hash): a
+    // node's pool verified each of its transactions on admission, and a transaction's hash
+    // covers its signature and key, so a pooled transaction proposed by a peer needs no
+    // second check.
+    using VerifiedBefore =
+        std::function<std::vector<bool>(std::span<const Hash32> transaction_hashes)>;
+    [[nodiscard]] Result<ExecutedBlock, BlockError> validate(const Header& parent,
+                                                             const Block& block,
+                                                             const VerifiedBefore& verified_before);
 
 private:
     struct Run;

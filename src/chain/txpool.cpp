@@ -692,6 +692,15 @@ std::optional<PoolTransaction> TxPool::get(const Hash32& hash) const {
     return impl_->senders.at(address).by_nonce.at(nonce).pooled;
 }
 
+std::vector<bool> TxPool::contains(std::span<const Hash32> hashes) const {
+    std::vector<bool> held;
+    held.reserve(hashes.size());
+    const std::lock_guard lock{impl_->mutex};
+    for (const Hash32& hash : hashes)
+        held.push_back(impl_->by_hash.contains(hash));
+    return held;
+}
+
 TxPoolStatus TxPool::status() const {
     const std::lock_guard lock{impl_->mutex};
     return {impl_->pending, impl_->queued, impl_->bytes};

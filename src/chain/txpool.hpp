@@ -16,6 +16,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -124,6 +125,9 @@ public:
     void on_new_head(const U256& base_fee, std::chrono::steady_clock::time_point now);
 
     [[nodiscard]] std::optional<PoolTransaction> get(const Hash32& hash) const;
+    // For each hash, whether the pool holds that transaction (so its signature was verified
+    // on admission). One lock for all.
+    [[nodiscard]] std::vector<bool> contains(std::span<const Hash32> hashes) const;
     [[nodiscard]] TxPoolStatus status() const;
     // txpool_content: per sender, pending and queued transactions by nonce.
     [[nodiscard]] std::vector<PoolTransaction> pending() const;

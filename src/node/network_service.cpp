@@ -53,6 +53,12 @@ public:
         if (!found) return std::nullopt;
         return chain::encode(found->tx);
     }
+    [[nodiscard]] std::optional<chain::Transaction> find_decoded(
+        const Hash32& hash) const override {
+        auto found = pool_.get(hash);
+        if (!found) return std::nullopt;
+        return std::move(found->tx);
+    }
 
 private:
     chain::TxPool& pool_;

@@ -45,7 +45,10 @@ Result<Hash32, BlockRejection> Node::validate_proposal(const chain::Block& block
                 std::to_string(parent.number) + ")",
             /*peer_to_blame=*/block.header.number == parent.number + 1});
     }
-    auto executed = executor_->validate(parent, block, /*signatures_verified=*/false);
+    // The pool's transactions were verified on admission (a compact proposal is rebuilt
+    // from them): only the others are verified here.
+    auto executed = executor_->validate(
+        parent, block, [this](std::span<const Hash32> hashes) { return pool_->contains(hashes); });
     if (!executed) {
         BlockRejection rejection = rejection_of(executed.error());
         if (rejection.peer_to_blame) {

@@ -170,6 +170,68 @@ TEST_F(ExecutorTest, ValidateReproducesABlockAndCatchesTampering) {
     EXPECT_FALSE(validator.validate(genesis_, bad_time, false).has_value());
 }
 
+// A node's pool verified its transactions on admission: validating a proposal made of them
+// skips those checks by transaction hash, and still verifies every transaction not named.
+TEST_F(ExecutorTest, ValidateVerifiesOnlyTheSignaturesNotVerifiedBefore) {
+    Address bob{};
+    bob.fill(0xb0);
+    BlockExecutor builder{spec_, *db_};
+    const std::vector<Transaction> txs = {transfer(0, 0, bob, 7, true),
+                                          transfer(0, 1, bob, 8, false)};
+    auto built = builder.build(genesis_, genesis_.timestamp + 2, proposer(), txs, nullptr);
+    ASSERT_TRUE(built.has_value());
+    Block bad_signature = built->block;
+    bad_signature.transactions[1].signature[10] ^= 1;
+    const Hash32 tampered = transaction_hash(bad_signature.transactions[1]);
+
+    auto replica = storage::make_memory_database();
+    storage::WriteBatch genesis_batch;
+    ASSERT_TRUE(build_genesis(spec_, *replica, genesis_batch).has_value());
+    ASSERT_TRUE(replica->write(genesis_batch, false).has_value());
+    BlockExecutor validator{spec_, *replica};
+
+    int asked = 0;
+    std::vector<Hash32> seen;
+    const auto only_first = [&](std::span<const Hash32> hashes) {
+        ++asked;
+        seen.assign(hashes.begin(), hashes.end());
+        std::vector<bool> known(hashes.size(), false);
+        known[0] = true;
+        return known;
+    };
+    // The first is taken as verified, the tampered second is checked and refused.
+    auto refused = validator.validate(genesis_, bad_signature, only_first);
+    ASSERT_FALSE(refused.has_value());
+    EXPECT_NE(refused.error().message.find("transaction 1: invalid signature"), std::string::npos)
+        << refused.error().message;
+    EXPECT_EQ(asked, 1);  // once per block, with every hash in order
+    ASSERT_EQ(seen.size(), 2U);
+    EXPECT_EQ(seen[0], transaction_hash(built->block.transactions[0]));
+    EXPECT_EQ(seen[1], tampered);
+
+    // What is named is not verified again: the same bytes marked as verified pass the
+    // signature step (the skip is by the hash of exactly these bytes) and the block is
+    // refused only later, by its transactions root, which commits to the original bytes.
+    const auto all_known = [&](std::span<const Hash32> hashes) {
+        std::vector<bool> known(hashes.size(), false);
+        for (std::size_t i = 0; i < hashes.size(); ++i)
+            known[i] = hashes[i] == tampered || i == 0;
+        return known;
+    };
+    auto skipped = validator.validate(genesis_, bad_signature, all_known);
+    ASSERT_FALSE(skipped.has_value());
+    EXPECT_NE(skipped.error().message.find("transactions root"), std::string::npos)
+        << skipped.error().message;
+    // A good block validates with its pooled transactions marked, to the builder's hash.
+    auto validated = validator.validate(genesis_, built->block, all_known);
+    ASSERT_TRUE(validated.has_value()) << validated.error().message;
+    EXPECT_EQ(validated->hash, built->hash);
+    // A predicate that answers for the wrong number of transactions is a programming error.
+    const BlockExecutor::VerifiedBefore wrong_size{
+        [](std::span<const Hash32>) { return std::vector<bool>{}; }};
+    EXPECT_THROW((void)validator.validate(genesis_, built->block, wrong_size), std::logic_error);
+}
+
 // One size rule (BodySize) for building and validating: a block the builder fills up to
 // the spec's maximum body size is accepted by every validator, byte for byte at the limit.
 TEST_F(ExecutorTest, ABlockFilledToTheSizeLimitIsValid) {

@@ -3,6 +3,8 @@
 // filled, and every wrong delivery or mismatching body refused with a typed, blamed error.
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include "chain/transaction.hpp"
 #include "crypto/keccak.hpp"
 #include "p2p/wire/compact_block.hpp"
@@ -54,6 +56,45 @@ TEST(CompactBlock, PoolWithEveryTransactionRebuildsTheBlock) {
     CompactBlockBuilder builder{over_the_wire(proposal_of(block))};
     EXPECT_FALSE(builder.complete());
     EXPECT_TRUE(builder.fill_from(pool).empty());
+    ASSERT_TRUE(builder.complete());
+    auto rebuilt = builder.assemble();
+    ASSERT_TRUE(rebuilt) << to_string(rebuilt.error());
+    expect_same_block(*rebuilt, block);
+}
+
+// The node's pool hands over decoded transactions keyed by their own hash: they are taken
+// without raw bytes (find_transaction is never asked), also where a hash is repeated.
+class DecodedLookup final : public TransactionLookup {
+public:
+    void add(const chain::Transaction& tx) { by_hash.emplace(chain::transaction_hash(tx), tx); }
+    [[nodiscard]] std::optional<Bytes> find_transaction(const Hash32&) const override {
+        ++raw_asks;
+        return std::nullopt;
+    }
+    [[nodiscard]] std::optional<chain::Transaction> find_decoded(
+        const Hash32& hash) const override {
+        const auto found = by_hash.find(hash);
+        if (found == by_hash.end()) return std::nullopt;
+        return found->second;
+    }
+    std::map<Hash32, chain::Transaction> by_hash;
+    mutable int raw_asks{0};
+};
+
+TEST(CompactBlock, DecodedPoolTransactionsRebuildTheBlockWithoutRawBytes) {
+    const chain::Transaction repeated = five_transfers()[1];
+    const chain::Block block =
+        make_block(9, Hash32{0x02}, {five_transfers()[0], repeated, five_transfers()[2], repeated});
+    DecodedLookup pool;
+    pool.add(five_transfers()[0]);
+    pool.add(repeated);
+    // Built directly: the wire decoder refuses a repeated hash before a builder sees it.
+    CompactBlockBuilder builder{proposal_of(block)};
+    // The one the pool lacks is looked up as raw bytes (and stays missing).
+    EXPECT_EQ(builder.fill_from(pool),
+              std::vector<Hash32>{chain::transaction_hash(five_transfers()[2])});
+    EXPECT_EQ(pool.raw_asks, 1);
+    ASSERT_TRUE(builder.add_transaction(chain::encode(five_transfers()[2])));
     ASSERT_TRUE(builder.complete());
     auto rebuilt = builder.assemble();
     ASSERT_TRUE(rebuilt) << to_string(rebuilt.error());

@@ -16,13 +16,18 @@ CompactBlockBuilder::CompactBlockBuilder(ProposalMessage message)
     missing_count_ = message_.transaction_hashes.size();
 }
 
-void CompactBlockBuilder::place(const Hash32& hash, const Bytes& raw, chain::Transaction tx) {
+void CompactBlockBuilder::place(const Hash32& hash, Bytes raw, chain::Transaction tx) {
     auto found = positions_.find(hash);
-    for (const std::size_t i : found->second) {
-        transactions_[i] = tx;
-        encoded_[i] = raw;
-        --missing_count_;
+    const std::vector<std::size_t>& positions = found->second;
+    // A hash listed twice (a block that repeats a transaction is invalid, but it is the
+    // executor's to say so) gets copies; the last position takes the originals.
+    for (std::size_t k = 0; k + 1 < positions.size(); ++k) {
+        transactions_[positions[k]] = tx;
+        encoded_[positions[k]] = raw;
     }
+    transactions_[positions.back()] = std::move(tx);
+    encoded_[positions.back()] = std::move(raw);
+    missing_count_ -= positions.size();
     positions_.erase(found);
 }
 
@@ -31,11 +36,16 @@ std::vector<Hash32> CompactBlockBuilder::fill_from(const TransactionLookup& look
     for (const auto& [hash, positions] : positions_)
         hashes.push_back(hash);
     for (const Hash32& hash : hashes) {
+        if (auto decoded = lookup.find_decoded(hash)) {
+            Bytes raw = chain::encode(*decoded);
+            place(hash, std::move(raw), std::move(*decoded));
+            continue;
+        }
         auto raw = lookup.find_transaction(hash);
         if (!raw || crypto::keccak256(*raw) != hash) continue;
         auto tx = chain::decode_transaction(*raw);
         if (!tx) continue;
-        place(hash, *raw, std::move(*tx));
+        place(hash, std::move(*raw), std::move(*tx));
     }
     return missing();
 }

@@ -27,6 +27,13 @@ class TransactionLookup {
 public:
     virtual ~TransactionLookup() = default;
     [[nodiscard]] virtual std::optional<Bytes> find_transaction(const Hash32& hash) const = 0;
+    // The transaction already decoded, from a source that keys each transaction by its own
+    // hash (the pool computed it on admission): taken without the decode and the re-hash
+    // that raw bytes from find_transaction need. nullopt: use find_transaction.
+    [[nodiscard]] virtual std::optional<chain::Transaction> find_decoded(const Hash32& hash) const {
+        (void)hash;
+        return std::nullopt;
+    }
 };
 
 class CompactBlockBuilder {
@@ -51,7 +58,7 @@ public:
     [[nodiscard]] Result<chain::Block, WireError> assemble() const;
 
 private:
-    void place(const Hash32& hash, const Bytes& raw, chain::Transaction tx);
+    void place(const Hash32& hash, Bytes raw, chain::Transaction tx);
 
     ProposalMessage message_;
     std::vector<std::optional<chain::Transaction>> transactions_;
