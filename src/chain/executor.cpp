@@ -64,20 +64,11 @@ state::BlockEnv block_env(const ChainSpec& spec, storage::Database& database, co
 
 namespace {
 
-// Checks the key rules that do not need the signature itself (which the pool verified):
-// a carried key must be the registered one or none; without a key one must be registered.
+// The key rule (chain/transaction.hpp signing_key) without the signature, which the pool or
+// validate verified: it depends on the state, so every transaction is checked here.
 std::optional<std::string> key_rule_violation(state::WorldState& world, const Transaction& tx) {
-    const auto registered = world.registered_key(tx.from);
-    if (!tx.public_key.empty()) {
-        if (registered && (registered->scheme != crypto::to_byte(tx.scheme) ||
-                           registered->public_key != tx.public_key)) {
-            return std::string{to_string(SignatureError::kKeyAlreadyRegistered)};
-        }
-        return std::nullopt;
-    }
-    if (!registered) return std::string{to_string(SignatureError::kMissingPublicKey)};
-    if (registered->scheme != crypto::to_byte(tx.scheme)) {
-        return std::string{to_string(SignatureError::kSchemeMismatch)};
+    if (auto key = signing_key(tx, world.registered_key(tx.from)); !key) {
+        return std::string{to_string(key.error())};
     }
     return std::nullopt;
 }

@@ -193,9 +193,8 @@ Result<Transaction, TxDecodeError> decode_transaction(ByteView encoded) {
     return tx;
 }
 
-Result<void, SignatureError> verify_signature(
+Result<ByteView, SignatureError> signing_key(
     const Transaction& tx, const std::optional<state::RegisteredKey>& registered) {
-    ByteView key;
     if (!tx.public_key.empty()) {
         if (address_of(tx.scheme, tx.public_key) != tx.from) {
             return unexpected(SignatureError::kKeyAddressMismatch);
@@ -204,14 +203,20 @@ Result<void, SignatureError> verify_signature(
                            registered->public_key != tx.public_key)) {
             return unexpected(SignatureError::kKeyAlreadyRegistered);
         }
-        key = tx.public_key;
-    } else {
-        if (!registered) return unexpected(SignatureError::kMissingPublicKey);
-        if (registered->scheme != crypto::to_byte(tx.scheme)) {
-            return unexpected(SignatureError::kSchemeMismatch);
-        }
-        key = registered->public_key;
+        return ByteView{tx.public_key};
     }
+    if (!registered) return unexpected(SignatureError::kMissingPublicKey);
+    if (registered->scheme != crypto::to_byte(tx.scheme)) {
+        return unexpected(SignatureError::kSchemeMismatch);
+    }
+    return ByteView{registered->public_key};
+}
+
+Result<void, SignatureError> verify_signature(
+    const Transaction& tx, const std::optional<state::RegisteredKey>& registered) {
+    auto chosen = signing_key(tx, registered);
+    if (!chosen) return unexpected(chosen.error());
+    const ByteView key = *chosen;
     const Hash32 digest = signing_digest(tx);
     if (!crypto::verify(tx.scheme, key, digest, as_bytes(kTransactionContext), tx.signature)) {
         return unexpected(SignatureError::kInvalidSignature);

@@ -73,8 +73,15 @@ enum class SignatureError {
 };
 [[nodiscard]] std::string_view to_string(SignatureError error) noexcept;
 
-// Checks the signature against the carried key (first transaction) or the registered one.
-// `registered` is the sender's key in the state, if any.
+// The key rule alone: the key the signature must verify under, the carried one (first
+// transaction: it must derive `from` and not differ from a registered one) or the registered
+// one. `registered` is the sender's key in the state, if any. It depends on the state, so a
+// block's validity checks it for every transaction, also one whose signature was verified
+// before (against a key that then was only pooled). The view points into `tx` or
+// `registered`.
+[[nodiscard]] Result<ByteView, SignatureError> signing_key(
+    const Transaction& tx, const std::optional<state::RegisteredKey>& registered);
+// Checks the key rule and the signature under that key.
 [[nodiscard]] Result<void, SignatureError> verify_signature(
     const Transaction& tx, const std::optional<state::RegisteredKey>& registered);
 

@@ -226,6 +226,16 @@ TEST_F(ExecutorTest, ValidateVerifiesOnlyTheSignaturesNotVerifiedBefore) {
     auto validated = validator.validate(genesis_, built->block, all_known);
     ASSERT_TRUE(validated.has_value()) << validated.error().message;
     EXPECT_EQ(validated->hash, built->hash);
+    // The key rule depends on the state, not on what was verified: a transaction verified
+    // before against a key that was only pooled is refused when the block lacks the
+    // transaction that registers that key.
+    Block without_key = built->block;
+    without_key.transactions.erase(without_key.transactions.begin());
+    auto unregistered = validator.validate(genesis_, without_key, all_known);
+    ASSERT_FALSE(unregistered.has_value());
+    EXPECT_NE(unregistered.error().message.find("transaction 0: invalid sender: no public key"),
+              std::string::npos)
+        << unregistered.error().message;
     // A predicate that answers for the wrong number of transactions is a programming error.
     const BlockExecutor::VerifiedBefore wrong_size{
         [](std::span<const Hash32>) { return std::vector<bool>{}; }};
