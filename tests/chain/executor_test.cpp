@@ -58,6 +58,15 @@ protected:
         return node::HeadStateReader{*db_}.balance(address);
     }
 
+    // A second node with only the genesis: what validates a block built on db_.
+    [[nodiscard]] std::unique_ptr<storage::Database> genesis_replica() const {
+        auto replica = storage::make_memory_database();
+        storage::WriteBatch batch;
+        EXPECT_TRUE(build_genesis(spec_, *replica, batch).has_value());
+        EXPECT_TRUE(replica->write(batch, false).has_value());
+        return replica;
+    }
+
     ChainSpec spec_;
     std::unique_ptr<storage::Database> db_;
     Header genesis_;
@@ -141,10 +150,7 @@ TEST_F(ExecutorTest, ValidateReproducesABlockAndCatchesTampering) {
     ASSERT_EQ(built->block.transactions.size(), 2U);
 
     // A second node with only the genesis validates the same block to the same hash.
-    auto replica = storage::make_memory_database();
-    storage::WriteBatch genesis_batch;
-    ASSERT_TRUE(build_genesis(spec_, *replica, genesis_batch).has_value());
-    ASSERT_TRUE(replica->write(genesis_batch, false).has_value());
+    const auto replica = genesis_replica();
     BlockExecutor validator{spec_, *replica};
     auto validated = validator.validate(genesis_, built->block, /*signatures_verified=*/false);
     ASSERT_TRUE(validated.has_value()) << validated.error().message;
@@ -184,10 +190,7 @@ TEST_F(ExecutorTest, ValidateVerifiesOnlyTheSignaturesNotVerifiedBefore) {
     bad_signature.transactions[1].signature[10] ^= 1;
     const Hash32 tampered = transaction_hash(bad_signature.transactions[1]);
 
-    auto replica = storage::make_memory_database();
-    storage::WriteBatch genesis_batch;
-    ASSERT_TRUE(build_genesis(spec_, *replica, genesis_batch).has_value());
-    ASSERT_TRUE(replica->write(genesis_batch, false).has_value());
+    const auto replica = genesis_replica();
     BlockExecutor validator{spec_, *replica};
 
     int asked = 0;
@@ -265,10 +268,7 @@ TEST_F(ExecutorTest, ABlockFilledToTheSizeLimitIsValid) {
     EXPECT_EQ(encode_body(built->block.transactions, built->block.evidence).size(),
               spec_.max_block_bytes);
 
-    auto replica = storage::make_memory_database();
-    storage::WriteBatch genesis_batch;
-    ASSERT_TRUE(build_genesis(spec_, *replica, genesis_batch).has_value());
-    ASSERT_TRUE(replica->write(genesis_batch, false).has_value());
+    const auto replica = genesis_replica();
     BlockExecutor validator{spec_, *replica};
     auto validated = validator.validate(genesis_, built->block, false);
     ASSERT_TRUE(validated.has_value()) << validated.error().message;
