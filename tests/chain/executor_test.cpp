@@ -58,6 +58,16 @@ protected:
         return node::HeadStateReader{*db_}.balance(address);
     }
 
+    // Block 1 with two transfers to 0xb0..b0, the first carrying the sender's key.
+    [[nodiscard]] Result<ExecutedBlock, BlockError> build_two_transfers() {
+        Address bob{};
+        bob.fill(0xb0);
+        BlockExecutor builder{spec_, *db_};
+        const std::vector<Transaction> txs = {transfer(0, 0, bob, 7, true),
+                                              transfer(0, 1, bob, 8, false)};
+        return builder.build(genesis_, genesis_.timestamp + 2, proposer(), txs, nullptr);
+    }
+
     // A second node with only the genesis: what validates a block built on db_.
     [[nodiscard]] std::unique_ptr<storage::Database> genesis_replica() const {
         auto replica = storage::make_memory_database();
@@ -140,12 +150,7 @@ TEST_F(ExecutorTest, InvalidCandidatesAreLeftOutWithReasons) {
 }
 
 TEST_F(ExecutorTest, ValidateReproducesABlockAndCatchesTampering) {
-    Address bob{};
-    bob.fill(0xb0);
-    BlockExecutor builder{spec_, *db_};
-    const std::vector<Transaction> txs = {transfer(0, 0, bob, 7, true),
-                                          transfer(0, 1, bob, 8, false)};
-    auto built = builder.build(genesis_, genesis_.timestamp + 2, proposer(), txs, nullptr);
+    auto built = build_two_transfers();
     ASSERT_TRUE(built.has_value());
     ASSERT_EQ(built->block.transactions.size(), 2U);
 
@@ -179,12 +184,7 @@ TEST_F(ExecutorTest, ValidateReproducesABlockAndCatchesTampering) {
 // A node's pool verified its transactions on admission: validating a proposal made of them
 // skips those checks by transaction hash, and still verifies every transaction not named.
 TEST_F(ExecutorTest, ValidateVerifiesOnlyTheSignaturesNotVerifiedBefore) {
-    Address bob{};
-    bob.fill(0xb0);
-    BlockExecutor builder{spec_, *db_};
-    const std::vector<Transaction> txs = {transfer(0, 0, bob, 7, true),
-                                          transfer(0, 1, bob, 8, false)};
-    auto built = builder.build(genesis_, genesis_.timestamp + 2, proposer(), txs, nullptr);
+    auto built = build_two_transfers();
     ASSERT_TRUE(built.has_value());
     Block bad_signature = built->block;
     bad_signature.transactions[1].signature[10] ^= 1;
